@@ -1,0 +1,136 @@
+package dev.cistern.agent.cli;
+
+import dev.cistern.agent.bench.Corpus;
+import dev.cistern.spool.Rotation;
+import dev.cistern.spool.ScanQuery;
+import dev.cistern.spool.Scanner;
+import dev.cistern.spool.SealedSegment;
+import dev.cistern.spool.Spool;
+import dev.cistern.spool.SpoolConfig;
+import dev.cistern.spool.StreamWriter;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "write", description = {
+        "Generate metric rows from a Prometheus text file, write them through the spool with T threads,",
+        "seal everything, and print one JSON object with the result as the last line."})
+final class BenchWriteCommand implements Callable<Integer> {
+    @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
+    Path corpus;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows to write (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Writer threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY, description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
+    int quality;
+
+    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW, description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--max-bytes", defaultValue = "67108864", description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
+    long maxBytes;
+
+    @Option(names = "--out", required = true, description = "Spool directory to write; must be empty or absent.")
+    Path out;
+
+    @Option(names = "--dump-ndjson", description = "Also write the exact NDJSON bytes that were compressed to this file.")
+    Path dump;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows < 1) throw new IllegalArgumentException("--rows must be at least 1");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--out " + out + " is not empty; give a new or empty directory");
+                }
+            }
+        }
+        Corpus.Rows data = Corpus.load(corpus).generate(rows, 42);
+        SpoolConfig config = SpoolConfig.builder(out).quality(quality).window(window).shardsPerStream(threads)
+                .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
+        List<SealedSegment> sealed = new ArrayList<>();
+        long start;
+        long end;
+        try (Spool spool = Spool.open(config)) {
+            spool.onSealed(s -> {
+                synchronized (sealed) {
+                    sealed.add(s);
+                }
+            });
+            StreamWriter writer = spool.writer("bench");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) rows * t / threads);
+                int to = (int) ((long) rows * (t + 1) / threads);
+                Thread th = new Thread(() -> {
+                    try {
+                        writer.flush(); // binds this thread to its shard before the clock starts
+                        ready.countDown();
+                        go.await();
+                        for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "bench-writer-" + t);
+                workers.add(th);
+                th.start();
+            }
+            ready.await();
+            start = System.nanoTime();
+            go.countDown();
+            for (Thread th : workers) th.join();
+            spool.sealAll();
+            end = System.nanoTime();
+            if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
+        }
+        long raw = 0;
+        long compressed = 0;
+        long sealedRows = 0;
+        for (SealedSegment s : sealed) {
+            raw += s.name().rawBytes();
+            sealedRows += s.name().rows();
+            compressed += Files.size(s.path());
+        }
+        if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
+        if (dump != null) dumpNdjson();
+        double seconds = (end - start) / 1e9;
+        System.out.println(String.format(Locale.ROOT,
+                "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d}",
+                rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
+                raw / seconds / 1e6, threads, quality, window));
+        return 0;
+    }
+
+    /** The decoded content of every sealed file, oldest first: exactly the bytes that were compressed. */
+    private void dumpNdjson() throws Exception {
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(dump), 1 << 16)) {
+            for (SealedSegment s : Scanner.of(out).segments(ScanQuery.all())) {
+                Scanner.lines(s.path(), (b, off, len) -> {
+                    o.write(b, off, len);
+                    o.write('\n');
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.cistern.spool;
+
+/** Why a file was moved to {@code quarantine/}. */
+public enum QuarantineReason {
+    /** The name does not follow the segment or temp-file grammar. */
+    UNRECOGNISED_NAME,
+    /** A sealed file of zero bytes. */
+    EMPTY,
+    /** Not a valid Brotli stream, or trailing bytes after its end. */
+    UNDECODABLE,
+    /** A sealed file ends before its Brotli stream does. */
+    TRUNCATED,
+    /** Decodes, but its lines are not JSON objects, or disagree with the counts in its name. */
+    CONTENT_MISMATCH,
+    /** A destination refused it for good. */
+    REJECTED_BY_DESTINATION
+}

@@ -1,0 +1,181 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs when a spool opens, before anything is written. Each temp file a crash left in
+ * {@code active/} is salvaged: its readable Brotli prefix is decoded, complete lines are resealed
+ * under the same id, the torn tail is dropped and counted. What cannot be read goes to
+ * quarantine. No file can stop startup: every failure is confined to that file.
+ */
+final class Recovery {
+    private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
+    /** Suffix of the temp file a salvage writes; a crash mid-salvage leaves it, and it is redone. */
+    static final String SALVAGE_SUFFIX = ".salvage" + SpoolLayout.TEMP_SUFFIX;
+
+    private final SpoolLayout layout;
+    private final SpoolConfig config;
+    private final Quarantine quarantine;
+    private final List<RecoveryReport.Event> events = new ArrayList<>();
+    private int salvaged;
+    private long rowsSalvaged;
+    private long tornBytes;
+    private long badLines;
+    private int removed;
+    private int quarantined;
+
+    Recovery(SpoolLayout layout, SpoolConfig config) {
+        this.layout = layout;
+        this.config = config;
+        this.quarantine = new Quarantine(layout);
+    }
+
+    RecoveryReport run() throws IOException {
+        Set<String> sealedIds = checkSealedNames();
+        List<Path> temps;
+        try (Stream<Path> s = Files.list(layout.active())) {
+            temps = s.sorted().toList();
+        }
+        for (Path temp : temps) {
+            String name = temp.getFileName().toString();
+            if (name.endsWith(SALVAGE_SUFFIX)) {
+                Files.deleteIfExists(temp); // an interrupted salvage; its source is still here and is redone
+            }
+        }
+        for (Path temp : temps) {
+            if (temp.getFileName().toString().endsWith(SALVAGE_SUFFIX) || !Files.exists(temp)) continue;
+            try {
+                recoverTemp(temp, sealedIds);
+            } catch (IOException | RuntimeException e) {
+                quarantine(temp, SpoolLayout.streamOfTemp(temp.getFileName().toString()),
+                        QuarantineReason.UNDECODABLE, "salvage failed: " + e);
+            }
+        }
+        return new RecoveryReport(salvaged, rowsSalvaged, tornBytes, badLines, removed, quarantined, List.copyOf(events));
+    }
+
+    /** Quarantines sealed files whose names do not parse or that are empty; returns the ids present. */
+    private Set<String> checkSealedNames() throws IOException {
+        Set<String> ids = new HashSet<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(layout.sealed())) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path f : files) {
+            SegmentName name = SegmentName.tryParse(f.getFileName().toString());
+            String stream = layout.sealed().relativize(f).getName(0).toString();
+            if (name == null) {
+                quarantine(f, stream, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
+            } else if (Files.size(f) == 0) {
+                quarantine(f, name.stream(), QuarantineReason.EMPTY, "zero-length sealed file");
+            } else {
+                ids.add(name.id());
+            }
+        }
+        return ids;
+    }
+
+    private void recoverTemp(Path temp, Set<String> sealedIds) throws IOException {
+        String fileName = temp.getFileName().toString();
+        String stream = SpoolLayout.streamOfTemp(fileName);
+        String id = stream == null ? null : fileName.substring(stream.length() + 1, fileName.length() - SpoolLayout.TEMP_SUFFIX.length());
+        if (stream == null || !id.matches("[0-9a-f]{20}")) {
+            quarantine(temp, stream, QuarantineReason.UNRECOGNISED_NAME, "not a temp segment name");
+            return;
+        }
+        if (sealedIds.contains(id)) {
+            Files.delete(temp); // sealed already; the rename was durable, this is a stale copy
+            removed++;
+            event(temp, "removed", "already sealed as id " + id);
+            return;
+        }
+        if (Files.size(temp) == 0) {
+            Files.delete(temp);
+            removed++;
+            event(temp, "removed", "empty temp file");
+            return;
+        }
+        long fallbackTs = Files.getLastModifiedTime(temp).toMillis();
+        Path out = layout.active().resolve(stream + '.' + id + SALVAGE_SUFFIX);
+        Segment seg = Segment.create(layout, stream, id, out, config.quality(), config.window());
+        long lines = 0;
+        long bad = 0;
+        long torn = 0;
+        String ending = "complete";
+        try (SegmentDecoder in = new SegmentDecoder(temp)) {
+            LineReader lr = new LineReader(in);
+            RowBuffer row = new RowBuffer(1 << 12);
+            try {
+                while (lr.next()) {
+                    try {
+                        long ts = JsonLines.validate(lr.array(), lr.offset(), lr.length(), fallbackTs);
+                        row.clear();
+                        row.write(lr.array(), lr.offset(), lr.length());
+                        row.write('\n');
+                        seg.countRow(ts, row.size());
+                        seg.write(row.array(), 0, row.size());
+                        lines++;
+                    } catch (InvalidRowException e) {
+                        bad++;
+                    }
+                }
+                torn = lr.tailBytes();
+            } catch (SegmentDecoder.TruncatedException e) {
+                torn = lr.tailBytes();
+                ending = "truncated";
+            } catch (SegmentDecoder.CorruptException e) {
+                torn = lr.tailBytes();
+                ending = "corrupt";
+            }
+        } catch (IOException | RuntimeException e) {
+            seg.abandon();
+            Files.deleteIfExists(out);
+            throw e;
+        }
+        tornBytes += torn;
+        badLines += bad;
+        if (lines == 0) {
+            seg.abandon();
+            Files.deleteIfExists(out);
+            if (ending.equals("corrupt")) {
+                quarantine(temp, stream, QuarantineReason.UNDECODABLE, "no readable rows");
+            } else {
+                Files.delete(temp);
+                removed++;
+                event(temp, "removed", "no complete rows (" + ending + ", " + torn + " torn bytes dropped)");
+            }
+            return;
+        }
+        SealedSegment sealed = seg.seal();
+        Files.delete(temp);
+        Fsync.directory(layout.active());
+        salvaged++;
+        rowsSalvaged += lines;
+        event(temp, "salvaged", lines + " rows into " + sealed.name().fileName() + " (" + ending + ", "
+                + torn + " torn bytes and " + bad + " bad lines dropped)");
+    }
+
+    private void quarantine(Path file, String stream, QuarantineReason reason, String detail) {
+        try {
+            Path to = quarantine.move(file, stream, reason, detail);
+            quarantined++;
+            event(file, "quarantined", reason + ": " + detail + " -> " + to);
+        } catch (IOException e) {
+            event(file, "left in place", "could not quarantine (" + reason + ", " + detail + "): " + e);
+        }
+    }
+
+    private void event(Path file, String action, String detail) {
+        RecoveryReport.Event e = new RecoveryReport.Event(file, action, detail);
+        events.add(e);
+        LOG.warning("recovery: " + e);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.cistern.spool;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that rows are encoded into before they go to the compressor. Rows are
+ * always complete in here: the buffer is only drained between rows, and a failed row is cut off
+ * with {@link #truncate(int)}, so a half-written row can never reach a file.
+ */
+final class RowBuffer extends OutputStream {
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+    private static final long[] POW10 = new long[19];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        long p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+    }
+
+    private byte[] buf;
+    private int size;
+
+    RowBuffer(int initialCapacity) {
+        buf = new byte[initialCapacity];
+    }
+
+    byte[] array() { return buf; }
+    int size() { return size; }
+    void clear() { size = 0; }
+
+    void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) throw new IllegalArgumentException("truncate to " + newSize);
+        size = newSize;
+    }
+
+    private void ensure(int extra) {
+        int need = size + extra;
+        if (need > buf.length) buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+    }
+
+    @Override
+    public void write(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+    }
+
+    void put(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    void putAscii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) buf[size++] = (byte) s.charAt(i);
+    }
+
+    /** Writes a long in decimal without allocating. */
+    void putLong(long v) {
+        ensure(20);
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                putAscii("-9223372036854775808");
+                return;
+            }
+            buf[size++] = '-';
+            v = -v;
+        }
+        int digits = digitCount(v);
+        int end = size + digits;
+        int pos = end;
+        while (v >= 100) {
+            int r = (int) (v % 100);
+            v /= 100;
+            buf[--pos] = DIGIT_PAIRS[2 * r + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * r];
+        }
+        if (v >= 10) {
+            buf[--pos] = DIGIT_PAIRS[2 * (int) v + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            buf[--pos] = (byte) ('0' + v);
+        }
+        size = end;
+    }
+
+    private static int digitCount(long v) {
+        int d = 1;
+        while (d < 19 && v >= POW10[d]) d++;
+        return d;
+    }
+
+    /**
+     * Writes a double as the shortest decimal with a fixed number of fraction digits that parses
+     * back to exactly the same double, without allocating. Values that need more than 17 fraction
+     * digits or are too large fall back to {@link Double#toString}. NaN and infinities are not JSON
+     * numbers: they are written as the strings Prometheus uses ("NaN", "+Inf", "-Inf").
+     */
+    void putDouble(double v) {
+        if (Double.isNaN(v)) {
+            putAscii("\"NaN\"");
+            return;
+        }
+        if (Double.isInfinite(v)) {
+            putAscii(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
+            return;
+        }
+        double abs = Math.abs(v);
+        if (abs < 9.0e15) {
+            long whole = (long) v;
+            if (whole == v) {
+                if (whole == 0 && Double.doubleToRawLongBits(v) != 0) putAscii("-0.0");
+                else putLong(whole);
+                return;
+            }
+            for (int k = 1; k <= 17; k++) {
+                double scaled = v * POW10[k];
+                if (Math.abs(scaled) >= 9.0e15) break;
+                long m = Math.round(scaled);
+                // m / 10^k is correctly rounded, exactly as a parser reads "m e-k": equal means it round-trips.
+                if ((double) m / POW10[k] == v) {
+                    putFixed(m, k);
+                    return;
+                }
+            }
+        }
+        putAscii(Double.toString(v));
+    }
+
+    /** Writes m / 10^k in plain decimal notation. */
+    private void putFixed(long m, int k) {
+        if (m < 0) {
+            write('-');
+            m = -m;
+        }
+        long intPart = m / POW10[k];
+        long frac = m % POW10[k];
+        putLong(intPart);
+        write('.');
+        int fracDigits = frac == 0 ? 1 : digitCount(frac);
+        for (int i = fracDigits; i < k; i++) write('0');
+        putLong(frac);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.cistern.spool;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads rows back from sealed segments with bounded memory: files are streamed one line at a time,
+ * and files are pruned by stream and time range from their names before any is opened. A file that
+ * cannot be read completely gives its readable rows and is reported, never fatal.
+ */
+public final class Scanner {
+
+    /** Sees each matching row; returns false to stop the scan. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        boolean visit(Row row);
+    }
+
+    /** Sees each raw line of a file, valid only during the call. */
+    @FunctionalInterface
+    public interface LineVisitor {
+        void line(byte[] array, int offset, int length) throws IOException;
+    }
+
+    /** How a scan went: counts, and files that could not be read completely. */
+    public record Summary(int filesScanned, int filesPruned, long rowsRead, long matched, List<String> problems) {}
+
+    private final SpoolLayout layout;
+
+    Scanner(SpoolLayout layout) {
+        this.layout = layout;
+    }
+
+    /** A scanner over a spool directory, without opening it for writing (safe while an agent runs). */
+    public static Scanner of(Path spoolDirectory) {
+        return new Scanner(new SpoolLayout(spoolDirectory));
+    }
+
+    /** Sealed segments the query could match, oldest first, pruned by name only. */
+    public List<SealedSegment> segments(ScanQuery q) throws IOException {
+        List<SealedSegment> out = new ArrayList<>();
+        listSegments(q, out, new int[1]);
+        return out;
+    }
+
+    private void listSegments(ScanQuery q, List<SealedSegment> out, int[] pruned) throws IOException {
+        if (!Files.isDirectory(layout.sealed())) return;
+        List<Path> streamDirs;
+        try (Stream<Path> s = Files.list(layout.sealed())) {
+            streamDirs = s.filter(p -> q.wantsStream(p.getFileName().toString())).sorted().toList();
+        }
+        for (Path dir : streamDirs) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(dir, 3)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(SegmentName.SUFFIX)).toList();
+            } catch (NoSuchFileException | UncheckedIOException e) {
+                continue; // moved by an uploader or retention while we listed
+            }
+            for (Path f : files) {
+                SealedSegment seg = SealedSegment.of(f);
+                if (seg == null) continue;
+                if (seg.name().overlaps(q.from(), q.to())) out.add(seg);
+                else pruned[0]++;
+            }
+        }
+        out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
+    }
+
+    /** Streams every matching row to the visitor (offset and limit are ignored here). */
+    public Summary scan(ScanQuery q, RowVisitor visitor) throws IOException {
+        List<SealedSegment> segments = new ArrayList<>();
+        int[] pruned = new int[1];
+        listSegments(q, segments, pruned);
+        List<String> problems = new ArrayList<>();
+        long read = 0;
+        long matched = 0;
+        int scanned = 0;
+        RowMatcher m = new RowMatcher(q);
+        for (SealedSegment seg : segments) {
+            scanned++;
+            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+                LineReader lr = new LineReader(in);
+                while (lr.next()) {
+                    read++;
+                    Row row = m.match(seg.name().stream(), lr.array(), lr.offset(), lr.length());
+                    if (row == null) continue;
+                    matched++;
+                    if (!visitor.visit(row)) return new Summary(scanned, pruned[0], read, matched, problems);
+                }
+                if (lr.tailBytes() > 0) problems.add(seg.path() + ": " + lr.tailBytes() + " bytes after the last newline");
+            } catch (NoSuchFileException e) {
+                // uploaded or dropped between listing and reading: not a problem
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return new Summary(scanned, pruned[0], read, matched, problems);
+    }
+
+    /** One page of matches, with the total number of matches. */
+    public ScanPage page(ScanQuery q) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        long[] index = {0};
+        Summary s = scan(q, row -> {
+            long i = index[0]++;
+            if (i >= q.offset() && (q.limit() == 0 || i < q.offset() + q.limit())) rows.add(row);
+            return true;
+        });
+        return new ScanPage(rows, s.matched(), q.offset(), q.limit(), s.filesScanned(), s.filesPruned(), s.problems());
+    }
+
+    /** Every raw line of one segment file, in order. Throws at the point the file stops decoding. */
+    public static long lines(Path file, LineVisitor visitor) throws IOException {
+        long n = 0;
+        try (SegmentDecoder in = new SegmentDecoder(file)) {
+            LineReader lr = new LineReader(in);
+            while (lr.next()) {
+                visitor.line(lr.array(), lr.offset(), lr.length());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Applies a query's row filters to raw lines, reading only the fields it needs. */
+    static final class RowMatcher {
+        private final ScanQuery q;
+
+        RowMatcher(ScanQuery q) {
+            this.q = q;
+        }
+
+        Row match(String stream, byte[] b, int off, int len) {
+            if (q.textLower != null && !containsIgnoreCase(b, off, len, q.textLower)) return null;
+            String name = null;
+            long ts = Long.MIN_VALUE;
+            Map<String, String> labels = null;
+            try (JsonParser p = JsonLines.FACTORY.createParser(b, off, len)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) return null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if ("name".equals(field) && v == JsonToken.VALUE_STRING) name = p.getText();
+                    else if ("ts".equals(field) && v == JsonToken.VALUE_NUMBER_INT) ts = p.getLongValue();
+                    else if ("labels".equals(field) && v == JsonToken.START_OBJECT && !q.labels().isEmpty()) {
+                        labels = new HashMap<>();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String k = p.currentName();
+                            if (p.nextToken() == JsonToken.VALUE_STRING) labels.put(k, p.getText());
+                            else p.skipChildren();
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                return null; // not a JSON object: never matches
+            }
+            if (q.name() != null && !q.name().equals(name)) return null;
+            if (ts != Long.MIN_VALUE && (ts < q.from() || ts >= q.to())) return null;
+            if (ts == Long.MIN_VALUE && (q.from() != Long.MIN_VALUE || q.to() != Long.MAX_VALUE)) return null;
+            for (Map.Entry<String, String> e : q.labels().entrySet()) {
+                if (labels == null || !e.getValue().equals(labels.get(e.getKey()))) return null;
+            }
+            return new Row(stream, new String(b, off, len, StandardCharsets.UTF_8), name, ts);
+        }
+
+        static boolean containsIgnoreCase(byte[] b, int off, int len, byte[] needle) {
+            int n = needle.length;
+            outer:
+            for (int i = off, last = off + len - n; i <= last; i++) {
+                for (int j = 0; j < n; j++) {
+                    byte c = b[i + j];
+                    if (c >= 'A' && c <= 'Z') c += 32;
+                    if (c != needle[j]) continue outer;
+                }
+                return true;
+            }
+            return false;
+        }
+    }
+}

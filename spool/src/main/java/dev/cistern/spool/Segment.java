@@ -1,0 +1,108 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One open segment: a temp file in {@code active/} with a Brotli stream being written to it, and
+ * the counts its sealed name will carry. Not thread-safe; its shard's lock guards it.
+ */
+final class Segment {
+    private final SpoolLayout layout;
+    private final String stream;
+    private final String id;
+    private final Path tempPath;
+    private final FileChannel channel;
+    private final BrotliSink sink;
+    private final long openedAtNanos;
+    private long rows;
+    private long rawBytes;
+    private long minTs = Long.MAX_VALUE;
+    private long maxTs = Long.MIN_VALUE;
+
+    private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink) {
+        this.layout = layout;
+        this.stream = stream;
+        this.id = id;
+        this.tempPath = tempPath;
+        this.channel = channel;
+        this.sink = sink;
+        this.openedAtNanos = System.nanoTime();
+    }
+
+    static Segment create(SpoolLayout layout, String stream, int quality, int window) throws IOException {
+        String id = SegmentName.newId(System.currentTimeMillis());
+        return create(layout, stream, id, layout.tempPath(stream, id), quality, window);
+    }
+
+    /** A segment with a given id and temp path; recovery reuses the id of the file it salvages. */
+    static Segment create(SpoolLayout layout, String stream, String id, Path temp, int quality, int window)
+            throws IOException {
+        FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return new Segment(layout, stream, id, temp, ch, new BrotliSink(ch, quality, window));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    String stream() { return stream; }
+    String id() { return id; }
+    Path tempPath() { return tempPath; }
+    long rows() { return rows; }
+    long rawBytes() { return rawBytes; }
+    long ageNanos(long now) { return now - openedAtNanos; }
+
+    /** Counts a row that is staged (not yet compressed); the shard drains staged bytes with {@link #write}. */
+    void countRow(long ts, int bytes) {
+        rows++;
+        rawBytes += bytes;
+        if (ts < minTs) minTs = ts;
+        if (ts > maxTs) maxTs = ts;
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        sink.write(b, off, len);
+    }
+
+    /** Makes everything written so far decodable from the temp file and durable. */
+    void flush() throws IOException {
+        sink.flush();
+        channel.force(false);
+    }
+
+    /**
+     * Finishes the stream, syncs it, and renames it into its partition. After this returns the
+     * sealed file is durable and complete; before, only the temp file exists.
+     */
+    SealedSegment seal() throws IOException {
+        sink.finish();
+        long compressed = sink.compressedBytes();
+        channel.force(true);
+        channel.close();
+        sink.close();
+        SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id);
+        Path target = layout.sealedPath(name);
+        Fsync.createDirectories(target.getParent());
+        Files.move(tempPath, target, StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(target.getParent());
+        assert compressed == Files.size(target);
+        return new SealedSegment(target, name);
+    }
+
+    /** Gives up on this segment after a write failure, leaving the temp file for recovery to salvage. */
+    void abandon() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the temp file stays for recovery whatever happens here
+        }
+        sink.close();
+    }
+}

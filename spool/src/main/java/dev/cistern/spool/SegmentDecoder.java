@@ -1,0 +1,133 @@
+package dev.cistern.spool;
+
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.DecoderJNI;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Streams the decoded bytes of a Brotli file with bounded memory. Everything that decodes is
+ * returned before a problem is reported, so a torn file yields its readable prefix: a truncated
+ * stream ends with {@link TruncatedException}, a corrupt one (or trailing bytes after the end of
+ * the stream) with {@link CorruptException}.
+ */
+public final class SegmentDecoder extends InputStream {
+    static {
+        Brotli4jLoader.ensureAvailability();
+    }
+
+    private static final int BUFFER = 1 << 16;
+
+    /** The file ends before the Brotli stream does. */
+    public static final class TruncatedException extends IOException {
+        TruncatedException(String message) { super(message); }
+    }
+
+    /** The bytes are not a valid Brotli stream. */
+    public static final class CorruptException extends IOException {
+        CorruptException(String message) { super(message); }
+    }
+
+    private final FileChannel in;
+    private final Path path;
+    private final DecoderJNI.Wrapper decoder;
+    private final ByteBuffer input;
+    private ByteBuffer output;
+    private long decodedBytes;
+    private boolean eof;
+    private boolean done;
+
+    public SegmentDecoder(Path path) throws IOException {
+        this.path = path;
+        this.in = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            this.decoder = new DecoderJNI.Wrapper(BUFFER);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        this.input = decoder.getInputBuffer();
+    }
+
+    /** Uncompressed bytes returned so far. */
+    public long decodedBytes() {
+        return decodedBytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) return 0;
+        while (output == null || !output.hasRemaining()) {
+            output = null;
+            if (done) return -1;
+            if (!advance()) return -1;
+        }
+        int n = Math.min(len, output.remaining());
+        output.get(b, off, n);
+        decodedBytes += n;
+        return n;
+    }
+
+    /** Moves the decoder forward until it has output or the stream ends; false at a clean end. */
+    private boolean advance() throws IOException {
+        while (true) {
+            switch (decoder.getStatus()) {
+                case DONE -> {
+                    if (decoder.hasOutput()) {
+                        output = decoder.pull();
+                        return true;
+                    }
+                    done = true;
+                    if (!eof && hasMoreFileBytes()) {
+                        throw new CorruptException(path + ": bytes after the end of the Brotli stream");
+                    }
+                    return false;
+                }
+                case OK -> decoder.push(0);
+                case NEEDS_MORE_OUTPUT -> {
+                    output = decoder.pull();
+                    return true;
+                }
+                case NEEDS_MORE_INPUT -> {
+                    if (decoder.hasOutput()) {
+                        output = decoder.pull();
+                        return true;
+                    }
+                    input.clear();
+                    int n = eof ? -1 : in.read(input);
+                    if (n < 0) {
+                        eof = true;
+                        throw new TruncatedException(path + ": truncated after " + decodedBytes + " decoded bytes");
+                    }
+                    decoder.push(n);
+                }
+                case ERROR -> throw new CorruptException(path + ": not a valid Brotli stream (after "
+                        + decodedBytes + " decoded bytes)");
+            }
+        }
+    }
+
+    private boolean hasMoreFileBytes() throws IOException {
+        return in.position() < in.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            in.close();
+        } finally {
+            decoder.destroy();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cistern.spool;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The name of a sealed segment file. It carries everything tools need to prune and verify a file
+ * without decoding it:
+ *
+ * <pre>{@code <stream>.<minTs>.<maxTs>.<rows>.<rawBytes>.v<format>.<id>.json.br}</pre>
+ *
+ * minTs/maxTs are the earliest and latest row timestamps (epoch milliseconds, UTC), rows the line
+ * count, rawBytes the uncompressed NDJSON size, id 20 lowercase hex digits (12 of creation time in
+ * epoch ms, 8 random) so names sort roughly by creation. See docs/format.md.
+ */
+public record SegmentName(String stream, long minTs, long maxTs, long rows, long rawBytes, int format, String id) {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final String SUFFIX = ".json.br";
+    private static final Pattern GRAMMAR = Pattern.compile(
+            "([a-z0-9_-]{1,64})\\.(-?\\d{1,19})\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(\\d{1,19})\\.v(\\d{1,4})\\.([0-9a-f]{20})\\.json\\.br");
+
+    public SegmentName {
+        StreamName.check(stream);
+        Objects.requireNonNull(id, "id");
+        if (minTs > maxTs) throw new IllegalArgumentException("minTs " + minTs + " > maxTs " + maxTs);
+        if (rows < 0 || rawBytes < 0) throw new IllegalArgumentException("negative rows or bytes");
+    }
+
+    /** A fresh unique id: creation time then randomness, so ids sort by creation and never collide in practice. */
+    public static String newId(long nowMillis) {
+        return String.format("%012x%08x", nowMillis & 0xffff_ffff_ffffL, ThreadLocalRandom.current().nextInt());
+    }
+
+    public static SegmentName parse(String fileName) {
+        SegmentName name = tryParse(fileName);
+        if (name == null) {
+            throw new IllegalArgumentException("not a sealed segment name: " + fileName
+                    + " (expected <stream>.<minTs>.<maxTs>.<rows>.<rawBytes>.v<format>.<id>.json.br)");
+        }
+        return name;
+    }
+
+    /** Parses a file name, or returns null when it is not a segment name. */
+    public static SegmentName tryParse(String fileName) {
+        Matcher m = GRAMMAR.matcher(fileName);
+        if (!m.matches()) return null;
+        try {
+            long min = Long.parseLong(m.group(2));
+            long max = Long.parseLong(m.group(3));
+            if (min > max) return null;
+            return new SegmentName(m.group(1), min, max, Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                    Integer.parseInt(m.group(6)), m.group(7));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public String fileName() {
+        return stream + '.' + minTs + '.' + maxTs + '.' + rows + '.' + rawBytes + ".v" + format + '.' + id + SUFFIX;
+    }
+
+    /** Partition path relative to the stream directory: {@code dt=YYYY-MM-DD/hour=HH}, from minTs in UTC. */
+    public String partition() {
+        return partitionOf(minTs);
+    }
+
+    public static String partitionOf(long epochMillis) {
+        ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC);
+        return String.format("dt=%04d-%02d-%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+    }
+
+    /** Whether any row of this segment can fall in [from, to). */
+    public boolean overlaps(long from, long to) {
+        return maxTs >= from && minTs < to;
+    }
+
+    @Override
+    public String toString() {
+        return fileName();
+    }
+}

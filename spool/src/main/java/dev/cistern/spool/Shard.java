@@ -1,0 +1,161 @@
+package dev.cistern.spool;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One of a stream's parallel writers: its own open segment, its own Brotli encoder, its own
+ * staging buffer. Rows are encoded into the staging buffer and compressed in the appending
+ * thread, so N shards keep N cores compressing. Every method runs under {@link #lock}.
+ */
+final class Shard implements RowSink {
+    private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
+    static final int STAGE_BYTES = 1 << 16;
+
+    final ReentrantLock lock = new ReentrantLock();
+    private final Spool spool;
+    private final String stream;
+    private final Rotation rotation;
+    private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
+    private JsonGenerator generator;
+    private Segment segment;
+
+    Shard(Spool spool, String stream) {
+        this.spool = spool;
+        this.stream = stream;
+        this.rotation = spool.config().rotation();
+    }
+
+    @Override
+    public void append(Series series, long ts, double value) throws IOException {
+        Segment seg = openSegment();
+        RowBuffer b = staged;
+        int start = b.size();
+        b.put(series.head);
+        b.putLong(ts);
+        b.put(VALUE_FIELD);
+        b.putDouble(value);
+        b.put(series.tail);
+        rowAdded(seg, ts, b.size() - start);
+    }
+
+    @Override
+    public void appendJson(byte[] utf8, int offset, int length) throws IOException {
+        long ts = JsonLines.validate(utf8, offset, length, System.currentTimeMillis());
+        Segment seg = openSegment();
+        int start = staged.size();
+        staged.write(utf8, offset, length);
+        // Outside strings CR and LF are plain whitespace, and inside them JSON forbids them raw:
+        // turning them into spaces keeps the object identical and the line whole.
+        byte[] a = staged.array();
+        for (int i = start; i < start + length; i++) {
+            if (a[i] == '\n' || a[i] == '\r') a[i] = ' ';
+        }
+        staged.write('\n');
+        rowAdded(seg, ts, staged.size() - start);
+    }
+
+    @Override
+    public void appendObject(long ts, ObjectWriter fields) throws IOException {
+        Segment seg = openSegment();
+        int start = staged.size();
+        try {
+            JsonGenerator g = generator();
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+            g.flush();
+        } catch (IOException e) {
+            discardPartialRow(start);
+            throw new InvalidRowException("row not written: " + e.getMessage());
+        } catch (RuntimeException e) {
+            discardPartialRow(start);
+            throw e;
+        }
+        staged.write('\n');
+        rowAdded(seg, ts, staged.size() - start);
+    }
+
+    private void discardPartialRow(int start) {
+        staged.truncate(start); // nothing of a failed row stays
+        generator = null; // its state is mid-object
+    }
+
+    private JsonGenerator generator() throws IOException {
+        if (generator == null) {
+            generator = JsonLines.FACTORY.createGenerator(staged);
+            generator.setRootValueSeparator(null);
+            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        }
+        return generator;
+    }
+
+    private Segment openSegment() throws IOException {
+        Segment seg = segment;
+        if (seg == null) {
+            seg = segment = Segment.create(spool.layout(), stream, spool.config().quality(), spool.config().window());
+        }
+        return seg;
+    }
+
+    private void rowAdded(Segment seg, long ts, int bytes) throws IOException {
+        seg.countRow(ts, bytes);
+        if (staged.size() >= STAGE_BYTES) drain(seg);
+        if (seg.rows() >= rotation.maxRows() || seg.rawBytes() >= rotation.maxBytes()) seal();
+    }
+
+    private void drain(Segment seg) throws IOException {
+        try {
+            seg.write(staged.array(), 0, staged.size());
+            staged.clear();
+        } catch (IOException | RuntimeException e) {
+            fail(seg);
+            throw new SpoolWriteException("writing segment " + seg.tempPath() + " failed", e);
+        }
+    }
+
+    /** Makes every row appended so far durable in the temp file, without sealing. */
+    void flush() throws IOException {
+        Segment seg = segment;
+        if (seg == null) return;
+        drain(seg);
+        try {
+            seg.flush();
+        } catch (IOException | RuntimeException e) {
+            fail(seg);
+            throw new SpoolWriteException("flushing segment " + seg.tempPath() + " failed", e);
+        }
+    }
+
+    /** Seals the open segment, if any. */
+    void seal() throws IOException {
+        Segment seg = segment;
+        if (seg == null) return;
+        drain(seg);
+        long start = System.nanoTime();
+        SealedSegment sealed;
+        try {
+            sealed = seg.seal();
+        } catch (IOException | RuntimeException e) {
+            fail(seg);
+            throw new SpoolWriteException("sealing segment " + seg.tempPath() + " failed", e);
+        }
+        segment = null;
+        spool.sealed(sealed, System.nanoTime() - start);
+    }
+
+    boolean olderThan(long maxAgeNanos, long now) {
+        Segment seg = segment;
+        return seg != null && seg.ageNanos(now) >= maxAgeNanos;
+    }
+
+    /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
+    private void fail(Segment seg) {
+        seg.abandon();
+        segment = null;
+        staged.clear();
+        generator = null;
+        spool.writeFailed();
+    }
+}

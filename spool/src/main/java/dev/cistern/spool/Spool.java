@@ -1,0 +1,182 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A spool directory, open for writing. One process at a time holds it (a lock file says so).
+ * Opening runs recovery first; then {@link #writer(String)} gives a writer per stream and
+ * {@link #scanner()} reads sealed rows back.
+ *
+ * <pre>{@code
+ * try (Spool spool = Spool.open(SpoolConfig.builder(dir).build())) {
+ *     StreamWriter w = spool.writer("metrics");
+ *     w.append(Series.of("up", Labels.of("job", "node")), System.currentTimeMillis(), 1);
+ * }   // close() seals everything
+ * }</pre>
+ */
+public final class Spool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Spool.class.getName());
+
+    private final SpoolConfig config;
+    private final SpoolLayout layout;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final RecoveryReport recovery;
+    private final Map<String, StreamWriter> writers = new ConcurrentHashMap<>();
+    private final List<Consumer<SealedSegment>> sealListeners = new CopyOnWriteArrayList<>();
+    private final SpoolMetrics metrics = new SpoolMetrics();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    private Spool(SpoolConfig config, SpoolLayout layout, FileChannel lockChannel, FileLock lock) throws IOException {
+        this.config = config;
+        this.layout = layout;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.recovery = new Recovery(layout, config).run();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cistern-rotation");
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = Math.max(10, Math.min(1000, config.rotation().maxAge().toMillis() / 4));
+        timer.scheduleWithFixedDelay(this::sealAged, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens (creating if needed) the spool directory, takes its lock and recovers what a crash left. */
+    public static Spool open(SpoolConfig config) throws IOException {
+        SpoolLayout layout = new SpoolLayout(config.directory());
+        for (Path dir : List.of(layout.root(), layout.active(), layout.sealed(), layout.quarantine())) {
+            Fsync.createDirectories(dir);
+        }
+        FileChannel ch = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("spool directory " + layout.root() + " is in use by another process (it holds "
+                    + layout.lockFile() + "); stop it or use another directory");
+        }
+        try {
+            return new Spool(config, layout, ch, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            ch.close();
+            throw e;
+        }
+    }
+
+    public SpoolConfig config() { return config; }
+    public SpoolLayout layout() { return layout; }
+    public SpoolMetrics metrics() { return metrics; }
+
+    /** What recovery found and did when this spool opened. */
+    public RecoveryReport recovery() { return recovery; }
+
+    /** The writer for a stream (created on first use; one per stream per spool). */
+    public StreamWriter writer(String stream) {
+        StreamName.check(stream);
+        if (closed) throw new IllegalStateException("spool " + layout.root() + " is closed");
+        return writers.computeIfAbsent(stream, s -> new StreamWriter(this, s, config.shardsPerStream()));
+    }
+
+    /** Called with every segment sealed from now on, on the sealing thread; keep it quick. */
+    public void onSealed(Consumer<SealedSegment> listener) {
+        sealListeners.add(listener);
+    }
+
+    public Scanner scanner() {
+        return new Scanner(layout);
+    }
+
+    /** Makes everything appended so far durable without sealing. */
+    public void flush() throws IOException {
+        for (StreamWriter w : writers.values()) w.flush();
+    }
+
+    /** Seals every open segment now. */
+    public void sealAll() throws IOException {
+        IOException first = null;
+        for (StreamWriter w : writers.values()) {
+            try {
+                w.seal();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    void sealed(SealedSegment s, long sealNanos) {
+        metrics.segmentsSealed.increment();
+        metrics.rowsSealed.add(s.name().rows());
+        metrics.rawBytesSealed.add(s.name().rawBytes());
+        try {
+            metrics.compressedBytesSealed.add(Files.size(s.path()));
+        } catch (IOException ignored) {
+            // the file was just written; a stat failure only costs a metric
+        }
+        metrics.sealNanos.add(sealNanos);
+        for (Consumer<SealedSegment> l : sealListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "seal listener failed for " + s.path(), e);
+            }
+        }
+    }
+
+    void writeFailed() {
+        metrics.writeFailures.increment();
+    }
+
+    private void sealAged() {
+        long maxAge = config.rotation().maxAge().toNanos();
+        for (StreamWriter w : writers.values()) {
+            try {
+                w.sealIfOlderThan(maxAge);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "sealing aged segment of stream " + w.stream() + " failed", e);
+            }
+        }
+    }
+
+    /** Seals every open segment and releases the directory. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        timer.shutdown();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            sealAll();
+        } finally {
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}

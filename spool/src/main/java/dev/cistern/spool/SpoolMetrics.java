@@ -1,0 +1,22 @@
+package dev.cistern.spool;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters a spool keeps while it runs; the agent exports them. Monotonic since open. */
+public final class SpoolMetrics {
+    final LongAdder segmentsSealed = new LongAdder();
+    final LongAdder rowsSealed = new LongAdder();
+    final LongAdder rawBytesSealed = new LongAdder();
+    final LongAdder compressedBytesSealed = new LongAdder();
+    final LongAdder sealNanos = new LongAdder();
+    final LongAdder writeFailures = new LongAdder();
+
+    public long segmentsSealed() { return segmentsSealed.sum(); }
+    public long rowsSealed() { return rowsSealed.sum(); }
+    public long rawBytesSealed() { return rawBytesSealed.sum(); }
+    public long compressedBytesSealed() { return compressedBytesSealed.sum(); }
+    /** Total time spent finishing, syncing and renaming segments. */
+    public long sealNanos() { return sealNanos.sum(); }
+    /** Segments abandoned after an I/O error (disk full and the like). */
+    public long writeFailures() { return writeFailures.sum(); }
+}

@@ -1,0 +1,127 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Appends rows to one stream. Safe from many threads: each thread has a home shard and moves to
+ * a free one when its home is busy, so threads compress in parallel.
+ *
+ * <p>An append returns once the row is staged in memory. Rows are durable once {@link #flush()}
+ * returns or their segment is sealed.
+ */
+public final class StreamWriter implements RowSink {
+
+    /** Work done under one shard's lock: a whole request's rows at the cost of one lock. */
+    @FunctionalInterface
+    public interface Batch {
+        void write(RowSink sink) throws IOException;
+    }
+
+    private final String stream;
+    private final Shard[] shards;
+    private final AtomicInteger nextHome = new AtomicInteger();
+    private final ThreadLocal<Shard> home;
+
+    StreamWriter(Spool spool, String stream, int shardCount) {
+        this.stream = stream;
+        this.shards = new Shard[shardCount];
+        for (int i = 0; i < shardCount; i++) shards[i] = new Shard(spool, stream);
+        this.home = ThreadLocal.withInitial(() -> shards[Math.floorMod(nextHome.getAndIncrement(), shards.length)]);
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    private Shard acquire() {
+        Shard h = home.get();
+        if (h.lock.tryLock()) return h;
+        for (Shard s : shards) {
+            if (s != h && s.lock.tryLock()) return s;
+        }
+        h.lock.lock();
+        return h;
+    }
+
+    @Override
+    public void append(Series series, long timestampMillis, double value) throws IOException {
+        Shard s = acquire();
+        try {
+            s.append(series, timestampMillis, value);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public void appendJson(byte[] utf8, int offset, int length) throws IOException {
+        Shard s = acquire();
+        try {
+            s.appendJson(utf8, offset, length);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public void appendObject(long timestampMillis, ObjectWriter fields) throws IOException {
+        Shard s = acquire();
+        try {
+            s.appendObject(timestampMillis, fields);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Runs {@code batch} against one shard, holding its lock throughout. */
+    public void batch(Batch batch) throws IOException {
+        Shard s = acquire();
+        try {
+            batch.write(s);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Makes every row appended so far durable (Brotli flush + fsync of each open temp file). */
+    public void flush() throws IOException {
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                s.flush();
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+
+    /** Seals every open segment of this stream now. */
+    public void seal() throws IOException {
+        IOException first = null;
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                s.seal();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    /** Seals segments older than the rotation age; skips shards busy right now (they rotate by size). */
+    void sealIfOlderThan(long maxAgeNanos) throws IOException {
+        long now = System.nanoTime();
+        for (Shard s : shards) {
+            if (!s.olderThan(maxAgeNanos, now) || !s.lock.tryLock()) continue;
+            try {
+                if (s.olderThan(maxAgeNanos, System.nanoTime())) s.seal();
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+}
