@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /** Validates one NDJSON line and reads its event time, without building an object tree. */
-final class JsonLines {
+public final class JsonLines {
     static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private JsonLines() {}
@@ -16,7 +16,7 @@ final class JsonLines {
      * Checks the bytes are exactly one JSON object (valid UTF-8, nothing after it) and returns its
      * top-level integral {@code "ts"} field, or {@code defaultTs} when it has none.
      */
-    static long validate(byte[] b, int off, int len, long defaultTs) {
+    public static long validate(byte[] b, int off, int len, long defaultTs) {
         try (JsonParser p = FACTORY.createParser(b, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new InvalidRowException("a row must be a JSON object");
             long ts = defaultTs;

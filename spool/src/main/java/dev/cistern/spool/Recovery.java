@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -31,6 +32,7 @@ final class Recovery {
     private long badLines;
     private int removed;
     private int quarantined;
+    private final Set<String> discardedStreams = new TreeSet<>();
 
     Recovery(SpoolLayout layout, SpoolConfig config) {
         this.layout = layout;
@@ -59,7 +61,8 @@ final class Recovery {
                         QuarantineReason.UNDECODABLE, "salvage failed: " + e);
             }
         }
-        return new RecoveryReport(salvaged, rowsSalvaged, tornBytes, badLines, removed, quarantined, List.copyOf(events));
+        return new RecoveryReport(salvaged, rowsSalvaged, tornBytes, badLines, removed, quarantined,
+                Set.copyOf(discardedStreams), List.copyOf(events));
     }
 
     /** Quarantines sealed files whose names do not parse or that are empty; returns the ids present. */
@@ -95,6 +98,13 @@ final class Recovery {
             Files.delete(temp); // sealed already; the rename was durable, this is a stale copy
             removed++;
             event(temp, "removed", "already sealed as id " + id);
+            return;
+        }
+        if (config.replayedFromJournal()) {
+            Files.delete(temp); // its rows are replayed from the journal; salvaging would duplicate them
+            removed++;
+            discardedStreams.add(stream);
+            event(temp, "discarded", "open segment of stream " + stream + ", replayed from the journal");
             return;
         }
         if (Files.size(temp) == 0) {

@@ -2,6 +2,7 @@ package dev.cistern.spool;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /** What recovery did when a spool opened. Every loss is counted here and logged. */
 public record RecoveryReport(
@@ -11,6 +12,7 @@ public record RecoveryReport(
         long badLinesDropped,
         int tempFilesRemoved,
         int filesQuarantined,
+        Set<String> discardedStreams,
         List<Event> events) {
 
     /** One file recovery acted on, and what it did. */
@@ -19,6 +21,11 @@ public record RecoveryReport(
         public String toString() {
             return action + " " + file + ": " + detail;
         }
+    }
+
+    /** With {@link SpoolConfig#replayedFromJournal()}: streams whose open segments were discarded for replay. */
+    public Set<String> discardedStreams() {
+        return discardedStreams;
     }
 
     public boolean clean() {

@@ -23,6 +23,8 @@ final class Segment {
     private long rawBytes;
     private long minTs = Long.MAX_VALUE;
     private long maxTs = Long.MIN_VALUE;
+    private long firstSource = SegmentName.NO_SOURCE;
+    private long lastSource = SegmentName.NO_SOURCE;
 
     private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink) {
         this.layout = layout;
@@ -67,6 +69,15 @@ final class Segment {
         if (ts > maxTs) maxTs = ts;
     }
 
+    /** Records that rows from this journal index are in the segment. */
+    void noteSource(long source) {
+        if (firstSource == SegmentName.NO_SOURCE) firstSource = source;
+        lastSource = Math.max(lastSource, source);
+    }
+
+    /** The lowest journal index with rows here, or NO_SOURCE. */
+    long firstSource() { return firstSource; }
+
     void write(byte[] b, int off, int len) throws IOException {
         sink.write(b, off, len);
     }
@@ -87,7 +98,7 @@ final class Segment {
         channel.force(true);
         channel.close();
         sink.close();
-        SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id);
+        SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id, lastSource);
         Path target = layout.sealedPath(name);
         Fsync.createDirectories(target.getParent());
         Files.move(tempPath, target, StandardCopyOption.ATOMIC_MOVE);

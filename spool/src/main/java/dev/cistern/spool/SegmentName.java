@@ -16,20 +16,31 @@ import java.util.regex.Pattern;
  *
  * minTs/maxTs are the earliest and latest row timestamps (epoch milliseconds, UTC), rows the line
  * count, rawBytes the uncompressed NDJSON size, id 20 lowercase hex digits (12 of creation time in
- * epoch ms, 8 random) so names sort roughly by creation. See docs/format.md.
+ * epoch ms, 8 random) so names sort roughly by creation. A segment written from the agent's journal
+ * adds {@code .j<source>} before the suffix: the highest journal index whose rows it holds, so
+ * the agent can resume from sealed output alone after a crash. See docs/format.md.
  */
-public record SegmentName(String stream, long minTs, long maxTs, long rows, long rawBytes, int format, String id) {
+public record SegmentName(String stream, long minTs, long maxTs, long rows, long rawBytes, int format, String id,
+                          long source) {
+
+    /** {@link #source()} of a segment not fed from a journal. */
+    public static final long NO_SOURCE = -1;
 
     public static final int FORMAT_VERSION = 1;
     public static final String SUFFIX = ".json.br";
     private static final Pattern GRAMMAR = Pattern.compile(
-            "([a-z0-9_-]{1,64})\\.(-?\\d{1,19})\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(\\d{1,19})\\.v(\\d{1,4})\\.([0-9a-f]{20})\\.json\\.br");
+            "([a-z0-9_-]{1,64})\\.(-?\\d{1,19})\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(\\d{1,19})\\.v(\\d{1,4})\\.([0-9a-f]{20})(?:\\.j(\\d{1,19}))?\\.json\\.br");
 
     public SegmentName {
         StreamName.check(stream);
         Objects.requireNonNull(id, "id");
         if (minTs > maxTs) throw new IllegalArgumentException("minTs " + minTs + " > maxTs " + maxTs);
         if (rows < 0 || rawBytes < 0) throw new IllegalArgumentException("negative rows or bytes");
+        if (source < NO_SOURCE) throw new IllegalArgumentException("negative source " + source);
+    }
+
+    public SegmentName(String stream, long minTs, long maxTs, long rows, long rawBytes, int format, String id) {
+        this(stream, minTs, maxTs, rows, rawBytes, format, id, NO_SOURCE);
     }
 
     /** A fresh unique id: creation time then randomness, so ids sort by creation and never collide in practice. */
@@ -41,7 +52,7 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
         SegmentName name = tryParse(fileName);
         if (name == null) {
             throw new IllegalArgumentException("not a sealed segment name: " + fileName
-                    + " (expected <stream>.<minTs>.<maxTs>.<rows>.<rawBytes>.v<format>.<id>.json.br)");
+                    + " (expected <stream>.<minTs>.<maxTs>.<rows>.<rawBytes>.v<format>.<id>[.j<source>].json.br)");
         }
         return name;
     }
@@ -55,14 +66,15 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
             long max = Long.parseLong(m.group(3));
             if (min > max) return null;
             return new SegmentName(m.group(1), min, max, Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
-                    Integer.parseInt(m.group(6)), m.group(7));
+                    Integer.parseInt(m.group(6)), m.group(7), m.group(8) == null ? NO_SOURCE : Long.parseLong(m.group(8)));
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
     public String fileName() {
-        return stream + '.' + minTs + '.' + maxTs + '.' + rows + '.' + rawBytes + ".v" + format + '.' + id + SUFFIX;
+        return stream + '.' + minTs + '.' + maxTs + '.' + rows + '.' + rawBytes + ".v" + format + '.' + id
+                + (source == NO_SOURCE ? "" : ".j" + source) + SUFFIX;
     }
 
     /** Partition path relative to the stream directory: {@code dt=YYYY-MM-DD/hour=HH}, from minTs in UTC. */

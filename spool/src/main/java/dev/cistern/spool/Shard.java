@@ -20,6 +20,7 @@ final class Shard implements RowSink {
     private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
     private JsonGenerator generator;
     private Segment segment;
+    private boolean holdRotation; // inside a sourced batch: rotate only at its end, so no entry spans two segments
 
     Shard(Spool spool, String stream) {
         this.spool = spool;
@@ -102,7 +103,33 @@ final class Shard implements RowSink {
     private void rowAdded(Segment seg, long ts, int bytes) throws IOException {
         seg.countRow(ts, bytes);
         if (staged.size() >= STAGE_BYTES) drain(seg);
-        if (seg.rows() >= rotation.maxRows() || seg.rawBytes() >= rotation.maxBytes()) seal();
+        if (!holdRotation) rotateIfFull();
+    }
+
+    private void rotateIfFull() throws IOException {
+        Segment seg = segment;
+        if (seg != null && (seg.rows() >= rotation.maxRows() || seg.rawBytes() >= rotation.maxBytes())) seal();
+    }
+
+    /**
+     * Runs a batch whose rows all come from one journal entry: they land in one segment, and the
+     * segment's name records the entry's index. A failed batch leaves its rows for the journal to replay.
+     */
+    void sourcedBatch(long source, StreamWriter.Batch batch) throws IOException {
+        holdRotation = true;
+        try {
+            batch.write(this);
+            if (segment != null) segment.noteSource(source);
+        } finally {
+            holdRotation = false;
+        }
+        rotateIfFull();
+    }
+
+    /** The lowest journal index with rows in the open segment, or NO_SOURCE. */
+    long openFirstSource() {
+        Segment seg = segment;
+        return seg == null ? SegmentName.NO_SOURCE : seg.firstSource();
     }
 
     private void drain(Segment seg) throws IOException {

@@ -17,6 +17,7 @@ public final class SpoolConfig {
     private final int window;
     private final Rotation rotation;
     private final int shardsPerStream;
+    private final boolean replayedFromJournal;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -24,6 +25,7 @@ public final class SpoolConfig {
         this.window = b.window;
         this.rotation = b.rotation;
         this.shardsPerStream = b.shardsPerStream;
+        this.replayedFromJournal = b.replayedFromJournal;
     }
 
     public static Builder builder(Path directory) {
@@ -35,11 +37,13 @@ public final class SpoolConfig {
     public int window() { return window; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
+    public boolean replayedFromJournal() { return replayedFromJournal; }
 
     @Override
     public String toString() {
         return "SpoolConfig{directory=" + directory + ", quality=" + quality + ", window=" + window
-                + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream + '}';
+                + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
+                + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
     }
 
     public static final class Builder {
@@ -48,6 +52,7 @@ public final class SpoolConfig {
         private int window = DEFAULT_WINDOW;
         private Rotation rotation = Rotation.DEFAULT;
         private int shardsPerStream = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private boolean replayedFromJournal;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -76,6 +81,15 @@ public final class SpoolConfig {
         public Builder shardsPerStream(int shards) {
             if (shards < 1 || shards > 256) throw new IllegalArgumentException("shardsPerStream must be 1-256, was " + shards);
             this.shardsPerStream = shards;
+            return this;
+        }
+
+        /**
+         * The rows of open segments are also in a journal that will be replayed (the agent): on
+         * open, temp files are deleted instead of salvaged, since salvaging would duplicate them.
+         */
+        public Builder replayedFromJournal(boolean replayed) {
+            this.replayedFromJournal = replayed;
             return this;
         }
 

@@ -84,6 +84,35 @@ public final class StreamWriter implements RowSink {
         }
     }
 
+    /**
+     * Runs {@code batch} for the rows of one journal entry (index {@code source}, increasing from
+     * call to call): they are never split across segments, and the sealed name records the index.
+     */
+    public void batch(long source, Batch batch) throws IOException {
+        if (source < 0) throw new IllegalArgumentException("source must not be negative, was " + source);
+        Shard s = acquire();
+        try {
+            s.sourcedBatch(source, batch);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** The lowest journal index with rows in an open (unsealed) segment of this stream, or NO_SOURCE. */
+    public long openFirstSource() {
+        long min = SegmentName.NO_SOURCE;
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                long f = s.openFirstSource();
+                if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        return min;
+    }
+
     /** Makes every row appended so far durable (Brotli flush + fsync of each open temp file). */
     public void flush() throws IOException {
         for (Shard s : shards) {
