@@ -55,6 +55,8 @@ public final class JsonLines {
     private static String firstLine(String s) {
         if (s == null) return "unreadable";
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        int source = line.indexOf(" (start marker at [Source");
+        return source < 0 ? line : line.substring(0, source);
     }
 }

@@ -177,6 +177,18 @@ final class Shard implements RowSink {
         return seg != null && seg.ageNanos(now) >= maxAgeNanos;
     }
 
+    /** Drops the open segment and its temp file: its rows will be replayed from the journal. */
+    boolean discard() throws IOException {
+        Segment seg = segment;
+        if (seg == null) return false;
+        seg.abandon();
+        java.nio.file.Files.deleteIfExists(seg.tempPath());
+        segment = null;
+        staged.clear();
+        generator = null;
+        return true;
+    }
+
     /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
     private void fail(Segment seg) {
         seg.abandon();

@@ -127,6 +127,36 @@ public final class Spool implements AutoCloseable {
         if (first != null) throw first;
     }
 
+    /**
+     * For a spool fed from a journal, after a write failure: drops every open segment and every
+     * temp file, as recovery would after a crash, and returns the streams they belonged to. Their
+     * rows must be replayed from the journal (see {@link SpoolConfig#replayedFromJournal()}).
+     */
+    public java.util.Set<String> discardOpenSegments() throws IOException {
+        java.util.Set<String> streams = new java.util.TreeSet<>();
+        for (StreamWriter w : writers.values()) {
+            if (w.discardOpen()) streams.add(w.stream());
+        }
+        try (java.util.stream.Stream<Path> temps = Files.list(layout.active())) {
+            for (Path t : temps.toList()) {
+                String stream = SpoolLayout.streamOfTemp(t.getFileName().toString());
+                Files.deleteIfExists(t);
+                if (stream != null) streams.add(stream);
+            }
+        }
+        return streams;
+    }
+
+    /** The lowest journal index with rows in any open segment, or NO_SOURCE when none is open. */
+    public long openFirstSource() {
+        long min = SegmentName.NO_SOURCE;
+        for (StreamWriter w : writers.values()) {
+            long f = w.openFirstSource();
+            if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
+        }
+        return min;
+    }
+
     void sealed(SealedSegment s, long sealNanos) {
         metrics.segmentsSealed.increment();
         metrics.rowsSealed.add(s.name().rows());

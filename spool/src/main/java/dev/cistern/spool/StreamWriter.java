@@ -141,6 +141,20 @@ public final class StreamWriter implements RowSink {
         if (first != null) throw first;
     }
 
+    /** Drops open segments and their temp files; true when there was one. */
+    boolean discardOpen() throws IOException {
+        boolean any = false;
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                any |= s.discard();
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        return any;
+    }
+
     /** Seals segments older than the rotation age; skips shards busy right now (they rotate by size). */
     void sealIfOlderThan(long maxAgeNanos) throws IOException {
         long now = System.nanoTime();

@@ -24,5 +24,7 @@ final class Logging {
         h.setLevel(Level.ALL);
         root.addHandler(h);
         root.setLevel(Level.INFO);
+        // Chronicle narrates file mappings at INFO; only its warnings matter to an operator
+        Logger.getLogger("net.openhft").setLevel(Level.WARNING);
     }
 }

@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, LsCommand.class, CatCommand.class, StatsCommand.class,
                 VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    static {
+        dev.cistern.agent.journal.ChronicleSettings.apply(); // before any Chronicle class can load
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -1,0 +1,157 @@
+package dev.cistern.agent;
+
+import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.http.BearerAuth;
+import dev.cistern.agent.http.IngestServer;
+import dev.cistern.agent.http.TlsContext;
+import dev.cistern.agent.ingest.IngestEndpoints;
+import dev.cistern.agent.ingest.JournalLag;
+import dev.cistern.agent.ingest.Router;
+import dev.cistern.agent.ingest.Sealer;
+import dev.cistern.agent.journal.ChronicleSettings;
+import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.Spool;
+import dev.cistern.spool.SpoolConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The running agent: HTTP ingest → journal → sealer → spool. {@link #start} recovers and starts
+ * everything; {@link #close} stops accepting, finishes in-flight requests, seals what the journal
+ * holds, and closes the journal.
+ */
+public final class Agent implements AutoCloseable {
+    static {
+        ChronicleSettings.apply();
+    }
+
+    private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+    private final ResolvedConfig config;
+    private final AgentMetrics metrics;
+    private final Spool spool;
+    private final Journal journal;
+    private final Sealer sealer;
+    private final IngestServer server;
+    private final ScheduledExecutorService housekeeping;
+    private volatile boolean ready;
+
+    private Agent(ResolvedConfig config) throws IOException {
+        this.config = config;
+        this.metrics = new AgentMetrics();
+        SpoolConfig spoolConfig = SpoolConfig.builder(config.dataDir())
+                .quality(config.quality()).window(config.window()).rotation(config.rotation())
+                .shardsPerStream(1) // one sealer thread and one segment per stream keep journal positions exact
+                .replayedFromJournal(true)
+                .build();
+        this.spool = Spool.open(spoolConfig);
+        boolean ok = false;
+        Journal j = null;
+        IngestServer s = null;
+        try {
+            j = Journal.open(spool.layout().journal(), config.rollCycle());
+            JournalLag lag = new JournalLag(j.lastIndex());
+            metrics.bindSpool(spool.metrics(), spool.recovery());
+            this.sealer = new Sealer(j, spool, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
+                    metrics, lag, spool.recovery().discardedStreams());
+            Journal journalRef = j;
+            metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
+            metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
+            metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
+            IngestEndpoints ingest = new IngestEndpoints(j, lag, metrics, config.maxBodyBytes(), config.maxLagBytes());
+            BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
+            s = new IngestServer(config.listen(),
+                    config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile()),
+                    config.ingestThreads(), metrics, auth);
+            s.route("/api/v1/write", "remote_write", true, ingest::remoteWrite);
+            s.route("/api/v1/ingest", "ndjson", true, ingest::ndjson);
+            s.route("/metrics", "metrics", false, ex -> {
+                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                return 200;
+            });
+            s.route("/healthz", "healthz", false, ex -> IngestServer.Responses.text(ex, 200, "ok"));
+            s.route("/readyz", "readyz", false, ex -> ready
+                    ? IngestServer.Responses.text(ex, 200, "ready")
+                    : IngestServer.Responses.text(ex, 503, "not ready"));
+            this.journal = j;
+            this.server = s;
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cistern-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            ok = true;
+        } finally {
+            if (!ok) {
+                if (s != null) s.close();
+                if (j != null) j.close();
+                spool.close();
+            }
+        }
+    }
+
+    /** Recovers the data directory, replays the journal into the spool, and starts serving. */
+    public static Agent start(ResolvedConfig config) throws IOException {
+        Agent a = new Agent(config);
+        a.sealer.start();
+        a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
+        a.server.start();
+        a.ready = true;
+        LOG.info("cistern agent listening on " + a.server.address() + ", data in " + a.spool.layout().root());
+        return a;
+    }
+
+    private void releaseJournal() {
+        try {
+            journal.releaseBefore(sealer.firstNeededIndex());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing consumed journal cycles failed", e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public ResolvedConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ready = false;
+        LOG.info("cistern agent stopping: finishing requests, sealing what the journal holds");
+        server.close();
+        try {
+            sealer.drainAndStop(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        housekeeping.shutdownNow();
+        try {
+            spool.close();
+            releaseJournal();
+        } finally {
+            journal.close();
+        }
+        LOG.info("cistern agent stopped");
+    }
+}

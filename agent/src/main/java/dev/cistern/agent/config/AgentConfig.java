@@ -1,0 +1,78 @@
+package dev.cistern.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's configuration, bound from YAML (keys in snake_case). Every default lives here, and
+ * {@code cistern run --print-config} prints what is in force. Validation is in {@link ConfigLoader}.
+ */
+public final class AgentConfig {
+    @JsonProperty("data_dir") public String dataDir = "data";
+    @JsonProperty("listen") public String listen = "127.0.0.1:9464";
+    @JsonProperty("spool") public Spool spool = new Spool();
+    @JsonProperty("journal") public Journal journal = new Journal();
+    @JsonProperty("ingest") public Ingest ingest = new Ingest();
+    @JsonProperty("routing") public Routing routing = new Routing();
+    @JsonProperty("auth") public Auth auth = new Auth();
+    @JsonProperty("tls") public Tls tls = new Tls();
+    @JsonProperty("upload") public Upload upload = new Upload();
+
+    public static final class Spool {
+        @JsonProperty("quality") public int quality = 4;
+        @JsonProperty("window") public int window = 22;
+        @JsonProperty("rotate_rows") public long rotateRows = 250_000;
+        @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
+        @JsonProperty("rotate_age") public String rotateAge = "60s";
+    }
+
+    public static final class Journal {
+        /** Chronicle roll cycle: consumed cycles are deleted whole, so shorter cycles free disk sooner. */
+        @JsonProperty("roll_cycle") public String rollCycle = "FIVE_MINUTELY";
+        /** Ingest answers 503 with Retry-After while this many journal bytes wait to be sealed. */
+        @JsonProperty("max_lag_bytes") public String maxLagBytes = "1GiB";
+    }
+
+    public static final class Ingest {
+        /** Limit on a request body, and separately on its decompressed size. */
+        @JsonProperty("max_body_bytes") public String maxBodyBytes = "16MiB";
+        @JsonProperty("static_labels") public Map<String, String> staticLabels = new LinkedHashMap<>();
+        @JsonProperty("threads") public int threads = 4;
+    }
+
+    public static final class Routing {
+        /** Stream for rows no rule matched; empty string drops them (counted). */
+        @JsonProperty("default_stream") public String defaultStream = "metrics";
+        @JsonProperty("rules") public List<Rule> rules = new ArrayList<>();
+    }
+
+    /** Sends matching rows to a stream. All given conditions must hold. */
+    public static final class Rule {
+        @JsonProperty("stream") public String stream;
+        @JsonProperty("name") public String name;
+        @JsonProperty("name_prefix") public String namePrefix;
+        @JsonProperty("name_regex") public String nameRegex;
+        @JsonProperty("labels") public Map<String, String> labels = new LinkedHashMap<>();
+        /** Stop at this rule when it matches (otherwise later rules may add more streams). */
+        @JsonProperty("final") public boolean isFinal;
+    }
+
+    public static final class Auth {
+        /** File holding the bearer token clients must send; empty disables auth. */
+        @JsonProperty("bearer_token_file") public String bearerTokenFile = "";
+    }
+
+    public static final class Tls {
+        /** PKCS12 keystore with the server certificate; empty serves plain HTTP. */
+        @JsonProperty("keystore_file") public String keystoreFile = "";
+        @JsonProperty("keystore_password_file") public String keystorePasswordFile = "";
+    }
+
+    public static final class Upload {
+        /** Destination URL: file:///dir, s3://bucket/prefix, presigned+https://...; empty: upload off. */
+        @JsonProperty("to") public String to = "file:./uploads";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.cistern.agent.config;
+
+import dev.cistern.spool.Labels;
+import dev.cistern.spool.Rotation;
+import dev.cistern.spool.StreamName;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** A validated configuration with its values parsed: sizes in bytes, durations, compiled rules. */
+public record ResolvedConfig(
+        AgentConfig raw,
+        Path dataDir,
+        InetSocketAddress listen,
+        int quality,
+        int window,
+        Rotation rotation,
+        String rollCycle,
+        long maxLagBytes,
+        long maxBodyBytes,
+        Labels staticLabels,
+        int ingestThreads,
+        String defaultStream,
+        List<RouteRule> rules,
+        Path bearerTokenFile,
+        Path keystoreFile,
+        Path keystorePasswordFile,
+        String uploadTo) {
+
+    /** A compiled routing rule; null conditions are absent. */
+    public record RouteRule(String stream, String name, String namePrefix, Pattern nameRegex, Map<String, String> labels,
+                            boolean isFinal) {}
+
+    static ResolvedConfig of(AgentConfig c) {
+        if (c.dataDir == null || c.dataDir.isBlank()) throw new ConfigException("data_dir", "must name a directory");
+        InetSocketAddress listen = listen(c.listen);
+        if (c.spool.quality < 0 || c.spool.quality > 11) throw new ConfigException("spool.quality", "must be 0-11, was " + c.spool.quality);
+        if (c.spool.window < 10 || c.spool.window > 24) throw new ConfigException("spool.window", "must be 10-24, was " + c.spool.window);
+        if (c.spool.rotateRows < 1) throw new ConfigException("spool.rotate_rows", "must be at least 1, was " + c.spool.rotateRows);
+        long rotateBytes = Sizes.bytes("spool.rotate_bytes", c.spool.rotateBytes);
+        if (rotateBytes < 1) throw new ConfigException("spool.rotate_bytes", "must be at least 1 byte");
+        Duration rotateAge = Sizes.duration("spool.rotate_age", c.spool.rotateAge);
+        if (rotateAge.isZero()) throw new ConfigException("spool.rotate_age", "must be more than 0");
+        String roll = c.journal.rollCycle;
+        try {
+            net.openhft.chronicle.queue.RollCycles.valueOf(roll);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("journal.roll_cycle", "'" + roll + "' is not one of " + List.of(net.openhft.chronicle.queue.RollCycles.values()));
+        }
+        long maxLag = Sizes.bytes("journal.max_lag_bytes", c.journal.maxLagBytes);
+        long maxBody = Sizes.bytes("ingest.max_body_bytes", c.ingest.maxBodyBytes);
+        if (maxBody < 1024 || maxBody > (1L << 30)) throw new ConfigException("ingest.max_body_bytes", "must be 1KiB-1GiB");
+        if (c.ingest.threads < 1 || c.ingest.threads > 256) throw new ConfigException("ingest.threads", "must be 1-256, was " + c.ingest.threads);
+        Labels statics = Labels.of(c.ingest.staticLabels);
+        for (String k : c.ingest.staticLabels.keySet()) {
+            if (!k.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new ConfigException("ingest.static_labels." + k, "not a valid label name");
+        }
+        String def = c.routing.defaultStream == null ? "" : c.routing.defaultStream;
+        if (!def.isEmpty() && !StreamName.isValid(def)) {
+            throw new ConfigException("routing.default_stream", "'" + def + "' is not a stream name (lowercase letters, digits, '-', '_'; at most 64) — or \"\" to drop unmatched rows");
+        }
+        List<RouteRule> rules = new ArrayList<>();
+        for (int i = 0; i < c.routing.rules.size(); i++) {
+            AgentConfig.Rule r = c.routing.rules.get(i);
+            String key = "routing.rules[" + i + "]";
+            if (r == null) throw new ConfigException(key, "empty rule");
+            if (!StreamName.isValid(r.stream)) throw new ConfigException(key + ".stream", "'" + r.stream + "' is not a stream name");
+            Pattern regex = null;
+            if (r.nameRegex != null) {
+                try {
+                    regex = Pattern.compile(r.nameRegex);
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigException(key + ".name_regex", "invalid regex: " + e.getDescription());
+                }
+            }
+            if (r.name == null && r.namePrefix == null && regex == null && (r.labels == null || r.labels.isEmpty())) {
+                throw new ConfigException(key, "needs at least one of name, name_prefix, name_regex, labels");
+            }
+            rules.add(new RouteRule(r.stream, r.name, r.namePrefix, regex, r.labels == null ? Map.of() : Map.copyOf(r.labels), r.isFinal));
+        }
+        Path token = blankToNull(c.auth.bearerTokenFile);
+        if (token != null && !java.nio.file.Files.isReadable(token)) {
+            throw new ConfigException("auth.bearer_token_file", token + " is not a readable file");
+        }
+        Path ks = blankToNull(c.tls.keystoreFile);
+        Path ksPass = blankToNull(c.tls.keystorePasswordFile);
+        if (ks != null && !java.nio.file.Files.isReadable(ks)) throw new ConfigException("tls.keystore_file", ks + " is not a readable file");
+        if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
+        return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window,
+                new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, maxLag, maxBody, statics, c.ingest.threads,
+                def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip());
+    }
+
+    private static Path blankToNull(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s);
+    }
+
+    private static InetSocketAddress listen(String s) {
+        int colon = s == null ? -1 : s.lastIndexOf(':');
+        if (colon < 0) throw new ConfigException("listen", "'" + s + "' must be HOST:PORT, e.g. 127.0.0.1:9464");
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("listen", "'" + s + "' has no valid port");
+        }
+        if (port < 0 || port > 65535) throw new ConfigException("listen", "port must be 0-65535, was " + port);
+        return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+}

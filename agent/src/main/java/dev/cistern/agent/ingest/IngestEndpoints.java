@@ -1,0 +1,159 @@
+package dev.cistern.agent.ingest;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.cistern.agent.http.IngestServer;
+import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalEntry;
+import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.InvalidRowException;
+import dev.cistern.spool.JsonLines;
+import dev.cistern.spool.StreamName;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * The two ingest endpoints. A request is validated whole, then appended to the journal as one
+ * entry, then acknowledged with 204: a 4xx means nothing of it was written.
+ */
+public final class IngestEndpoints {
+    private final Journal journal;
+    private final JournalLag lag;
+    private final AgentMetrics metrics;
+    private final long maxBodyBytes;
+    private final long maxLagBytes;
+
+    public IngestEndpoints(Journal journal, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes) {
+        this.journal = journal;
+        this.lag = lag;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxLagBytes = maxLagBytes;
+    }
+
+    /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */
+    public int remoteWrite(HttpExchange ex) throws IOException {
+        requirePost(ex);
+        String type = header(ex, "Content-Type");
+        if (!type.startsWith("application/x-protobuf")) {
+            throw new IngestException(415, "wrong_content_type", "remote_write needs Content-Type application/x-protobuf, got '" + type + "'");
+        }
+        String enc = header(ex, "Content-Encoding");
+        if (!enc.equals("snappy")) {
+            throw new IngestException(415, "wrong_content_encoding", "remote_write needs Content-Encoding snappy, got '" + enc + "'");
+        }
+        checkBackpressure();
+        byte[] body = IngestServer.readBody(ex, maxBodyBytes);
+        RemoteWrite.WriteRequest req = RemoteWriteDecoder.decode(body, body.length, maxBodyBytes);
+        long samples = 0;
+        for (RemoteWrite.TimeSeries ts : req.getTimeseriesList()) samples += ts.getSamplesCount();
+        append(JournalEntry.Kind.REMOTE_WRITE, "", body);
+        metrics.samplesAccepted(samples);
+        return IngestServer.Responses.empty(ex, 204);
+    }
+
+    /** {@code POST /api/v1/ingest?stream=NAME}: NDJSON, optionally gzip-compressed. */
+    public int ndjson(HttpExchange ex) throws IOException {
+        requirePost(ex);
+        String stream = queryParam(ex.getRequestURI().getRawQuery(), "stream");
+        if (stream == null) throw IngestException.badRequest("bad_stream", "missing ?stream=NAME");
+        if (!StreamName.isValid(stream)) {
+            throw IngestException.badRequest("bad_stream", "invalid stream name: use 1-64 of lowercase letters, digits, '-', '_'");
+        }
+        String type = header(ex, "Content-Type");
+        if (!(type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson")
+                || type.startsWith("application/jsonl") || type.startsWith("application/json"))) {
+            throw new IngestException(415, "wrong_content_type", "NDJSON ingest needs Content-Type application/x-ndjson, got '" + type + "'");
+        }
+        String enc = header(ex, "Content-Encoding");
+        if (!enc.isEmpty() && !enc.equals("gzip") && !enc.equals("identity")) {
+            throw new IngestException(415, "wrong_content_encoding", "Content-Encoding must be gzip or absent, got '" + enc + "'");
+        }
+        checkBackpressure();
+        byte[] body = IngestServer.readBody(ex, maxBodyBytes);
+        if (enc.equals("gzip")) body = gunzip(body);
+        long rows = validateLines(body);
+        if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
+        append(JournalEntry.Kind.NDJSON, stream, body);
+        metrics.ndjsonRowsAccepted(rows);
+        return IngestServer.Responses.empty(ex, 204);
+    }
+
+    private void append(JournalEntry.Kind kind, String stream, byte[] body) {
+        try {
+            journal.append(kind, stream, body, 0, body.length);
+        } catch (RuntimeException e) {
+            throw new IngestException(503, "journal_unavailable", "could not write the journal: " + e.getMessage());
+        }
+        lag.appended(body.length);
+    }
+
+    private void checkBackpressure() {
+        if (lag.pendingBytes() > maxLagBytes) {
+            throw new IngestException(503, "backpressure", "journal holds " + lag.pendingBytes()
+                    + " bytes not yet sealed (limit " + maxLagBytes + "); retry later");
+        }
+    }
+
+    /** Validates every non-blank line as one JSON object; returns the row count. */
+    static long validateLines(byte[] p) {
+        long rows = 0;
+        int line = 0;
+        int start = 0;
+        for (int i = 0; i <= p.length; i++) {
+            if (i == p.length || p[i] == '\n') {
+                line++;
+                int end = i;
+                if (end > start && p[end - 1] == '\r') end--;
+                if (!Sealer.isBlank(p, start, end)) {
+                    try {
+                        JsonLines.validate(p, start, end - start, 0);
+                    } catch (InvalidRowException e) {
+                        throw IngestException.badRequest("malformed_json", "line " + line + ": " + e.getMessage());
+                    }
+                    rows++;
+                }
+                start = i + 1;
+            }
+        }
+        return rows;
+    }
+
+    private byte[] gunzip(byte[] body) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (out.length > maxBodyBytes) throw IngestException.tooLarge("decompressed body is over the limit of " + maxBodyBytes + " bytes");
+            return out;
+        } catch (ZipException | java.io.EOFException e) {
+            throw IngestException.badRequest("malformed_gzip", "body is not valid gzip: " + e.getMessage());
+        }
+    }
+
+    private static void requirePost(HttpExchange ex) {
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            throw new IngestException(405, "wrong_method", "use POST");
+        }
+    }
+
+    private static String header(HttpExchange ex, String name) {
+        String v = ex.getRequestHeaders().getFirst(name);
+        return v == null ? "" : v.strip().toLowerCase(Locale.ROOT);
+    }
+
+    static String queryParam(String rawQuery, String name) {
+        if (rawQuery == null) return null;
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (k.equals(name)) return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.cistern.agent.ingest;
+
+import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalEntry;
+import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.Labels;
+import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.Series;
+import dev.cistern.spool.Spool;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tails the journal into the spool, one entry at a time, on one thread. Each entry's rows for a
+ * stream go in as one sourced batch, so sealed names record the journal index they cover, and a
+ * restart (or a write failure) resumes from sealed output alone: see {@link ResumePlan}.
+ */
+public final class Sealer implements Runnable {
+    private static final Logger LOG = Logger.getLogger(Sealer.class.getName());
+
+    private final Journal journal;
+    private final Spool spool;
+    private final Router router;
+    private final Labels staticLabels;
+    private final AgentMetrics metrics;
+    private final JournalLag lag;
+    private final Journal.Reader reader;
+    private final Thread thread;
+    private ResumePlan plan;
+    private volatile long lastProcessed = -1;
+    private volatile boolean stopping;
+
+    public Sealer(Journal journal, Spool spool, Router router, Labels staticLabels, AgentMetrics metrics, JournalLag lag,
+                  Set<String> discardedStreams) throws IOException {
+        this.lag = lag;
+        this.journal = journal;
+        this.spool = spool;
+        this.router = router;
+        this.staticLabels = staticLabels;
+        this.metrics = metrics;
+        this.reader = journal.reader();
+        this.plan = ResumePlan.fromSealedOutput(spool.layout(), discardedStreams);
+        LOG.info("sealer: " + plan);
+        reader.seekAfter(plan.resumeAfter());
+        this.lastProcessed = plan.resumeAfter();
+        this.thread = new Thread(this, "cistern-sealer");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Index of the last entry written into the spool. */
+    public long lastProcessed() {
+        return lastProcessed;
+    }
+
+    /** The first journal index still needed: rows from it on may not be sealed yet. */
+    public long firstNeededIndex() {
+        long open = spool.openFirstSource();
+        long next = lastProcessed + 1;
+        return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
+    }
+
+    /** Writes everything already in the journal, then stops. */
+    public void drainAndStop(long timeoutMillis) throws InterruptedException {
+        stopping = true;
+        thread.join(timeoutMillis);
+        if (thread.isAlive()) LOG.warning("sealer did not catch up with the journal in " + timeoutMillis + " ms; the rest is replayed at next start");
+    }
+
+    @Override
+    public void run() {
+        int idle = 0;
+        while (true) {
+            JournalEntry e;
+            try {
+                e = reader.next();
+            } catch (RuntimeException ex) {
+                LOG.log(Level.SEVERE, "sealer: cannot read the journal", ex);
+                sleep(1000);
+                continue;
+            }
+            if (e == null) {
+                if (stopping && journal.lastIndex() <= lastProcessed) break;
+                idle = Math.min(idle + 1, 20);
+                LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
+                continue;
+            }
+            idle = 0;
+            try {
+                process(e);
+                lastProcessed = e.index();
+                lag.consumed(e.index(), e.payload().length);
+            } catch (IOException | RuntimeException ex) {
+                metrics.sealerFailure();
+                LOG.log(Level.WARNING, "sealer: writing journal entry " + e.index() + " failed; replaying from sealed output", ex);
+                sleep(1000);
+                replanAfterFailure();
+            }
+        }
+        reader.close();
+    }
+
+    private void replanAfterFailure() {
+        while (true) {
+            try {
+                Set<String> discarded = spool.discardOpenSegments();
+                plan = ResumePlan.fromSealedOutput(spool.layout(), discarded);
+                reader.seekAfter(plan.resumeAfter());
+                lastProcessed = plan.resumeAfter();
+                LOG.info("sealer: " + plan);
+                return;
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(Level.WARNING, "sealer: cannot reset after failure, retrying", ex);
+                sleep(2000);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void process(JournalEntry e) throws IOException {
+        switch (e.kind()) {
+            case REMOTE_WRITE -> processRemoteWrite(e);
+            case NDJSON -> processNdjson(e);
+        }
+    }
+
+    private void processNdjson(JournalEntry e) throws IOException {
+        if (plan.alreadySealed(e.stream(), e.index())) return;
+        byte[] p = e.payload();
+        long[] rows = {0};
+        spool.writer(e.stream()).batch(e.index(), sink -> {
+            int start = 0;
+            for (int i = 0; i <= p.length; i++) {
+                if (i == p.length || p[i] == '\n') {
+                    int end = i;
+                    if (end > start && p[end - 1] == '\r') end--;
+                    if (!isBlank(p, start, end)) {
+                        sink.appendJson(p, start, end - start);
+                        rows[0]++;
+                    }
+                    start = i + 1;
+                }
+            }
+        });
+        metrics.rowsWritten(e.stream(), rows[0]);
+    }
+
+    static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') return false;
+        }
+        return true;
+    }
+
+    private void processRemoteWrite(JournalEntry e) throws IOException {
+        RemoteWrite.WriteRequest req;
+        try {
+            req = RemoteWriteDecoder.decode(e.payload(), e.payload().length, Integer.MAX_VALUE);
+        } catch (IngestException bad) {
+            // validated before it was journaled, so this is damage: skip it rather than stall forever
+            LOG.severe("sealer: journal entry " + e.index() + " does not decode (" + bad.getMessage() + "); skipped");
+            metrics.rowsDropped("journal_entry_undecodable", 1);
+            return;
+        }
+        int n = req.getTimeseriesCount();
+        Series[] series = new Series[n];
+        long[] routes = new long[n];
+        long dropped = 0;
+        long histograms = 0;
+        for (int i = 0; i < n; i++) {
+            RemoteWrite.TimeSeries ts = req.getTimeseries(i);
+            histograms += ts.getHistogramsCount();
+            if (ts.getSamplesCount() == 0) continue;
+            series[i] = toSeries(ts);
+            routes[i] = router.route(series[i].name(), series[i].labels());
+            if (routes[i] == 0) dropped += ts.getSamplesCount();
+        }
+        List<String> streams = router.streams();
+        for (int s = 0; s < streams.size(); s++) {
+            String stream = streams.get(s);
+            long bit = 1L << s;
+            if (plan.alreadySealed(stream, e.index())) continue;
+            long count = 0;
+            for (int i = 0; i < n; i++) if ((routes[i] & bit) != 0) count += req.getTimeseries(i).getSamplesCount();
+            if (count == 0) continue;
+            spool.writer(stream).batch(e.index(), sink -> {
+                for (int i = 0; i < n; i++) {
+                    if ((routes[i] & bit) == 0) continue;
+                    RemoteWrite.TimeSeries ts = req.getTimeseries(i);
+                    Series sr = series[i];
+                    for (int k = 0, m = ts.getSamplesCount(); k < m; k++) {
+                        RemoteWrite.Sample sample = ts.getSamples(k);
+                        sink.append(sr, sample.getTimestamp(), sample.getValue());
+                    }
+                }
+            });
+            metrics.rowsWritten(stream, count);
+        }
+        if (dropped > 0) metrics.rowsDropped("unrouted", dropped);
+        if (histograms > 0) metrics.rowsDropped("native_histogram_unsupported", histograms);
+    }
+
+    private Series toSeries(RemoteWrite.TimeSeries ts) {
+        String name = null;
+        int count = ts.getLabelsCount();
+        String[] kv = new String[2 * (count - 1 < 0 ? 0 : count)];
+        int j = 0;
+        for (int i = 0; i < count; i++) {
+            RemoteWrite.Label l = ts.getLabels(i);
+            if (name == null && l.getName().equals("__name__")) {
+                name = l.getValue();
+            } else {
+                kv[j++] = l.getName();
+                kv[j++] = l.getValue();
+            }
+        }
+        String[] exact = j == kv.length ? kv : java.util.Arrays.copyOf(kv, j);
+        return Series.of(name, Labels.of(exact).with(staticLabels));
+    }
+}

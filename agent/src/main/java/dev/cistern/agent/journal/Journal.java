@@ -1,0 +1,176 @@
+package dev.cistern.agent.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The agent's write-ahead journal: a Chronicle Queue in {@code journal/}. Each accepted request is
+ * appended as one entry before it is acknowledged; the sealer tails entries into the spool. Whole
+ * cycle files are released once every row from them is sealed.
+ */
+public final class Journal implements AutoCloseable {
+    static {
+        ChronicleSettings.apply();
+    }
+
+    private static final Logger LOG = Logger.getLogger(Journal.class.getName());
+    private static final String CYCLE_SUFFIX = ".cq4";
+
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final DateTimeFormatter cycleFileFormat;
+    private final ExcerptAppender appender;
+
+    private Journal(Path dir, RollCycle rollCycle) {
+        this.dir = dir;
+        this.rollCycle = rollCycle;
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
+        this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        this.appender = queue.createAppender();
+    }
+
+    public static Journal open(Path dir, String rollCycle) throws IOException {
+        Files.createDirectories(dir);
+        return new Journal(dir, RollCycles.valueOf(rollCycle));
+    }
+
+    /** Appends one entry and returns its index. The entry is in the OS page cache when this returns. */
+    public synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(kind.code);
+            b.writeUtf8(stream);
+            b.writeInt(len);
+            b.write(payload, off, len);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** A tailer reading entries in order; not thread-safe, one per reader. */
+    public Reader reader() {
+        return new Reader(queue.createTailer());
+    }
+
+    /** Highest index appended, or -1 when the journal is empty. */
+    public long lastIndex() {
+        long i = queue.lastIndex();
+        return i < 0 ? -1 : i;
+    }
+
+    /** Entries in [from, to). */
+    public long countEntries(long from, long to) {
+        if (from >= to) return 0;
+        try {
+            return queue.countExcerpts(from, to);
+        } catch (RuntimeException e) {
+            return 0; // a cycle was released between the two calls; the next reading catches up
+        }
+    }
+
+    /** Bytes of cycle files on disk. */
+    public long diskBytes() {
+        long total = 0;
+        for (Path p : cycleFiles()) {
+            try {
+                total += Files.size(p);
+            } catch (IOException ignored) {
+                // released while we looked
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Deletes cycle files wholly before the cycle holding {@code firstNeededIndex}: every entry in
+     * them has been sealed. Returns how many files were deleted.
+     */
+    public int releaseBefore(long firstNeededIndex) {
+        if (firstNeededIndex < 0) return 0;
+        int cycle = rollCycle.toCycle(firstNeededIndex);
+        String keepFrom = cycleFileFormat.format(Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + CYCLE_SUFFIX;
+        int deleted = 0;
+        for (Path p : cycleFiles()) {
+            if (p.getFileName().toString().compareTo(keepFrom) < 0) {
+                try {
+                    Files.deleteIfExists(p);
+                    deleted++;
+                    LOG.fine("released journal cycle " + p.getFileName());
+                } catch (IOException e) {
+                    LOG.warning("could not delete consumed journal cycle " + p + ": " + e);
+                }
+            }
+        }
+        if (deleted > 0) queue.refreshDirectoryListing();
+        return deleted;
+    }
+
+    private List<Path> cycleFiles() {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        queue.close();
+    }
+
+    /** Reads entries in order. */
+    public final class Reader implements AutoCloseable {
+        private final ExcerptTailer tailer;
+
+        private Reader(ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** Positions the reader at the first entry with index greater than {@code index} (-1: the start). */
+        public void seekAfter(long index) {
+            if (index < 0 || !tailer.moveToIndex(index)) {
+                tailer.toStart();
+                return;
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                // consumes the entry at index itself
+            }
+        }
+
+        /** The next entry, or null when there is none yet. */
+        public JournalEntry next() {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) return null;
+                long index = dc.index();
+                Bytes<?> b = dc.wire().bytes();
+                JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
+                String stream = b.readUtf8();
+                int len = b.readInt();
+                byte[] payload = new byte[len];
+                b.read(payload);
+                return new JournalEntry(index, kind, stream, payload);
+            }
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cistern.agent.journal;
+
+/** One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload. */
+public record JournalEntry(long index, Kind kind, String stream, byte[] payload) {
+
+    public enum Kind {
+        /** A remote_write body as received: snappy block-compressed protobuf WriteRequest. */
+        REMOTE_WRITE(1),
+        /** Decompressed NDJSON, every line already validated. */
+        NDJSON(2);
+
+        final byte code;
+
+        Kind(int code) {
+            this.code = (byte) code;
+        }
+
+        static Kind of(byte code) {
+            for (Kind k : values()) if (k.code == code) return k;
+            throw new IllegalStateException("unknown journal entry kind " + code);
+        }
+    }
+}
