@@ -43,6 +43,7 @@ public final class Journal implements AutoCloseable {
         this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
         this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.appender = queue.createAppender();
+        appender.singleThreadedCheckDisabled(true); // used by many threads, always under this object's lock
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
@@ -140,6 +141,7 @@ public final class Journal implements AutoCloseable {
 
         private Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
+            tailer.singleThreadedCheckDisabled(true); // positioned by one thread, then read by the sealer
         }
 
         /** Positions the reader at the first entry with index greater than {@code index} (-1: the start). */

@@ -1,0 +1,152 @@
+package dev.cistern.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.spool.ScanQuery;
+import dev.cistern.spool.Scanner;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
+
+/** Every kind of bad request gets its 4xx with a reason, the agent stays up, and nothing is written. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    @TempDir static Path data;
+    private Agent agent;
+    private RemoteWriteClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        agent = TestAgents.start(data, "CISTERN_INGEST__MAX_BODY_BYTES", "64KiB");
+        client = TestAgents.client(agent);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        agent.close();
+        assertEquals(0, Scanner.of(data).page(ScanQuery.all()).total(), "no bad request wrote anything");
+    }
+
+    private void expect(int status, String reasonFragment, HttpResponse<String> r) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.body().toLowerCase().contains(reasonFragment), "reason '" + reasonFragment + "' in: " + r.body());
+        assertEquals(200, client.get("/healthz").statusCode(), "agent still up");
+        assertEquals(0, agent.metrics().registry().get("cistern.ingest.samples.accepted").counter().count());
+    }
+
+    private static byte[] validWriteRequest() {
+        return RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWriteClient.series("up").toBuilder()
+                .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(1).setValue(1))).build().toByteArray();
+    }
+
+    @Test
+    void truncatedSnappy() throws Exception {
+        byte[] full = Snappy.compress(validWriteRequest());
+        byte[] cut = java.util.Arrays.copyOf(full, full.length - 3);
+        expect(400, "snappy", client.post("/api/v1/write", cut, "application/x-protobuf", "snappy"));
+    }
+
+    @Test
+    void garbageProtobuf() throws Exception {
+        byte[] garbage = Snappy.compress(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x01, 0x02});
+        expect(400, "writerequest", client.post("/api/v1/write", garbage, "application/x-protobuf", "snappy"));
+    }
+
+    @Test
+    void hugeDeclaredSnappyLength() throws Exception {
+        // snappy preamble: varint uncompressed length 2 GiB, then a tiny literal
+        byte[] bomb = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 0x00, 'x'};
+        HttpResponse<String> r = client.post("/api/v1/write", bomb, "application/x-protobuf", "snappy");
+        assertTrue(r.statusCode() == 400 || r.statusCode() == 413, r.statusCode() + " " + r.body());
+        assertEquals(200, client.get("/healthz").statusCode());
+    }
+
+    @Test
+    void snappyBombOverTheDecompressedLimit() throws Exception {
+        byte[] big = Snappy.compress(new byte[1 << 20]); // 1 MiB of zeros compresses to ~50 KiB... still under 64 KiB body
+        expect(413, "limit", client.post("/api/v1/write", big, "application/x-protobuf", "snappy"));
+    }
+
+    @Test
+    void invalidUtf8InLabelValue() throws Exception {
+        // field 1 (timeseries) { field 1 (label) { name "__name__", value 0xC3 0x28 } }
+        byte[] label = concat(new byte[] {0x0a, 8}, "__name__".getBytes(StandardCharsets.US_ASCII), new byte[] {0x12, 2, (byte) 0xc3, 0x28});
+        byte[] series = concat(new byte[] {0x0a, (byte) label.length}, label);
+        byte[] req = concat(new byte[] {0x0a, (byte) series.length}, series);
+        expect(400, "utf-8", client.post("/api/v1/write", Snappy.compress(req), "application/x-protobuf", "snappy"));
+    }
+
+    @Test
+    void seriesWithoutName() throws Exception {
+        RemoteWrite.WriteRequest req = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
+                .addLabels(RemoteWrite.Label.newBuilder().setName("job").setValue("x"))
+                .addSamples(RemoteWrite.Sample.newBuilder().setValue(1).setTimestamp(1))).build();
+        expect(400, "__name__", client.write(req));
+    }
+
+    @Test
+    void wrongContentTypeAndEncoding() throws Exception {
+        byte[] body = Snappy.compress(validWriteRequest());
+        expect(415, "content-type", client.post("/api/v1/write", body, "application/json", "snappy"));
+        expect(415, "content-encoding", client.post("/api/v1/write", body, "application/x-protobuf", null));
+        expect(415, "content-type", client.post("/api/v1/ingest?stream=events", "{}".getBytes(), "text/csv", null));
+        expect(415, "content-encoding", client.post("/api/v1/ingest?stream=events", "{}".getBytes(), "application/x-ndjson", "br"));
+    }
+
+    @Test
+    void oversizedBodies() throws Exception {
+        expect(413, "limit", client.post("/api/v1/write", new byte[70_000], "application/x-protobuf", "snappy"));
+        expect(413, "limit", client.post("/api/v1/ingest?stream=events", new byte[70_000], "application/x-ndjson", null));
+    }
+
+    @Test
+    void gzipBomb() throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(b)) {
+            byte[] line = "{\"a\":1}\n".getBytes();
+            for (int i = 0; i < 100_000; i++) gz.write(line); // 800 KB inflated, a few KB deflated
+        }
+        assertTrue(b.size() < 64 * 1024);
+        expect(413, "limit", client.post("/api/v1/ingest?stream=events", b.toByteArray(), "application/x-ndjson", "gzip"));
+    }
+
+    @Test
+    void malformedNdjsonIsRefusedWhole() throws Exception {
+        byte[] body = "{\"ok\":1}\n{\"broken\":\n{\"ok\":2}\n".getBytes();
+        expect(400, "line 2", client.post("/api/v1/ingest?stream=events", body, "application/x-ndjson", null));
+        expect(400, "json object", client.post("/api/v1/ingest?stream=events", "[1,2]\n".getBytes(), "application/x-ndjson", null));
+        byte[] badUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, 0x28, '"', '}', '\n'};
+        expect(400, "utf-8", client.post("/api/v1/ingest?stream=events", badUtf8, "application/x-ndjson", null));
+        expect(400, "gzip", client.post("/api/v1/ingest?stream=events", "not gzip".getBytes(), "application/x-ndjson", "gzip"));
+    }
+
+    @Test
+    void badStreamNames() throws Exception {
+        for (String s : new String[] {"..%2Fx", "../x", "UPPER", "a%2Fb", "", "x".repeat(65)}) {
+            expect(400, "stream", client.post("/api/v1/ingest?stream=" + s, "{}\n".getBytes(), "application/x-ndjson", null));
+        }
+        expect(400, "stream", client.post("/api/v1/ingest", "{}\n".getBytes(), "application/x-ndjson", null));
+        assertTrue(!java.nio.file.Files.exists(data.resolve("x")) && !java.nio.file.Files.exists(data.getParent().resolve("x")));
+    }
+
+    @Test
+    void wrongMethod() throws Exception {
+        expect(405, "post", client.get("/api/v1/write"));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) o.writeBytes(p);
+        return o.toByteArray();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cistern.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cistern.agent.config.ConfigException;
+import dev.cistern.agent.config.ConfigLoader;
+import dev.cistern.agent.config.ResolvedConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigValidationTest {
+    @TempDir Path dir;
+
+    private ConfigException fails(String yaml, Map<String, String> env) throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, yaml);
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env, Map.of()));
+    }
+
+    @Test
+    void embeddedDefaultsAreValid() {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals("127.0.0.1", c.listen().getHostString());
+        assertEquals(Path.of("data"), c.dataDir());
+        assertEquals("metrics", c.defaultStream());
+    }
+
+    @Test
+    void unknownKeyIsNamed() throws Exception {
+        ConfigException e = fails("spool:\n  qualty: 5\n", Map.of());
+        assertEquals("spool.qualty", e.key());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheirKey() throws Exception {
+        assertEquals("spool.quality", fails("spool:\n  quality: 12\n", Map.of()).key());
+        assertEquals("spool.quality", fails("spool:\n  quality: high\n", Map.of()).key());
+        assertEquals("spool.rotate_bytes", fails("spool:\n  rotate_bytes: lots\n", Map.of()).key());
+        assertEquals("spool.rotate_age", fails("spool:\n  rotate_age: 5 fortnights\n", Map.of()).key());
+        assertEquals("listen", fails("listen: nowhere\n", Map.of()).key());
+        assertEquals("journal.roll_cycle", fails("journal:\n  roll_cycle: YEARLY\n", Map.of()).key());
+        assertEquals("routing.default_stream", fails("routing:\n  default_stream: Bad/Name\n", Map.of()).key());
+        assertEquals("routing.rules[0].name_regex", fails("routing:\n  rules:\n    - stream: a\n      name_regex: '('\n", Map.of()).key());
+        assertEquals("routing.rules[1].stream", fails("routing:\n  rules:\n    - stream: a\n      name: x\n    - stream: '../x'\n      name: y\n", Map.of()).key());
+        assertEquals("auth.bearer_token_file", fails("auth:\n  bearer_token_file: /no/such/file\n", Map.of()).key());
+    }
+
+    @Test
+    void environmentOverridesFileAndIsNamedWhenWrong() throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "spool:\n  quality: 5\n");
+        assertEquals(7, ConfigLoader.load(f, Map.of("CISTERN_SPOOL__QUALITY", "7"), Map.of()).quality());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(f, Map.of("CISTERN_SPOOL__QUALITY", "99"), Map.of()));
+        assertEquals("spool.quality", e.key());
+        assertEquals("spool.nope", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(f, Map.of("CISTERN_SPOOL__NOPE", "1"), Map.of())).key());
+    }
+
+    @Test
+    void flagsOverrideEverything() {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of("CISTERN_DATA_DIR", "/env"), Map.of("data_dir", "/flag"));
+        assertEquals(Path.of("/flag"), c.dataDir());
+    }
+
+    @Test
+    void exampleConfigsAreValid() throws Exception {
+        Path examples = Path.of("..", "config");
+        try (var files = Files.list(examples)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().startsWith("prometheus")).toList()) {
+                ConfigLoader.load(f, Map.of(), Map.of());
+            }
+        }
+    }
+}
