@@ -141,12 +141,30 @@ public final class IngestServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw IngestException.badRequest("bad_content_length", "Content-Length is not a number");
             }
-            if (n > limit) throw IngestException.tooLarge("body of " + n + " bytes is over the limit of " + limit);
+            if (n > limit) {
+                drain(ex, Math.max(limit, 64L << 20));
+                throw IngestException.tooLarge("body of " + n + " bytes is over the limit of " + limit);
+            }
         }
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) throw IngestException.tooLarge("body is over the limit of " + limit + " bytes");
+            if (body.length > limit) {
+                drain(ex, Math.max(limit, 64L << 20));
+                throw IngestException.tooLarge("body is over the limit of " + limit + " bytes");
+            }
             return body;
+        }
+    }
+
+    /** Reads and discards what the client is still sending (up to a cap) so it sees the answer, not a reset. */
+    private static void drain(HttpExchange ex, long cap) {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] sink = new byte[8192];
+            long total = 0;
+            int n;
+            while (total < cap && (n = in.read(sink)) > 0) total += n;
+        } catch (IOException ignored) {
+            // the client went away; nothing to answer
         }
     }
 
