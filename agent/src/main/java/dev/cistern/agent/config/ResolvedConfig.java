@@ -48,7 +48,7 @@ public record ResolvedConfig(
         if (rotateAge.isZero()) throw new ConfigException("spool.rotate_age", "must be more than 0");
         String roll = c.journal.rollCycle;
         try {
-            net.openhft.chronicle.queue.RollCycles.valueOf(roll);
+            dev.cistern.agent.journal.Journal.rollCycle(roll);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException("journal.roll_cycle", "'" + roll + "' is not one of " + List.of(net.openhft.chronicle.queue.RollCycles.values()));
         }
