@@ -38,7 +38,7 @@ public final class Spool implements AutoCloseable {
     private final FileLock lock;
     private final RecoveryReport recovery;
     private final Map<String, StreamWriter> writers = new ConcurrentHashMap<>();
-    private final List<Consumer<SealedSegment>> sealListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SpoolEvent>> listeners = new CopyOnWriteArrayList<>();
     private final SpoolMetrics metrics = new SpoolMetrics();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
@@ -102,7 +102,28 @@ public final class Spool implements AutoCloseable {
 
     /** Called with every segment sealed from now on, on the sealing thread; keep it quick. */
     public void onSealed(Consumer<SealedSegment> listener) {
-        sealListeners.add(listener);
+        subscribe(e -> {
+            if (e.type() == SpoolEvent.Type.SEALED) listener.accept(new SealedSegment(e.path(), e.name()));
+        });
+    }
+
+    /**
+     * Hears every {@link SpoolEvent} from now on, on the thread that caused it; keep it quick
+     * (hand work to a queue). A failing listener is logged and does not affect others.
+     */
+    public void subscribe(Consumer<SpoolEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells subscribers about something done to a file outside the writer (upload, quarantine, retention). */
+    public void publish(SpoolEvent event) {
+        for (Consumer<SpoolEvent> l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "spool listener failed for " + event, e);
+            }
+        }
     }
 
     public Scanner scanner() {
@@ -167,13 +188,7 @@ public final class Spool implements AutoCloseable {
             // the file was just written; a stat failure only costs a metric
         }
         metrics.sealNanos.add(sealNanos);
-        for (Consumer<SealedSegment> l : sealListeners) {
-            try {
-                l.accept(s);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "seal listener failed for " + s.path(), e);
-            }
-        }
+        publish(new SpoolEvent(SpoolEvent.Type.SEALED, s.name(), s.path(), ""));
     }
 
     void writeFailed() {

@@ -1,0 +1,178 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Keeps a spool within its {@link RetentionPolicy}. Space is reclaimed from uploaded files first,
+ * oldest first; then, only under {@code DROP_OLDEST}, from unsent sealed files, oldest first.
+ * Every file dropped is logged once with its stream, time range and rows, counted by reason, and
+ * published as a {@link SpoolEvent.Type#DROPPED} event. When a limit still holds afterwards,
+ * {@link #overLimit()} says so and the agent applies the overflow policy to ingest.
+ */
+public final class Retention {
+    private static final Logger LOG = Logger.getLogger(Retention.class.getName());
+
+    private final Spool spool;
+    private final RetentionPolicy policy;
+    private final Map<DropReason, LongAdder> filesDropped = new EnumMap<>(DropReason.class);
+    private final Map<DropReason, LongAdder> rowsDropped = new EnumMap<>(DropReason.class);
+    private final LongAdder bytesDropped = new LongAdder();
+    private volatile boolean overLimit;
+    private volatile Usage lastUsage = new Usage(0, 0, 0, 0, 0, 0);
+
+    /** Bytes in each area, and the filesystem's free and total bytes. */
+    public record Usage(long journal, long active, long sealed, long uploaded, long free, long total) {
+        public long spoolBytes() {
+            return journal + active + sealed + uploaded;
+        }
+    }
+
+    public Retention(Spool spool, RetentionPolicy policy) {
+        this.spool = spool;
+        this.policy = policy;
+        for (DropReason r : DropReason.values()) {
+            filesDropped.put(r, new LongAdder());
+            rowsDropped.put(r, new LongAdder());
+        }
+    }
+
+    public RetentionPolicy policy() { return policy; }
+    public long filesDropped(DropReason r) { return filesDropped.get(r).sum(); }
+    public long rowsDropped(DropReason r) { return rowsDropped.get(r).sum(); }
+    public long bytesDropped() { return bytesDropped.sum(); }
+    public Usage lastUsage() { return lastUsage; }
+
+    /** True when, after the last pass, a limit still holds (nothing more the policy lets us drop). */
+    public boolean overLimit() {
+        return overLimit;
+    }
+
+    /** One pass: drop what is too old, then reclaim space until within limits or out of droppable files. */
+    public synchronized Usage enforce() throws IOException {
+        SpoolLayout layout = spool.layout();
+        List<SealedSegment> uploaded = segmentsOldestFirst(layout.uploaded());
+        List<SealedSegment> sealed = segmentsOldestFirst(layout.sealed());
+        if (policy.maxAge() != null) {
+            long cutoff = System.currentTimeMillis() - policy.maxAge().toMillis();
+            uploaded.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.MAX_AGE));
+            sealed.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.MAX_AGE));
+        }
+        Usage u = measure();
+        while (true) {
+            DropReason reason = violated(u);
+            if (reason == null) break;
+            SealedSegment victim = !uploaded.isEmpty() ? uploaded.remove(0)
+                    : policy.overflow() == RetentionPolicy.Overflow.DROP_OLDEST && !sealed.isEmpty() ? sealed.remove(0) : null;
+            if (victim == null) break;
+            long size = sizeOf(victim.path());
+            if (drop(victim, reason)) {
+                boolean wasUploaded = victim.path().startsWith(layout.uploaded());
+                u = new Usage(u.journal(), u.active(), u.sealed() - (wasUploaded ? 0 : size),
+                        u.uploaded() - (wasUploaded ? size : 0), u.free() + size, u.total());
+            }
+        }
+        u = measure();
+        boolean over = violated(u) != null;
+        if (over != overLimit) {
+            if (over) LOG.warning("spool over its limits (" + describe(u) + "), overflow policy " + policy.overflow());
+            else LOG.info("spool back within its limits (" + describe(u) + ")");
+        }
+        overLimit = over;
+        lastUsage = u;
+        return u;
+    }
+
+    /** The limit that holds for this usage, or null when within all. */
+    DropReason violated(Usage u) {
+        if (policy.maxTotalBytes() > 0 && u.spoolBytes() > policy.maxTotalBytes()) return DropReason.MAX_TOTAL_BYTES;
+        if (policy.minFreeBytes() > 0 && u.free() < policy.minFreeBytes()) return DropReason.MIN_FREE_SPACE;
+        if (policy.minFreePercent() > 0 && u.total() > 0 && u.free() * 100 / u.total() < policy.minFreePercent()) {
+            return DropReason.MIN_FREE_SPACE;
+        }
+        return null;
+    }
+
+    /** Bytes in each area of the spool and free space on its own filesystem. */
+    public Usage measure() throws IOException {
+        SpoolLayout l = spool.layout();
+        FileStore store = Files.getFileStore(l.root());
+        return new Usage(treeBytes(l.journal()), treeBytes(l.active()), treeBytes(l.sealed()), treeBytes(l.uploaded()),
+                store.getUsableSpace(), store.getTotalSpace());
+    }
+
+    private boolean drop(SealedSegment s, DropReason reason) {
+        long size = sizeOf(s.path());
+        try {
+            if (!Files.deleteIfExists(s.path())) return false; // uploaded or moved meanwhile
+        } catch (IOException e) {
+            LOG.warning("retention could not delete " + s.path() + ": " + e);
+            return false;
+        }
+        filesDropped.get(reason).increment();
+        rowsDropped.get(reason).add(s.name().rows());
+        bytesDropped.add(size);
+        boolean unsent = s.path().startsWith(spool.layout().sealed());
+        LOG.warning("dropped " + (unsent ? "UNSENT " : "uploaded ") + s.path().getFileName() + " (" + reason + "): stream "
+                + s.name().stream() + ", rows " + s.name().rows() + ", time " + java.time.Instant.ofEpochMilli(s.name().minTs())
+                + " .. " + java.time.Instant.ofEpochMilli(s.name().maxTs()));
+        spool.publish(new SpoolEvent(SpoolEvent.Type.DROPPED, s.name(), s.path(), reason.name()));
+        return true;
+    }
+
+    /** Seal time, from the id (its first 12 hex digits are the creation time in epoch ms). */
+    static long createdAt(SealedSegment s) {
+        return Long.parseLong(s.name().id().substring(0, 12), 16);
+    }
+
+    private static List<SealedSegment> segmentsOldestFirst(Path root) throws IOException {
+        List<SealedSegment> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (Stream<Path> files = Files.walk(root)) {
+            files.forEach(p -> {
+                SealedSegment s = SealedSegment.of(p);
+                if (s != null) out.add(s);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.sort(Comparator.comparingLong(Retention::createdAt).thenComparing(s -> s.name().id()));
+        return out;
+    }
+
+    private static long treeBytes(Path root) throws IOException {
+        if (!Files.isDirectory(root)) return 0;
+        long[] total = {0};
+        try (Stream<Path> files = Files.walk(root)) {
+            files.forEach(p -> total[0] += sizeOf(p));
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) throw e.getCause();
+        }
+        return total[0];
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.isRegularFile(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String describe(Usage u) {
+        return "spool " + u.spoolBytes() + " bytes (journal " + u.journal() + ", active " + u.active() + ", sealed "
+                + u.sealed() + ", uploaded " + u.uploaded() + "), free " + u.free() + " of " + u.total();
+    }
+}
