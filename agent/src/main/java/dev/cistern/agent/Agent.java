@@ -6,11 +6,13 @@ import dev.cistern.agent.http.IngestServer;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.JournalLag;
+import dev.cistern.agent.ingest.SpaceGuard;
 import dev.cistern.agent.ingest.Router;
 import dev.cistern.agent.ingest.Sealer;
 import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
 import java.io.IOException;
@@ -41,11 +43,13 @@ public final class Agent implements AutoCloseable {
     private final Sealer sealer;
     private final IngestServer server;
     private final ScheduledExecutorService housekeeping;
+    private final Retention retention;
     private volatile boolean ready;
 
     private Agent(ResolvedConfig config) throws IOException {
         this.config = config;
         this.metrics = new AgentMetrics();
+        StartupCheck.dataDirectory(config.dataDir());
         SpoolConfig spoolConfig = SpoolConfig.builder(config.dataDir())
                 .quality(config.quality()).window(config.window()).rotation(config.rotation())
                 .shardsPerStream(1) // one sealer thread and one segment per stream keep journal positions exact
@@ -65,7 +69,10 @@ public final class Agent implements AutoCloseable {
             metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
             metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
             metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
-            IngestEndpoints ingest = new IngestEndpoints(j, lag, metrics, config.maxBodyBytes(), config.maxLagBytes());
+            this.retention = new Retention(spool, config.retention());
+            metrics.bindRetention(retention);
+            IngestEndpoints ingest = new IngestEndpoints(j, lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
+                    new SpaceGuard(retention, spool.layout().root()));
             BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
             s = new IngestServer(config.listen(),
                     config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile()),
@@ -105,6 +112,9 @@ public final class Agent implements AutoCloseable {
         Agent a = new Agent(config);
         a.sealer.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
+        long every = Math.max(100, config.retentionInterval().toMillis());
+        a.enforceRetention();
+        a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);
         a.server.start();
         a.ready = true;
         LOG.info("cistern agent listening on " + a.server.address() + ", data in " + a.spool.layout().root());
@@ -116,6 +126,14 @@ public final class Agent implements AutoCloseable {
             journal.releaseBefore(sealer.firstNeededIndex());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "releasing consumed journal cycles failed", e);
+        }
+    }
+
+    private void enforceRetention() {
+        try {
+            retention.enforce();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "retention pass failed", e);
         }
     }
 

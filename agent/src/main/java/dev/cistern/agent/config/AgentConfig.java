@@ -20,6 +20,7 @@ public final class AgentConfig {
     @JsonProperty("auth") public Auth auth = new Auth();
     @JsonProperty("tls") public Tls tls = new Tls();
     @JsonProperty("upload") public Upload upload = new Upload();
+    @JsonProperty("retention") public Retention retention = new Retention();
 
     public static final class Spool {
         @JsonProperty("quality") public int quality = 4;
@@ -69,6 +70,20 @@ public final class AgentConfig {
         /** PKCS12 keystore with the server certificate; empty serves plain HTTP. */
         @JsonProperty("keystore_file") public String keystoreFile = "";
         @JsonProperty("keystore_password_file") public String keystorePasswordFile = "";
+    }
+
+    /** Bounds on disk use; see docs/operations.md. Empty or 0 turns a bound off. */
+    public static final class Retention {
+        /** Files in sealed/ and uploaded/ older than this (since sealing) are dropped. */
+        @JsonProperty("max_age") public String maxAge = "";
+        /** journal + active + sealed + uploaded. */
+        @JsonProperty("max_total_bytes") public String maxTotalBytes = "";
+        /** Free space to keep on the data directory's filesystem. */
+        @JsonProperty("min_free_bytes") public String minFreeBytes = "256MiB";
+        @JsonProperty("min_free_percent") public int minFreePercent = 0;
+        /** block (503 + Retry-After), drop_oldest (unsent files), drop_newest (incoming rows). */
+        @JsonProperty("overflow") public String overflow = "block";
+        @JsonProperty("check_interval") public String checkInterval = "5s";
     }
 
     public static final class Upload {

@@ -1,6 +1,7 @@
 package dev.cistern.agent.config;
 
 import dev.cistern.spool.Labels;
+import dev.cistern.spool.RetentionPolicy;
 import dev.cistern.spool.Rotation;
 import dev.cistern.spool.StreamName;
 import java.net.InetSocketAddress;
@@ -30,7 +31,9 @@ public record ResolvedConfig(
         Path bearerTokenFile,
         Path keystoreFile,
         Path keystorePasswordFile,
-        String uploadTo) {
+        String uploadTo,
+        RetentionPolicy retention,
+        Duration retentionInterval) {
 
     /** A compiled routing rule; null conditions are absent. */
     public record RouteRule(String stream, String name, String namePrefix, Pattern nameRegex, Map<String, String> labels,
@@ -93,7 +96,29 @@ public record ResolvedConfig(
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window,
                 new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, maxLag, maxBody, statics, c.ingest.threads,
-                def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip());
+                def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
+                retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval));
+    }
+
+    private static RetentionPolicy retention(AgentConfig.Retention r) {
+        Duration maxAge = blank(r.maxAge) ? null : Sizes.duration("retention.max_age", r.maxAge);
+        long maxTotal = blank(r.maxTotalBytes) ? 0 : Sizes.bytes("retention.max_total_bytes", r.maxTotalBytes);
+        long minFree = blank(r.minFreeBytes) ? 0 : Sizes.bytes("retention.min_free_bytes", r.minFreeBytes);
+        if (r.minFreePercent < 0 || r.minFreePercent > 99) {
+            throw new ConfigException("retention.min_free_percent", "must be 0-99, was " + r.minFreePercent);
+        }
+        RetentionPolicy.Overflow overflow;
+        try {
+            overflow = RetentionPolicy.Overflow.valueOf(String.valueOf(r.overflow).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("retention.overflow", "'" + r.overflow + "' is not one of block, drop_oldest, drop_newest");
+        }
+        if (maxAge != null && maxAge.isZero()) throw new ConfigException("retention.max_age", "must be more than 0, or empty for no limit");
+        return new RetentionPolicy(maxAge, maxTotal, minFree, r.minFreePercent, overflow);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static Path blankToNull(String s) {

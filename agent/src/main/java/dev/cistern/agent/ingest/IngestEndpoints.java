@@ -28,9 +28,12 @@ public final class IngestEndpoints {
     private final AgentMetrics metrics;
     private final long maxBodyBytes;
     private final long maxLagBytes;
+    private final SpaceGuard space;
 
-    public IngestEndpoints(Journal journal, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes) {
+    public IngestEndpoints(Journal journal, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
+                           SpaceGuard space) {
         this.journal = journal;
+        this.space = space;
         this.lag = lag;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -53,6 +56,10 @@ public final class IngestEndpoints {
         RemoteWrite.WriteRequest req = RemoteWriteDecoder.decode(body, body.length, maxBodyBytes);
         long samples = 0;
         for (RemoteWrite.TimeSeries ts : req.getTimeseriesList()) samples += ts.getSamplesCount();
+        if (space.dropNewest()) {
+            metrics.rowsDropped("overflow_drop_newest", samples);
+            return IngestServer.Responses.empty(ex, 204);
+        }
         append(JournalEntry.Kind.REMOTE_WRITE, "", body);
         metrics.samplesAccepted(samples);
         return IngestServer.Responses.empty(ex, 204);
@@ -80,21 +87,28 @@ public final class IngestEndpoints {
         if (enc.equals("gzip")) body = gunzip(body);
         long rows = validateLines(body);
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
+        if (space.dropNewest()) {
+            metrics.rowsDropped("overflow_drop_newest", rows);
+            return IngestServer.Responses.empty(ex, 204);
+        }
         append(JournalEntry.Kind.NDJSON, stream, body);
         metrics.ndjsonRowsAccepted(rows);
         return IngestServer.Responses.empty(ex, 204);
     }
 
     private void append(JournalEntry.Kind kind, String stream, byte[] body) {
+        space.checkRoomFor(body.length);
         try {
             journal.append(kind, stream, body, 0, body.length);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
+            // InternalError: the JVM's answer to a fault in a memory-mapped write, such as a full disk
             throw new IngestException(503, "journal_unavailable", "could not write the journal: " + e.getMessage());
         }
         lag.appended(body.length);
     }
 
     private void checkBackpressure() {
+        space.checkNotBlocked();
         if (lag.pendingBytes() > maxLagBytes) {
             throw new IngestException(503, "backpressure", "journal holds " + lag.pendingBytes()
                     + " bytes not yet sealed (limit " + maxLagBytes + "); retry later");

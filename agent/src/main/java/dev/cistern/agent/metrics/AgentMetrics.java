@@ -1,6 +1,8 @@
 package dev.cistern.agent.metrics;
 
+import dev.cistern.spool.DropReason;
 import dev.cistern.spool.RecoveryReport;
+import dev.cistern.spool.Retention;
 import dev.cistern.spool.SpoolMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -115,6 +117,30 @@ public final class AgentMetrics {
                 .description("open segments discarded at startup, replayed from the journal").register(registry);
         Gauge.builder("cistern.recovery.torn.bytes", recovery, RecoveryReport::tornBytesDropped).baseUnit("bytes")
                 .description("torn tail bytes dropped by salvage at startup").register(registry);
+    }
+
+    /** Files and rows retention dropped, by reason; spool disk use by area; the over-limit flag. */
+    public void bindRetention(Retention r) {
+        for (DropReason reason : DropReason.values()) {
+            String tag = reason.name().toLowerCase(java.util.Locale.ROOT);
+            FunctionCounter.builder("cistern.retention.dropped.files", r, x -> x.filesDropped(reason)).tag("reason", tag)
+                    .description("files deleted by retention, by reason").register(registry);
+            FunctionCounter.builder("cistern.retention.dropped.rows", r, x -> x.rowsDropped(reason)).tag("reason", tag)
+                    .description("rows in files deleted by retention, by reason").register(registry);
+        }
+        Gauge.builder("cistern.spool.over.limit", r, x -> x.overLimit() ? 1 : 0)
+                .description("1 while the spool is over a retention limit and the overflow policy applies").register(registry);
+        for (String area : new String[] {"journal", "active", "sealed", "uploaded"}) {
+            Gauge.builder("cistern.spool.disk", r, x -> switch (area) {
+                        case "journal" -> x.lastUsage().journal();
+                        case "active" -> x.lastUsage().active();
+                        case "sealed" -> x.lastUsage().sealed();
+                        default -> x.lastUsage().uploaded();
+                    }).tag("area", area).baseUnit("bytes")
+                    .description("bytes on disk by area, as of the last retention pass").register(registry);
+        }
+        Gauge.builder("cistern.filesystem.free", r, x -> x.lastUsage().free()).baseUnit("bytes")
+                .description("usable bytes on the data directory's filesystem").register(registry);
     }
 
     public static Duration since(long startNanos) {

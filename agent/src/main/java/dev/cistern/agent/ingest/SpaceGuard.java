@@ -1,0 +1,60 @@
+package dev.cistern.agent.ingest;
+
+import dev.cistern.spool.Retention;
+import dev.cistern.spool.RetentionPolicy;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Applies the overflow policy to ingest and keeps the journal off a full disk. Retention decides
+ * (every few seconds) whether the spool is over its limits; in between, a cached free-space reading
+ * refuses a request that would leave less than the floor, because a memory-mapped journal write on
+ * a full disk fails in ways nothing can recover from cleanly.
+ */
+public final class SpaceGuard {
+    /** Never fill the filesystem past this, whatever the policy says. */
+    static final long HARD_FLOOR_BYTES = 32L << 20;
+    private static final long REFRESH_NANOS = 200_000_000L;
+
+    private final Retention retention;
+    private final FileStore store;
+    private final long floor;
+    private volatile long free;
+    private volatile long readAt;
+
+    public SpaceGuard(Retention retention, Path dataDir) throws IOException {
+        this.retention = retention;
+        this.store = Files.getFileStore(dataDir);
+        this.floor = Math.max(HARD_FLOOR_BYTES, retention.policy().minFreeBytes() / 2);
+    }
+
+    /** 503 while the spool is over its limits under the block policy. */
+    void checkNotBlocked() {
+        if (retention.overLimit() && retention.policy().overflow() == RetentionPolicy.Overflow.BLOCK) {
+            throw new IngestException(503, "spool_full", "spool is over its disk limits and uploads have not freed space yet; retry later");
+        }
+    }
+
+    /** True when new rows are to be dropped (counted) under the drop_newest policy. */
+    boolean dropNewest() {
+        return retention.overLimit() && retention.policy().overflow() == RetentionPolicy.Overflow.DROP_NEWEST;
+    }
+
+    /** 503 when writing {@code bytes} would bring free space under the floor. */
+    void checkRoomFor(long bytes) {
+        long now = System.nanoTime();
+        if (now - readAt > REFRESH_NANOS) {
+            try {
+                free = store.getUsableSpace();
+            } catch (IOException e) {
+                free = 0;
+            }
+            readAt = now;
+        }
+        if (free - bytes * 2 < floor) {
+            throw new IngestException(503, "disk_full", "only " + free + " bytes free on the data directory's filesystem; retry later");
+        }
+    }
+}
