@@ -48,8 +48,8 @@ public final class Sealer implements Runnable {
         this.reader = journal.reader();
         this.plan = ResumePlan.fromSealedOutput(spool.layout(), discardedStreams);
         LOG.info("sealer: " + plan);
-        reader.seekAfter(plan.resumeAfter());
-        this.lastProcessed = plan.resumeAfter();
+        reader.seek(plan.resumeAt());
+        this.lastProcessed = plan.resumeAt() - 1;
         this.thread = new Thread(this, "cistern-sealer");
     }
 
@@ -114,8 +114,8 @@ public final class Sealer implements Runnable {
             try {
                 Set<String> discarded = spool.discardOpenSegments();
                 plan = ResumePlan.fromSealedOutput(spool.layout(), discarded);
-                reader.seekAfter(plan.resumeAfter());
-                lastProcessed = plan.resumeAfter();
+                reader.seek(plan.resumeAt());
+                lastProcessed = plan.resumeAt() - 1;
                 LOG.info("sealer: " + plan);
                 return;
             } catch (IOException | RuntimeException ex) {

@@ -150,15 +150,12 @@ public final class Journal implements AutoCloseable {
             tailer.singleThreadedCheckDisabled(true); // positioned by one thread, then read by the sealer
         }
 
-        /** Positions the reader at the first entry with index greater than {@code index} (-1: the start). */
-        public void seekAfter(long index) {
-            if (index < 0 || !tailer.moveToIndex(index)) {
-                tailer.toStart();
-                return;
-            }
-            try (DocumentContext dc = tailer.readingDocument()) {
-                // consumes the entry at index itself
-            }
+        /**
+         * Positions the reader at the entry {@code index}; when there is no such entry (-1, a
+         * cycle boundary, or a released cycle), at the start: callers skip what they do not need.
+         */
+        public void seek(long index) {
+            if (index < 0 || !tailer.moveToIndex(index)) tailer.toStart();
         }
 
         /** The next entry, or null when there is none yet. */

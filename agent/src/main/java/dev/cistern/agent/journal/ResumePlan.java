@@ -13,25 +13,30 @@ import java.util.stream.Stream;
 
 /**
  * Where the sealer resumes after a restart, read from sealed output alone. Each sealed segment
- * names the highest journal index whose rows it holds, and no journal entry's rows for a stream
- * are split across segments. So, with M the highest index over all sealed files:
+ * names the highest journal index whose rows it holds (its source), and no journal entry's rows
+ * for a stream are split across segments. Let M be the highest source over all sealed files.
+ * The sealer handles entries in order, so every entry before M was fully written for every
+ * stream before the segment holding M was sealed; entry M itself may have been written for some
+ * streams only. Hence, with P(s) the highest source among stream s's sealed files:
  * <ul>
- *   <li>a stream whose open segment was discarded at recovery has every row up to its own highest
- *       sealed index, and needs the entries after it replayed;</li>
- *   <li>any other stream had no unsealed rows, so it has every row up to M.</li>
+ *   <li>a stream whose open segment was discarded at recovery has exactly the rows of entries up
+ *       to P(s): later entries are replayed for it;</li>
+ *   <li>any other stream has every row of entries before M (rows after P(s) would have been in an
+ *       open segment) and of entries up to P(s): entry M is replayed for it unless P(s) ≥ M.</li>
  * </ul>
- * Rows of entry e for stream s are written only when e is above s's skip point. Uploaded files
- * count as sealed (their names are kept in {@code uploaded/}).
+ * Uploaded files count as sealed (their names are kept in {@code uploaded/}).
  */
 public final class ResumePlan {
-    private final Map<String, Long> skipUpTo;
-    private final long defaultSkip;
-    private final long resumeAfter;
+    private final Map<String, Long> highest;
+    private final Set<String> discarded;
+    private final long m;
+    private final long resumeAt;
 
-    private ResumePlan(Map<String, Long> skipUpTo, long defaultSkip, long resumeAfter) {
-        this.skipUpTo = skipUpTo;
-        this.defaultSkip = defaultSkip;
-        this.resumeAfter = resumeAfter;
+    private ResumePlan(Map<String, Long> highest, Set<String> discarded, long m, long resumeAt) {
+        this.highest = highest;
+        this.discarded = discarded;
+        this.m = m;
+        this.resumeAt = resumeAt;
     }
 
     public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams) throws IOException {
@@ -48,33 +53,29 @@ public final class ResumePlan {
             }
         }
         long m = highest.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        Map<String, Long> skip = new HashMap<>();
-        long resume = m;
+        long resume = m; // entry M is replayed for streams that may lack it; alreadySealed filters the rest
         for (String s : discardedStreams) {
             long own = highest.getOrDefault(s, -1L);
-            skip.put(s, own);
-            resume = Math.min(resume, own);
+            resume = Math.min(resume, own < 0 ? -1 : own + 1);
         }
-        return new ResumePlan(Map.copyOf(skip), m, resume);
+        return new ResumePlan(Map.copyOf(highest), Set.copyOf(discardedStreams), m, resume);
     }
 
-    /** The reader starts after this index (-1: from the start of the journal). */
-    public long resumeAfter() {
-        return resumeAfter;
+    /** The reader starts at the first entry with an index at or above this (-1: the start of the journal). */
+    public long resumeAt() {
+        return resumeAt;
     }
 
     /** Whether rows of entry {@code index} for {@code stream} are already sealed. */
     public boolean alreadySealed(String stream, long index) {
-        return index <= skipUpTo.getOrDefault(stream, defaultSkip);
-    }
-
-    /** Highest index any stream may skip; past it, nothing is skipped. */
-    public long horizon() {
-        return Math.max(defaultSkip, skipUpTo.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+        long own = highest.getOrDefault(stream, -1L);
+        if (index <= own) return true;
+        return !discarded.contains(stream) && index < m;
     }
 
     @Override
     public String toString() {
-        return "resume after " + resumeAfter + ", streams sealed up to " + defaultSkip + ", discarded streams " + skipUpTo;
+        return "resume at " + resumeAt + "; highest sealed entry " + m + "; per stream " + highest
+                + "; streams replayed from their own position " + discarded;
     }
 }
