@@ -58,7 +58,7 @@ final class Fixtures {
     }
 
     /** The readable prefix of a Brotli file that may be unfinished (a temp file), up to where it stops decoding. */
-    static String readablePrefix(Path file) throws IOException {
+    static byte[] readablePrefixBytes(Path file) throws IOException {
         ByteArrayOutputStream decoded = new ByteArrayOutputStream();
         try (SegmentDecoder in = new SegmentDecoder(file)) {
             byte[] buf = new byte[8192];
@@ -66,7 +66,29 @@ final class Fixtures {
         } catch (SegmentDecoder.TruncatedException | SegmentDecoder.CorruptException expected) {
             // the prefix read so far is what we want
         }
-        return decoded.toString(StandardCharsets.UTF_8);
+        return decoded.toByteArray();
+    }
+
+    static String readablePrefix(Path file) throws IOException {
+        return new String(readablePrefixBytes(file), StandardCharsets.UTF_8);
+    }
+
+    /** Fails with the first difference only: row lists are too long to print whole. */
+    static void assertSameLines(List<String> expected, List<String> actual, String context) {
+        int n = Math.min(expected.size(), actual.size());
+        for (int i = 0; i < n; i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                throw new AssertionError(context + ": row " + i + " differs: expected " + clip(expected.get(i))
+                        + " but was " + clip(actual.get(i)));
+            }
+        }
+        if (expected.size() != actual.size()) {
+            throw new AssertionError(context + ": expected " + expected.size() + " rows but got " + actual.size());
+        }
+    }
+
+    static String clip(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...(" + s.length() + " chars)";
     }
 
     /** The complete lines of {@link #readablePrefix}, without a torn last line. */
