@@ -41,11 +41,13 @@ public final class SegmentDecoder extends InputStream {
     private boolean eof;
     private boolean done;
     // The decoder drops what it decoded from a chunk once it hits an error in it. So after an error,
-    // the file is decoded again, the failing chunk one byte at a time, skipping what was returned.
+    // the file is decoded again with the failing chunk fed in smaller pieces (down to single bytes,
+    // shrinking 256-fold per error), skipping what was already returned.
     private long pushedFrom;
     private int pushedBytes;
     private long slowFrom = -1;
     private long slowTo = -1;
+    private int pieceSize;
     private long skip;
 
     public SegmentDecoder(Path path) throws IOException {
@@ -118,7 +120,7 @@ public final class SegmentDecoder extends InputStream {
                     }
                     input.clear();
                     long pos = in.position();
-                    if (pos >= slowFrom && pos < slowTo) input.limit(1);
+                    if (pos >= slowFrom && pos < slowTo) input.limit((int) Math.min(pieceSize, slowTo - pos));
                     else if (pos < slowFrom) input.limit((int) Math.min(input.capacity(), slowFrom - pos));
                     int n = eof ? -1 : in.read(input);
                     if (n < 0) {
@@ -130,7 +132,7 @@ public final class SegmentDecoder extends InputStream {
                     decoder.push(n);
                 }
                 case ERROR -> {
-                    if (slowFrom >= 0 || pushedBytes <= 1) {
+                    if (pushedBytes <= 1) {
                         throw new CorruptException(path + ": not a valid Brotli stream (after " + decodedBytes
                                 + " decoded bytes)");
                     }
@@ -140,10 +142,11 @@ public final class SegmentDecoder extends InputStream {
         }
     }
 
-    /** Restarts decoding from the start of the file, so the chunk that failed is fed a byte at a time. */
+    /** Restarts decoding from the start of the file, so the chunk that failed is fed in smaller pieces. */
     private void decodeAgainUpToTheError() throws IOException {
         slowFrom = pushedFrom;
         slowTo = pushedFrom + pushedBytes;
+        pieceSize = Math.max(1, pushedBytes / 256);
         skip = decodedBytes;
         decoder.destroy();
         decoder = new DecoderJNI.Wrapper(BUFFER);

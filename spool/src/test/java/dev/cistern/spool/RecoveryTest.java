@@ -115,7 +115,7 @@ class RecoveryTest {
             cuts.add((int) p[0] + 1);
         }
         Random rnd = new Random(20251122);
-        while (cuts.size() < 160) cuts.add(rnd.nextInt(source.length + 1));
+        while (cuts.size() < 110) cuts.add(rnd.nextInt(source.length + 1));
 
         long previousRows = 0;
         for (int cut : cuts) {

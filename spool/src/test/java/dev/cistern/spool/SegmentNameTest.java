@@ -94,7 +94,7 @@ class SegmentNameTest {
         assertEquals(T0 + 3_599_999, n.minTs());
         assertEquals(T0 + 3_600_000, n.maxTs());
         assertEquals(2, n.rows());
-        assertEquals(Files.size(files.get(0)) > 0, true);
+        assertTrue(Files.size(files.get(0)) > 0);
         assertEquals(new SpoolLayout(dir).sealedPath(n), files.get(0).toAbsolutePath().normalize());
     }
 
