@@ -89,8 +89,9 @@ final class Recovery {
     private void recoverTemp(Path temp, Set<String> sealedIds) throws IOException {
         String fileName = temp.getFileName().toString();
         String stream = SpoolLayout.streamOfTemp(fileName);
-        String id = stream == null ? null : fileName.substring(stream.length() + 1, fileName.length() - SpoolLayout.TEMP_SUFFIX.length());
-        if (stream == null || !id.matches("[0-9a-f]{20}")) {
+        int idEnd = fileName.length() - SpoolLayout.TEMP_SUFFIX.length();
+        String id = stream == null || idEnd <= stream.length() + 1 ? null : fileName.substring(stream.length() + 1, idEnd);
+        if (id == null || !id.matches("[0-9a-f]{20}")) {
             quarantine(temp, stream, QuarantineReason.UNRECOGNISED_NAME, "not a temp segment name");
             return;
         }

@@ -107,6 +107,12 @@ final class Segment {
         return new SealedSegment(target, name);
     }
 
+    /** Closes and deletes a segment that never got a row. */
+    void discard() throws IOException {
+        abandon();
+        Files.deleteIfExists(tempPath);
+    }
+
     /** Gives up on this segment after a write failure, leaving the temp file for recovery to salvage. */
     void abandon() {
         try {

@@ -34,12 +34,21 @@ public final class SegmentDecoder extends InputStream {
 
     private final FileChannel in;
     private final Path path;
-    private final DecoderJNI.Wrapper decoder;
-    private final ByteBuffer input;
+    private DecoderJNI.Wrapper decoder;
+    private ByteBuffer input;
     private ByteBuffer output;
     private long decodedBytes;
     private boolean eof;
     private boolean done;
+    // The decoder drops what it decoded from a chunk once it hits an error in it. So after an error,
+    // the file is decoded again with the failing chunk fed in smaller pieces (down to single bytes,
+    // shrinking 256-fold per error), skipping what was already returned.
+    private long pushedFrom;
+    private int pushedBytes;
+    private long slowFrom = -1;
+    private long slowTo = -1;
+    private int pieceSize;
+    private long skip;
 
     public SegmentDecoder(Path path) throws IOException {
         this.path = path;
@@ -72,6 +81,11 @@ public final class SegmentDecoder extends InputStream {
             output = null;
             if (done) return -1;
             if (!advance()) return -1;
+            if (skip > 0) {
+                int s = (int) Math.min(skip, output.remaining());
+                output.position(output.position() + s);
+                skip -= s;
+            }
         }
         int n = Math.min(len, output.remaining());
         output.get(b, off, n);
@@ -105,17 +119,40 @@ public final class SegmentDecoder extends InputStream {
                         return true;
                     }
                     input.clear();
+                    long pos = in.position();
+                    if (pos >= slowFrom && pos < slowTo) input.limit((int) Math.min(pieceSize, slowTo - pos));
+                    else if (pos < slowFrom) input.limit((int) Math.min(input.capacity(), slowFrom - pos));
                     int n = eof ? -1 : in.read(input);
                     if (n < 0) {
                         eof = true;
                         throw new TruncatedException(path + ": truncated after " + decodedBytes + " decoded bytes");
                     }
+                    pushedFrom = pos;
+                    pushedBytes = n;
                     decoder.push(n);
                 }
-                case ERROR -> throw new CorruptException(path + ": not a valid Brotli stream (after "
-                        + decodedBytes + " decoded bytes)");
+                case ERROR -> {
+                    if (pushedBytes <= 1) {
+                        throw new CorruptException(path + ": not a valid Brotli stream (after " + decodedBytes
+                                + " decoded bytes)");
+                    }
+                    decodeAgainUpToTheError();
+                }
             }
         }
+    }
+
+    /** Restarts decoding from the start of the file, so the chunk that failed is fed in smaller pieces. */
+    private void decodeAgainUpToTheError() throws IOException {
+        slowFrom = pushedFrom;
+        slowTo = pushedFrom + pushedBytes;
+        pieceSize = Math.max(1, pushedBytes / 256);
+        skip = decodedBytes;
+        decoder.destroy();
+        decoder = new DecoderJNI.Wrapper(BUFFER);
+        input = decoder.getInputBuffer();
+        in.position(0);
+        eof = false;
     }
 
     private boolean hasMoreFileBytes() throws IOException {

@@ -159,6 +159,12 @@ final class Shard implements RowSink {
     void seal() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
+        if (seg.rows() == 0) {
+            // Its only rows were rejected (appendObject failed): there is nothing to seal, and a name needs rows.
+            segment = null;
+            seg.discard();
+            return;
+        }
         drain(seg);
         long start = System.nanoTime();
         SealedSegment sealed;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -31,11 +32,14 @@ import java.util.logging.Logger;
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class.getName());
+    /** Spool directories (real paths) this process has open. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final SpoolConfig config;
     private final SpoolLayout layout;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final Path held;
     private final RecoveryReport recovery;
     private final Map<String, StreamWriter> writers = new ConcurrentHashMap<>();
     private final List<Consumer<SpoolEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -43,8 +47,10 @@ public final class Spool implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
-    private Spool(SpoolConfig config, SpoolLayout layout, FileChannel lockChannel, FileLock lock) throws IOException {
+    private Spool(SpoolConfig config, SpoolLayout layout, FileChannel lockChannel, FileLock lock, Path held)
+            throws IOException {
         this.config = config;
+        this.held = held;
         this.layout = layout;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -64,6 +70,19 @@ public final class Spool implements AutoCloseable {
         for (Path dir : List.of(layout.root(), layout.active(), layout.sealed(), layout.quarantine())) {
             Fsync.createDirectories(dir);
         }
+        // Closing any descriptor of the lock file drops this process's lock on it (POSIX), so a second
+        // open in this process must be refused before it touches the file.
+        Path held = layout.root().toRealPath();
+        if (!HELD.add(held)) throw inUse(layout, "another Spool in this process");
+        try {
+            return lockAndOpen(config, layout, held);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(held);
+            throw e;
+        }
+    }
+
+    private static Spool lockAndOpen(SpoolConfig config, SpoolLayout layout, Path held) throws IOException {
         FileChannel ch = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -74,16 +93,20 @@ public final class Spool implements AutoCloseable {
         }
         if (lock == null) {
             ch.close();
-            throw new IOException("spool directory " + layout.root() + " is in use by another process (it holds "
-                    + layout.lockFile() + "); stop it or use another directory");
+            throw inUse(layout, "another process");
         }
         try {
-            return new Spool(config, layout, ch, lock);
+            return new Spool(config, layout, ch, lock, held);
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
             throw e;
         }
+    }
+
+    private static IOException inUse(SpoolLayout layout, String holder) {
+        return new IOException("spool directory " + layout.root() + " is in use by " + holder + " (it holds "
+                + layout.lockFile() + "); close it or use another directory");
     }
 
     public SpoolConfig config() { return config; }
@@ -220,8 +243,12 @@ public final class Spool implements AutoCloseable {
         try {
             sealAll();
         } finally {
-            lock.release();
-            lockChannel.close();
+            try {
+                lock.release();
+                lockChannel.close();
+            } finally {
+                HELD.remove(held);
+            }
         }
     }
 }
