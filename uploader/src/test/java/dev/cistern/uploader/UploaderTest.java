@@ -9,6 +9,7 @@ import dev.cistern.uploader.log.UploadLog;
 import dev.cistern.uploader.log.UploadRecord;
 import dev.cistern.uploader.log.UploadStatus;
 import dev.cistern.uploader.testing.FlakyDestination;
+import dev.cistern.uploader.testing.Policies;
 import dev.cistern.uploader.testing.FlakyDestination.Fault;
 import dev.cistern.uploader.testing.TestSpools;
 import java.io.IOException;
@@ -26,13 +27,8 @@ class UploaderTest {
     @TempDir Path spool;
     @TempDir Path target;
 
-    /** Quick retries so tests do not wait on production backoff. */
     static UploadPolicy.Builder fast() {
-        return UploadPolicy.builder()
-                .concurrency(2)
-                .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
-                .attemptTimeout(Duration.ofSeconds(20))
-                .breaker(100, 1000, Duration.ofMinutes(1), Duration.ofSeconds(1));
+        return Policies.fast();
     }
 
     private Uploader uploader(Destination d, UploadPolicy p) throws IOException {

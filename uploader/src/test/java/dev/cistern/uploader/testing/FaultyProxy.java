@@ -1,6 +1,7 @@
 package dev.cistern.uploader.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,18 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real TCP proxy on 127.0.0.1 in front of an HTTP server, for fault injection: it forwards,
- * answers 500, never answers, or flips one byte of a request body. It records the head (request
- * line and headers) of the first request on each connection.
+ * answers 500 or any status, never answers, or flips one byte of a request body. It records the
+ * head (request line and headers) of every request it forwards, and of the first one on each
+ * connection otherwise.
  */
 public final class FaultyProxy implements AutoCloseable {
 
-    public enum Mode { FORWARD, ERROR_500, HANG, CORRUPT_BODY, STATUS }
+    public enum Mode { FORWARD, ERROR_500, HANG, STATUS }
 
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<String> heads = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger corruptions = new AtomicInteger();
     private volatile Mode mode = Mode.FORWARD;
     private volatile int status = 500;
     private volatile String statusBody = "";
@@ -60,6 +63,11 @@ public final class FaultyProxy implements AutoCloseable {
         this.status = status;
         this.statusBody = body;
         mode(Mode.STATUS);
+    }
+
+    /** Forwarding, flips one byte in the body of each of the next {@code n} requests that have one. */
+    public void corruptNext(int n) {
+        corruptions.set(n);
     }
 
     public int connections() { return connections.get(); }
@@ -108,7 +116,7 @@ public final class FaultyProxy implements AutoCloseable {
                     out.flush();
                     client.close();
                 }
-                case FORWARD, CORRUPT_BODY -> forward(client, in, head, m == Mode.CORRUPT_BODY);
+                case FORWARD -> forward(client, in, head);
             }
         } catch (IOException e) {
             // the client went away: nothing to do
@@ -117,34 +125,53 @@ public final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    private void forward(Socket client, InputStream in, byte[] head, boolean corrupt) throws IOException {
+    /** Forwards request by request (so each head is recorded), flipping a body byte while corruptions are left. */
+    private void forward(Socket client, InputStream in, byte[] head) throws IOException {
         try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
             sockets.add(upstream);
-            Thread back = new Thread(() -> copy(upstream, client, false), "faulty-proxy-back");
+            Thread back = new Thread(() -> copy(upstream, client), "faulty-proxy-back");
             back.setDaemon(true);
             back.start();
             OutputStream up = upstream.getOutputStream();
-            up.write(head);
             byte[] buf = new byte[65536];
-            boolean flipped = !corrupt;
-            int n;
-            long seen = 0;
-            while ((n = in.read(buf)) >= 0) {
-                if (!flipped && seen + n > 20000) {
-                    int at = (int) Math.max(0, 20000 - seen);
-                    buf[at] ^= 0x01;
-                    flipped = true;
-                }
-                seen += n;
-                up.write(buf, 0, n);
+            while (head != null) {
+                String text = new String(head, StandardCharsets.ISO_8859_1);
+                up.write(head);
                 up.flush();
+                if ("chunked".equalsIgnoreCase(header(text, "Transfer-Encoding"))) {
+                    in.transferTo(up); // cannot frame it: pass the rest through as it comes
+                    break;
+                }
+                String cl = header(text, "Content-Length");
+                long left = cl == null ? 0 : Long.parseLong(cl);
+                long flipAt = left > 0 && corruptions.getAndDecrement() > 0 ? Math.min(20_000, left / 2) : -1;
+                long at = 0;
+                while (left > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) throw new IOException("client closed mid-body");
+                    if (flipAt >= at && flipAt < at + n) buf[(int) (flipAt - at)] ^= 0x01;
+                    at += n;
+                    left -= n;
+                    up.write(buf, 0, n);
+                    up.flush();
+                }
+                head = readHeadOrNull(in);
+                if (head != null) heads.add(new String(head, StandardCharsets.ISO_8859_1));
             }
             upstream.shutdownOutput();
             try { back.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }
     }
 
-    private static void copy(Socket from, Socket to, boolean unused) {
+    private static byte[] readHeadOrNull(InputStream in) throws IOException {
+        try {
+            return readHead(in);
+        } catch (EOFException e) {
+            return null;
+        }
+    }
+
+    private static void copy(Socket from, Socket to) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
@@ -165,7 +192,10 @@ public final class FaultyProxy implements AutoCloseable {
         int matched = 0;
         while (matched < 4) {
             int c = in.read();
-            if (c < 0) throw new IOException("closed before the end of the request head");
+            if (c < 0) {
+                if (b.size() == 0) throw new EOFException("connection closed");
+                throw new IOException("closed before the end of the request head");
+            }
             b.write(c);
             matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
         }
