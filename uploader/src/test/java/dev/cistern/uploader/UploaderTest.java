@@ -324,6 +324,36 @@ class UploaderTest {
         }
     }
 
+    @Test
+    void listenerHearsEveryAttemptRetryAndOutcome() throws Exception {
+        TestSpools.seal(spool, "metrics", 3, 10);
+        FlakyDestination d = new FlakyDestination(new DirectoryDestination(target)).fail(Fault.RETRYABLE, 1);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        UploadListener l = new UploadListener() {
+            @Override
+            public void attempted(String destination, boolean success, long bytes, Duration latency) {
+                assertTrue(bytes > 0);
+                assertFalse(latency.isNegative());
+                events.add(success ? "ok" : "failed");
+            }
+
+            @Override
+            public void retried(String destination) {
+                events.add("retry");
+            }
+
+            @Override
+            public void finished(String destination, UploadItem item, UploadOutcome outcome) {
+                assertEquals(d.name(), destination);
+                events.add(outcome.name());
+            }
+        };
+        try (Uploader u = Uploader.builder(spool, d).policy(fast().concurrency(1).build()).listener(l).build()) {
+            u.runOnce();
+        }
+        assertEquals(List.of("failed", "retry", "ok", "UPLOADED", "ok", "UPLOADED", "ok", "UPLOADED"), events);
+    }
+
     static void awaitFiles(Path dir, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (TestSpools.files(dir).size() < n) {
