@@ -38,7 +38,7 @@ public final class DirectoryDestination implements Destination {
 
     @Override
     public String name() {
-        return root.toUri().toString();
+        return "file://" + root.toString().replace('\\', '/');
     }
 
     @Override

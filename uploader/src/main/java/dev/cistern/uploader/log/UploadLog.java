@@ -104,6 +104,17 @@ public final class UploadLog implements Closeable {
         currentSize += buffer.size();
     }
 
+    /** A record as its log line (without the newline). */
+    public static String toJson(UploadRecord r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, r);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     private static void write(JsonGenerator g, UploadRecord r) throws IOException {
         g.writeStartObject();
         g.writeNumberField("ts", r.ts());

@@ -43,6 +43,10 @@ final class S3Failures {
         if (e instanceof AbortedException) {
             return DestinationException.retryable("upload of " + where + " was interrupted", 0, e);
         }
+        if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+            return DestinationException.retryable("no AWS credentials for " + where + ": the SDK's default chain found none "
+                    + "(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or container role)", 0, e);
+        }
         if (e instanceof SdkClientException) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
