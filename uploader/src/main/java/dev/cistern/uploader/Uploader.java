@@ -6,6 +6,7 @@ import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.SpoolEvent;
 import dev.cistern.spool.SpoolLayout;
 import dev.cistern.uploader.internal.Fsync;
 import dev.cistern.uploader.log.UploadLog;
@@ -47,6 +48,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -76,6 +78,7 @@ public final class Uploader implements AutoCloseable {
     private final UploadLog log;
     private final boolean ownsLog;
     private final UploadListener listener;
+    private final Consumer<SpoolEvent> events;
     private final UploaderMetrics metrics;
     private final RetryPolicy<Object> retry;
     private final CircuitBreaker<Object> breaker;
@@ -103,6 +106,7 @@ public final class Uploader implements AutoCloseable {
         this.destinationName = b.destination.name();
         this.policy = b.policy;
         this.listener = b.listener;
+        this.events = b.events;
         this.metrics = new UploaderMetrics(destinationName);
         this.ownsLog = b.log == null;
         this.log = b.log != null ? b.log : UploadLog.open(layout.root());
@@ -345,7 +349,8 @@ public final class Uploader implements AutoCloseable {
             permanentFailures.clear(w.name().fileName());
             notBefore.remove(w.name().fileName());
             try {
-                markUploaded(w);
+                Path now = markUploaded(w);
+                publish(new SpoolEvent(SpoolEvent.Type.UPLOADED, w.name(), now, destinationName));
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "uploaded " + w.path() + " to " + item.key() + " but could not "
                         + (policy.afterUpload() == AfterUpload.MOVE ? "move it to " + layout.uploaded() : "delete it")
@@ -367,6 +372,8 @@ public final class Uploader implements AutoCloseable {
                             destinationName + " refused key " + item.key() + " " + count + " times; last: " + message);
                     permanentFailures.clear(name);
                     notBefore.remove(name);
+                    publish(new SpoolEvent(SpoolEvent.Type.QUARANTINED, w.name(), moved,
+                            QuarantineReason.REJECTED_BY_DESTINATION + ": " + message));
                     LOG.warning(() -> "quarantined " + w.path() + " -> " + moved + ": " + destinationName + " refused it "
                             + count + " times (" + message + ")");
                     return finish(item, w, UploadOutcome.QUARANTINED, message);
@@ -449,18 +456,28 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    /** Moves the file to uploaded/ or deletes it, durably. */
-    private void markUploaded(Waiting w) throws IOException {
+    /** Moves the file to uploaded/ or deletes it, durably; returns where it is now (the old path when deleted). */
+    private Path markUploaded(Waiting w) throws IOException {
         Path dir = w.path().getParent();
+        Path now = w.path();
         if (policy.afterUpload() == AfterUpload.DELETE) {
             Files.deleteIfExists(w.path());
         } else {
-            Path target = layout.uploadedPath(w.name());
-            Fsync.createDirectories(target.getParent());
-            Files.move(w.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Fsync.directory(target.getParent());
+            now = layout.uploadedPath(w.name());
+            Fsync.createDirectories(now.getParent());
+            Files.move(w.path(), now, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Fsync.directory(now.getParent());
         }
         Fsync.directory(dir);
+        return now;
+    }
+
+    private void publish(SpoolEvent e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "a spool event subscriber failed on " + e, ex);
+        }
     }
 
     private void breakerChanged(BreakerState state) {
@@ -668,6 +685,7 @@ public final class Uploader implements AutoCloseable {
         private final Destination destination;
         private UploadPolicy policy = UploadPolicy.DEFAULT;
         private UploadListener listener = new UploadListener() { };
+        private Consumer<SpoolEvent> events = e -> { };
         private UploadLog log;
 
         private Builder(Path spoolDir, Destination destination) {
@@ -682,6 +700,15 @@ public final class Uploader implements AutoCloseable {
 
         public Builder listener(UploadListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Where to announce {@code UPLOADED} and {@code QUARANTINED} spool events; inside the agent,
+         * pass {@code spool::publish}.
+         */
+        public Builder events(Consumer<SpoolEvent> events) {
+            this.events = Objects.requireNonNull(events, "events");
             return this;
         }
 

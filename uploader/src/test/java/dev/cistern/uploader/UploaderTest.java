@@ -3,6 +3,7 @@ package dev.cistern.uploader;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
+import dev.cistern.spool.SpoolEvent;
 import dev.cistern.spool.SpoolLayout;
 import dev.cistern.uploader.directory.DirectoryDestination;
 import dev.cistern.uploader.log.UploadLog;
@@ -352,6 +353,33 @@ class UploaderTest {
             u.runOnce();
         }
         assertEquals(List.of("failed", "retry", "ok", "UPLOADED", "ok", "UPLOADED", "ok", "UPLOADED"), events);
+    }
+
+    @Test
+    void announcesUploadedAndQuarantinedSpoolEvents() throws Exception {
+        List<SealedSegment> segs = TestSpools.seal(spool, "metrics", 2, 10);
+        List<SpoolEvent> events = Collections.synchronizedList(new ArrayList<>());
+        try (Uploader u = Uploader.builder(spool, new DirectoryDestination(target)).policy(fast().build()).events(events::add).build()) {
+            u.runOnce();
+        }
+        SpoolLayout layout = new SpoolLayout(spool);
+        assertEquals(2, events.size());
+        for (SpoolEvent e : events) {
+            assertEquals(SpoolEvent.Type.UPLOADED, e.type());
+            assertEquals(layout.uploadedPath(e.name()), e.path());
+            assertTrue(Files.exists(e.path()));
+        }
+        events.clear();
+        TestSpools.seal(spool, "metrics", 1, 10);
+        FlakyDestination refusing = new FlakyDestination(new DirectoryDestination(target)).fail(Fault.PERMANENT);
+        try (Uploader u = Uploader.builder(spool, refusing).policy(fast().permanentFailureLimit(1).build()).events(events::add).build()) {
+            u.runOnce();
+        }
+        assertEquals(1, events.size());
+        assertEquals(SpoolEvent.Type.QUARANTINED, events.get(0).type());
+        assertTrue(events.get(0).path().startsWith(layout.quarantine()));
+        assertTrue(events.get(0).detail().startsWith("REJECTED_BY_DESTINATION"), events.get(0).detail());
+        assertFalse(segs.isEmpty());
     }
 
     static void awaitFiles(Path dir, int n) throws Exception {
