@@ -121,7 +121,7 @@ public final class UploadPolicy {
         private Duration attemptTimeout = Duration.ofSeconds(30);
         private long minBytesPerSecond = 256 * 1024;
         private int maxAttempts = 5;
-        private Duration backoffDelay = Duration.ofSeconds(1);
+        private Duration backoffDelay = Duration.ofMillis(250);
         private Duration backoffMaxDelay = Duration.ofSeconds(60);
         private double jitter = 0.25;
         private int breakerFailureRate = 50;
