@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -267,10 +268,10 @@ public final class Uploader implements AutoCloseable {
                             slots.release();
                         }
                     });
-                } catch (RuntimeException e) {
+                } catch (RejectedExecutionException e) {
                     inFlight.remove(w.path());
                     slots.release();
-                    throw e;
+                    break; // closing
                 }
             }
             slots.acquire(concurrency);
@@ -351,6 +352,8 @@ public final class Uploader implements AutoCloseable {
             try {
                 Path now = markUploaded(w);
                 publish(new SpoolEvent(SpoolEvent.Type.UPLOADED, w.name(), now, destinationName));
+            } catch (NoSuchFileException e) {
+                // retention dropped it while it was uploading: it is up, and gone here
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "uploaded " + w.path() + " to " + item.key() + " but could not "
                         + (policy.afterUpload() == AfterUpload.MOVE ? "move it to " + layout.uploaded() : "delete it")

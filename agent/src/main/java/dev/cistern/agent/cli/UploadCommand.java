@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
 @Command(name = "upload", description = {
         "Upload the sealed segments of a spool directory, oldest first, without the agent (batch jobs, cron).",
@@ -66,7 +67,10 @@ final class UploadCommand implements Callable<Integer> {
                 return s.allUploaded() ? 0 : 1;
             }
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "cistern-upload-stop"));
+            // TERM and INT end a clean stop that exits 0: uploads under way get their grace period
+            // when the uploader closes (whatever is cut short goes up again next time, same key).
+            Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+            Signal.handle(new Signal("INT"), sig -> stop.countDown());
             uploader.start();
             System.err.println("cistern: uploading " + dir + " to " + destination.name() + "; Ctrl-C to stop");
             stop.await();

@@ -212,6 +212,36 @@ class UploadCommandsTest {
     }
 
     @Test
+    void withoutOnceItKeepsWatchingAndStopsCleanlyOnSigterm() throws Exception {
+        seal("cost", 1);
+        Path log = target.resolveSibling(target.getFileName() + "-child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "upload", spool.toString(), "--to", target.toUri().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitFiles(target, 1, child, log);
+            seal("cost", 2); // one more segment (the spool seals hour 0 again and hour 1)
+            awaitFiles(target, 3, child, log);
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            assertEquals(0, child.exitValue(), Files.readString(log));
+            assertTrue(Files.readString(log).contains("stopping"), Files.readString(log));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    static void awaitFiles(Path dir, int n, Process child, Path log) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (files(dir).size() < n) {
+            if (!child.isAlive()) fail("the uploader exited: " + Files.readString(log));
+            if (System.nanoTime() > deadline) fail("expected " + n + " files in " + dir + ", have " + files(dir));
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void anUnknownDestinationSaysWhatIsAllowed() throws Exception {
         seal("cost", 1);
         Run r = run("upload", spool.toString(), "--to", "ftp://host/x", "--once");
