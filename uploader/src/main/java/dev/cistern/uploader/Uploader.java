@@ -8,7 +8,6 @@ import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolEvent;
 import dev.cistern.spool.SpoolLayout;
-import dev.cistern.uploader.internal.Fsync;
 import dev.cistern.uploader.log.UploadLog;
 import dev.cistern.uploader.log.UploadRecord;
 import dev.cistern.uploader.log.UploadStatus;
@@ -29,7 +28,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -71,6 +69,7 @@ public final class Uploader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Uploader.class.getName());
     private static final int PREPARE_BATCH = 100;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT_GRACE = Duration.ofSeconds(1);
 
     private final SpoolLayout layout;
     private final Destination destination;
@@ -86,6 +85,7 @@ public final class Uploader implements AutoCloseable {
     private final ExecutorService workers;
     private final PermanentFailures permanentFailures;
     private final Quarantine quarantine;
+    private final Marker marker;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
     /** Continuous mode: a file that failed waits until this time (epoch ms) before its next try. */
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
@@ -113,6 +113,7 @@ public final class Uploader implements AutoCloseable {
         this.log = b.log != null ? b.log : UploadLog.open(layout.root());
         this.permanentFailures = PermanentFailures.fromLog(layout.root());
         this.quarantine = new Quarantine(layout);
+        this.marker = new Marker(layout, policy.afterUpload());
         this.retry = RetryPolicy.builder()
                 .handleIf(Uploader::retryable)
                 .withBackoff(policy.backoffDelay(), policy.backoffMaxDelay())
@@ -276,6 +277,7 @@ public final class Uploader implements AutoCloseable {
             }
             slots.acquire(concurrency);
             slots.release(concurrency);
+            marker.drain(); // a pass returns once every file it uploaded is marked durably
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + layout.root());
@@ -328,7 +330,9 @@ public final class Uploader implements AutoCloseable {
         }
         Attempts attempts = new Attempts();
         try {
-            Failsafe.with(retry, breaker, Timeout.builder(item.timeout()).withInterrupt().build())
+            // The destination enforces item.timeout() itself where it can (S3, HTTP); this backstop
+            // interrupts an attempt that did not stop a moment later (a local copy, a stuck call).
+            Failsafe.with(retry, breaker, Timeout.builder(item.timeout().plus(TIMEOUT_GRACE)).withInterrupt().build())
                     .run(ctx -> attempt(item, rel, ctx.getAttemptCount() + 1, replay, attempts));
         } catch (FileGone e) {
             return null;
@@ -349,16 +353,15 @@ public final class Uploader implements AutoCloseable {
         if (!replay) {
             permanentFailures.clear(w.name().fileName());
             notBefore.remove(w.name().fileName());
-            try {
-                Path now = markUploaded(w);
-                publish(new SpoolEvent(SpoolEvent.Type.UPLOADED, w.name(), now, destinationName));
-            } catch (NoSuchFileException e) {
-                // retention dropped it while it was uploading: it is up, and gone here
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "uploaded " + w.path() + " to " + item.key() + " but could not "
-                        + (policy.afterUpload() == AfterUpload.MOVE ? "move it to " + layout.uploaded() : "delete it")
-                        + ": " + e.getMessage() + "; it will be uploaded again to the same key", e);
-            }
+            marker.mark(w.path(), w.name(), (now, error) -> {
+                if (error != null) {
+                    LOG.log(Level.WARNING, "uploaded " + w.path() + " to " + item.key() + " but could not "
+                            + (policy.afterUpload() == AfterUpload.MOVE ? "move it to " + layout.uploaded() : "delete it")
+                            + ": " + error.getMessage() + "; it will be uploaded again to the same key", error);
+                } else {
+                    publish(new SpoolEvent(SpoolEvent.Type.UPLOADED, w.name(), now == null ? w.path() : now, destinationName));
+                }
+            });
         }
         return finish(item, w, UploadOutcome.UPLOADED, "");
     }
@@ -457,22 +460,6 @@ public final class Uploader implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not write the upload log in " + log.directory() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Moves the file to uploaded/ or deletes it, durably; returns where it is now (the old path when deleted). */
-    private Path markUploaded(Waiting w) throws IOException {
-        Path dir = w.path().getParent();
-        Path now = w.path();
-        if (policy.afterUpload() == AfterUpload.DELETE) {
-            Files.deleteIfExists(w.path());
-        } else {
-            now = layout.uploadedPath(w.name());
-            Fsync.createDirectories(now.getParent());
-            Files.move(w.path(), now, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Fsync.directory(now.getParent());
-        }
-        Fsync.directory(dir);
-        return now;
     }
 
     private void publish(SpoolEvent e) {
@@ -607,6 +594,11 @@ public final class Uploader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        }
+        try {
+            marker.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         IOException first = null;
         try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -61,7 +62,8 @@ public final class UploadLog implements Closeable {
     private final Path dir;
     private final Retention retention;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
-    private FileChannel channel;
+    /** A java.io stream, not a channel: an interrupt (a timed-out upload on this thread) must not close the log. */
+    private FileOutputStream out;
     private Path current;
     private long currentSize;
     private boolean closed;
@@ -99,8 +101,7 @@ public final class UploadLog implements Closeable {
         }
         buffer.write('\n');
         if (currentSize >= retention.fileBytes()) roll();
-        ByteBuffer bb = ByteBuffer.wrap(buffer.toByteArray());
-        while (bb.hasRemaining()) channel.write(bb);
+        out.write(buffer.toByteArray()); // one write(2) on an O_APPEND file
         currentSize += buffer.size();
     }
 
@@ -141,10 +142,10 @@ public final class UploadLog implements Closeable {
         if (newest != null && Files.size(newest) < retention.fileBytes()) {
             boolean torn = endsTorn(newest);
             current = newest;
-            channel = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            currentSize = channel.size();
+            out = new FileOutputStream(current.toFile(), true);
+            currentSize = Files.size(current);
             if (torn) {
-                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                out.write('\n');
                 currentSize++;
             }
         } else {
@@ -165,8 +166,8 @@ public final class UploadLog implements Closeable {
     }
 
     private void roll() throws IOException {
-        channel.force(false);
-        channel.close();
+        out.getFD().sync();
+        out.close();
         startFile();
         applyRetention();
     }
@@ -178,8 +179,8 @@ public final class UploadLog implements Closeable {
             p = dir.resolve(String.format("uploads.%013d.ndjson", n));
         }
         current = p;
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        currentSize = channel.size();
+        out = new FileOutputStream(current.toFile(), true);
+        currentSize = Files.size(current);
     }
 
     /** Deletes whole files, oldest first, past the age or size limit; never the file being written. */
@@ -208,9 +209,12 @@ public final class UploadLog implements Closeable {
     public synchronized void close() throws IOException {
         if (closed) return;
         closed = true;
-        if (channel != null) {
-            channel.force(false);
-            channel.close();
+        if (out != null) {
+            try {
+                out.getFD().sync();
+            } finally {
+                out.close();
+            }
         }
     }
 

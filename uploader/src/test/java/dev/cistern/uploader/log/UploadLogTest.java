@@ -51,6 +51,21 @@ class UploadLogTest {
     }
 
     @Test
+    void anInterruptedWriterDoesNotCloseTheLog() throws Exception {
+        // upload threads get interrupted when an attempt times out; the log must stay usable
+        try (UploadLog log = UploadLog.open(spool)) {
+            Thread.currentThread().interrupt();
+            try {
+                log.append(record(1, UploadStatus.FAILED, "timed out"));
+            } finally {
+                Thread.interrupted();
+            }
+            log.append(record(2, UploadStatus.SUCCESS, ""));
+        }
+        assertEquals(List.of(1L, 2L), UploadLog.query(spool, UploadLog.Query.ALL).records().stream().map(UploadRecord::ts).toList());
+    }
+
+    @Test
     void skipsATornLineAndContinuesOnANewLine() throws Exception {
         try (UploadLog log = UploadLog.open(spool)) {
             log.append(record(1, UploadStatus.SUCCESS, ""));
