@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cistern", mixinStandardHelpOptions = true, version = "cistern 0.1.0",
         description = "Compressed disk spool and metrics storage agent.",
         subcommands = {RunCommand.class, LsCommand.class, CatCommand.class, StatsCommand.class,
-                VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                VerifyCommand.class, UploadCommand.class, UploadsCommand.class, ReplayCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     static {
         dev.cistern.agent.journal.ChronicleSettings.apply(); // before any Chronicle class can load

@@ -1,0 +1,66 @@
+package dev.cistern.uploader.testing;
+
+import dev.cistern.spool.Labels;
+import dev.cistern.spool.ScanQuery;
+import dev.cistern.spool.Scanner;
+import dev.cistern.spool.SealedSegment;
+import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.Series;
+import dev.cistern.spool.Spool;
+import dev.cistern.spool.SpoolConfig;
+import dev.cistern.spool.SpoolLayout;
+import dev.cistern.spool.StreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/** Real spools for tests: segments sealed by the spool itself, or large files with valid segment names. */
+public final class TestSpools {
+    public static final long T0 = 1763773200000L; // 2025-11-22T01:00:00Z
+    public static final long HOUR = 3_600_000L;
+
+    private TestSpools() {}
+
+    /** Seals {@code segments} segments of {@code rows} rows into the stream, one per hour from T0. */
+    public static List<SealedSegment> seal(Path dir, String stream, int segments, int rows) throws IOException {
+        try (Spool spool = Spool.open(SpoolConfig.builder(dir).shardsPerStream(1).quality(1).build())) {
+            StreamWriter w = spool.writer(stream);
+            for (int s = 0; s < segments; s++) {
+                Series series = Series.of("test_metric", Labels.of("segment", Integer.toString(s), "stream", stream));
+                for (int r = 0; r < rows; r++) w.append(series, T0 + s * HOUR + r * 15_000L, r * 0.5 + s);
+                w.seal();
+            }
+        }
+        return Scanner.of(dir).segments(ScanQuery.builder().stream(stream).build());
+    }
+
+    /** Writes a file of random bytes under a valid segment name in sealed/, as if the spool had sealed it. */
+    public static SealedSegment bigSegment(Path dir, String stream, long minTs, long bytes, long seed) throws IOException {
+        SpoolLayout layout = new SpoolLayout(dir);
+        SegmentName name = new SegmentName(stream, minTs, minTs + 1000, 1, bytes, SegmentName.FORMAT_VERSION, SegmentName.newId(minTs));
+        Path path = layout.sealedPath(name);
+        Files.createDirectories(path.getParent());
+        Random random = new Random(seed);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(path)) {
+            for (long left = bytes; left > 0; ) {
+                random.nextBytes(buf);
+                int n = (int) Math.min(buf.length, left);
+                out.write(buf, 0, n);
+                left -= n;
+            }
+        }
+        return new SealedSegment(path, name);
+    }
+
+    /** All regular files under a directory, relative to it, sorted. */
+    public static List<String> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+}
