@@ -15,6 +15,9 @@ import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
+import dev.cistern.uploader.Destination;
+import dev.cistern.uploader.Destinations;
+import dev.cistern.uploader.Uploader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final IngestServer server;
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
+    private final Uploader uploader;
     private volatile boolean ready;
 
     private Agent(ResolvedConfig config) throws IOException {
@@ -90,6 +94,7 @@ public final class Agent implements AutoCloseable {
             s.route("/readyz", "readyz", false, ex -> ready
                     ? IngestServer.Responses.text(ex, 200, "ready")
                     : IngestServer.Responses.text(ex, 503, "not ready"));
+            this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
             this.journal = j;
             this.server = s;
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -107,6 +112,18 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
+        Destination destination = Destinations.fromUri(config.uploadTo(), ResolvedConfig.destinationOptions(config.raw().upload));
+        Uploader u = Uploader.builder(spool.layout().root(), destination)
+                .policy(config.uploadPolicy())
+                .listener(metrics.uploadListener())
+                .events(spool::publish)
+                .build();
+        metrics.bindUploader(u.metrics());
+        spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
+        return u;
+    }
+
     /** Recovers the data directory, replays the journal into the spool, and starts serving. */
     public static Agent start(ResolvedConfig config) throws IOException {
         Agent a = new Agent(config);
@@ -115,6 +132,7 @@ public final class Agent implements AutoCloseable {
         long every = Math.max(100, config.retentionInterval().toMillis());
         a.enforceRetention();
         a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);
+        if (a.uploader != null) a.uploader.start();
         a.server.start();
         a.ready = true;
         LOG.info("cistern agent listening on " + a.server.address() + ", data in " + a.spool.layout().root());
@@ -168,7 +186,11 @@ public final class Agent implements AutoCloseable {
             spool.close();
             releaseJournal();
         } finally {
-            journal.close();
+            try {
+                if (uploader != null) uploader.close(); // lets uploads in flight finish; the rest go next start
+            } finally {
+                journal.close();
+            }
         }
         LOG.info("cistern agent stopped");
     }

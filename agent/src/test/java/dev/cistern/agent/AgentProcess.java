@@ -58,7 +58,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     int awaitPort() throws Exception {
-        return port.get(60, TimeUnit.SECONDS);
+        return port.get(120, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no shutdown hooks, no flushing, nothing. */

@@ -12,6 +12,7 @@ final class TestAgents {
 
     static ResolvedConfig config(Path data, Map<String, String> env) {
         Map<String, String> e = new HashMap<>(env);
+        e.putIfAbsent("CISTERN_UPLOAD__TO", "file:" + data.resolveSibling(data.getFileName() + "-uploads"));
         return ConfigLoader.load(null, e, Map.of("data_dir", data.toString(), "listen", "127.0.0.1:0"));
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads rows back from sealed segments with bounded memory: files are streamed one line at a time,
+ * Reads rows back from sealed segments (in {@code sealed/} and those kept in {@code uploaded/}) with bounded memory: files are streamed one line at a time,
  * and files are pruned by stream and time range from their names before any is opened. A file that
  * cannot be read completely gives its readable rows and is reported, never fatal.
  */
@@ -55,10 +55,21 @@ public final class Scanner {
         return out;
     }
 
+    /**
+     * Segments in {@code sealed/} and, kept after upload, in {@code uploaded/}. A file moved between
+     * the two while we list could be seen twice: ids are unique, so the second sighting is dropped.
+     */
     private void listSegments(ScanQuery q, List<SealedSegment> out, int[] pruned) throws IOException {
-        if (!Files.isDirectory(layout.sealed())) return;
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) listSegments(root, q, out, pruned, ids);
+        out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
+    }
+
+    private void listSegments(Path root, ScanQuery q, List<SealedSegment> out, int[] pruned, java.util.Set<String> ids)
+            throws IOException {
+        if (!Files.isDirectory(root)) return;
         List<Path> streamDirs;
-        try (Stream<Path> s = Files.list(layout.sealed())) {
+        try (Stream<Path> s = Files.list(root)) {
             streamDirs = s.filter(p -> q.wantsStream(p.getFileName().toString())).sorted().toList();
         }
         for (Path dir : streamDirs) {
@@ -70,12 +81,11 @@ public final class Scanner {
             }
             for (Path f : files) {
                 SealedSegment seg = SealedSegment.of(f);
-                if (seg == null) continue;
+                if (seg == null || !ids.add(seg.name().id())) continue;
                 if (seg.name().overlaps(q.from(), q.to())) out.add(seg);
                 else pruned[0]++;
             }
         }
-        out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
     }
 
     /** Streams every matching row to the visitor (offset and limit are ignored here). */

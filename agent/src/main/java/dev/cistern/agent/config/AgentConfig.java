@@ -86,8 +86,30 @@ public final class AgentConfig {
         @JsonProperty("check_interval") public String checkInterval = "5s";
     }
 
+    /** See docs/uploader.md. */
     public static final class Upload {
         /** Destination URL: file:///dir, s3://bucket/prefix, presigned+https://...; empty: upload off. */
         @JsonProperty("to") public String to = "file:./uploads";
+        /** move (keep in uploaded/ for replay) or delete. */
+        @JsonProperty("after") public String after = "move";
+        @JsonProperty("concurrency") public int concurrency = 2;
+        @JsonProperty("dry_run") public boolean dryRun = false;
+        @JsonProperty("attempt_timeout") public String attemptTimeout = "30s";
+        @JsonProperty("max_attempts") public int maxAttempts = 5;
+        @JsonProperty("scan_interval") public String scanInterval = "5s";
+        @JsonProperty("s3") public S3 s3 = new S3();
+        @JsonProperty("presigned") public Presigned presigned = new Presigned();
+    }
+
+    public static final class S3 {
+        /** S3-compatible store, e.g. http://minio:9000; empty: AWS. */
+        @JsonProperty("endpoint") public String endpoint = "";
+        /** Empty: the SDK's region chain. */
+        @JsonProperty("region") public String region = "";
+        @JsonProperty("path_style") public boolean pathStyle = false;
+    }
+
+    public static final class Presigned {
+        @JsonProperty("api_key_file") public String apiKeyFile = "";
     }
 }

@@ -4,6 +4,9 @@ import dev.cistern.spool.Labels;
 import dev.cistern.spool.RetentionPolicy;
 import dev.cistern.spool.Rotation;
 import dev.cistern.spool.StreamName;
+import dev.cistern.uploader.AfterUpload;
+import dev.cistern.uploader.Destinations;
+import dev.cistern.uploader.UploadPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +36,8 @@ public record ResolvedConfig(
         Path keystorePasswordFile,
         String uploadTo,
         RetentionPolicy retention,
-        Duration retentionInterval) {
+        Duration retentionInterval,
+        UploadPolicy uploadPolicy) {
 
     /** A compiled routing rule; null conditions are absent. */
     public record RouteRule(String stream, String name, String namePrefix, Pattern nameRegex, Map<String, String> labels,
@@ -97,7 +101,48 @@ public record ResolvedConfig(
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window,
                 new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, maxLag, maxBody, statics, c.ingest.threads,
                 def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
-                retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval));
+                retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
+                uploadPolicy(c.upload));
+    }
+
+    private static UploadPolicy uploadPolicy(AgentConfig.Upload u) {
+        UploadPolicy.Builder b = UploadPolicy.builder();
+        try {
+            b.afterUpload(AfterUpload.parse(String.valueOf(u.after)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("upload.after", "must be move or delete, was '" + u.after + "'");
+        }
+        if (u.concurrency < 1 || u.concurrency > 64) throw new ConfigException("upload.concurrency", "must be 1-64, was " + u.concurrency);
+        if (u.maxAttempts < 1 || u.maxAttempts > 100) throw new ConfigException("upload.max_attempts", "must be 1-100, was " + u.maxAttempts);
+        b.concurrency(u.concurrency).dryRun(u.dryRun).maxAttempts(u.maxAttempts)
+                .attemptTimeout(Sizes.duration("upload.attempt_timeout", u.attemptTimeout))
+                .scanInterval(Sizes.duration("upload.scan_interval", u.scanInterval));
+        if (!blank(u.to)) {
+            try {
+                Destinations.fromUri(u.to, destinationOptions(u)).close();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("upload.to", e.getMessage());
+            } catch (Exception e) {
+                throw new ConfigException("upload.to", "cannot use '" + u.to + "': " + e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    /** Destination options from the upload section (endpoint, region, path style, API key). */
+    public static Destinations.Options destinationOptions(AgentConfig.Upload u) {
+        Destinations.Options o = new Destinations.Options();
+        if (!blank(u.s3.endpoint)) {
+            try {
+                o.endpoint(java.net.URI.create(u.s3.endpoint));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("upload.s3.endpoint", "not a URL: " + u.s3.endpoint);
+            }
+        }
+        if (!blank(u.s3.region)) o.region(u.s3.region);
+        o.pathStyle(u.s3.pathStyle);
+        if (!blank(u.presigned.apiKeyFile)) o.apiKeyFile(Path.of(u.presigned.apiKeyFile));
+        return o;
     }
 
     private static RetentionPolicy retention(AgentConfig.Retention r) {

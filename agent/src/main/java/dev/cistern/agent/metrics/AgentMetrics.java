@@ -4,6 +4,9 @@ import dev.cistern.spool.DropReason;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.SpoolMetrics;
+import dev.cistern.uploader.UploadListener;
+import dev.cistern.uploader.UploadOutcome;
+import dev.cistern.uploader.UploaderMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -141,6 +144,46 @@ public final class AgentMetrics {
         }
         Gauge.builder("cistern.filesystem.free", r, x -> x.lastUsage().free()).baseUnit("bytes")
                 .description("usable bytes on the data directory's filesystem").register(registry);
+    }
+
+    /** Micrometer views of an uploader's counters: outcomes, bytes, retries, breaker, queue. */
+    public void bindUploader(UploaderMetrics u) {
+        String dest = u.destination();
+        for (UploadOutcome o : UploadOutcome.values()) {
+            FunctionCounter.builder("cistern.upload.files", u, x -> x.files(o))
+                    .tags("destination", dest, "outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("files by upload outcome").register(registry);
+        }
+        FunctionCounter.builder("cistern.upload.bytes", u, UploaderMetrics::bytesUploaded).tag("destination", dest)
+                .baseUnit("bytes").description("bytes the destination confirmed").register(registry);
+        FunctionCounter.builder("cistern.upload.retries", u, UploaderMetrics::retries).tag("destination", dest)
+                .description("upload retries scheduled").register(registry);
+        Gauge.builder("cistern.upload.breaker.state", u, x -> x.breakerState().ordinal()).tag("destination", dest)
+                .description("circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
+        FunctionCounter.builder("cistern.upload.breaker.opened", u, UploaderMetrics::breakerOpened).tag("destination", dest)
+                .description("times the breaker opened").register(registry);
+        Gauge.builder("cistern.upload.queue.files", u, UploaderMetrics::waitingFiles).tag("destination", dest)
+                .description("sealed files waiting to go up").register(registry);
+        Gauge.builder("cistern.upload.queue.bytes", u, UploaderMetrics::waitingBytes).tag("destination", dest)
+                .baseUnit("bytes").description("bytes of sealed files waiting to go up").register(registry);
+        Gauge.builder("cistern.upload.oldest.waiting", u, x -> x.oldestWaitingAge().toMillis() / 1000.0).tag("destination", dest)
+                .baseUnit("seconds").description("age of the oldest waiting file since it was sealed").register(registry);
+        FunctionCounter.builder("cistern.upload.quarantined", u, UploaderMetrics::quarantined).tag("destination", dest)
+                .description("files moved to quarantine by the uploader").register(registry);
+    }
+
+    /** Records every upload attempt's latency in a histogram, by destination and result. */
+    public UploadListener uploadListener() {
+        return new UploadListener() {
+            @Override
+            public void attempted(String destination, boolean success, long bytes, Duration latency) {
+                Timer.builder("cistern.upload.attempt").description("upload attempts and their latency")
+                        .tags("destination", destination, "result", success ? "success" : "failure")
+                        .publishPercentileHistogram(true).minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .register(registry).record(latency);
+            }
+        };
     }
 
     public static Duration since(long startNanos) {
