@@ -3,7 +3,6 @@ package dev.cistern.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.Verifier;
 import java.io.IOException;
@@ -24,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real full disk: a small tmpfs as the data directory, no upload destination, and ingest running
- * until the disk is full. Ingest must answer 503 rather than fail, no file may be corrupt, every
- * acknowledged row must be sealed, and the agent must shut down cleanly. Needs root (mount);
- * elsewhere it is skipped, loudly.
+ * A real full disk: a small tmpfs as the data directory, the upload destination down, and ingest
+ * running until the disk is full. Ingest must answer 503 rather than fail, and no file may be
+ * corrupt. Then the destination comes back: everything drains, retention reclaims uploaded files,
+ * ingest accepts again, the agent shuts down cleanly, and every acknowledged row is in sealed or
+ * uploaded output. Needs root (mount); elsewhere it is skipped, loudly.
  */
 class FullDiskTest {
     @TempDir Path dir;
@@ -57,6 +57,8 @@ class FullDiskTest {
     @Test
     void fullDiskAnswers503CorruptsNothingAndLosesNoAcknowledgedRow() throws Exception {
         Path data = mount.resolve("data");
+        Path dest = dir.resolve("dest");
+        Files.writeString(dest, "a file where the destination directory should be: every upload fails");
         Path config = dir.resolve("full.yaml");
         Files.writeString(config, """
                 spool:
@@ -70,8 +72,12 @@ class FullDiskTest {
                   overflow: block
                   check_interval: 300ms
                 upload:
-                  to: ""
-                """);
+                  to: "file:%s"
+                  scan_interval: 300ms
+                  backoff: 100ms
+                  backoff_max: 1s
+                  breaker_open_for: 2s
+                """.formatted(dest));
         SplittableRandom rnd = new SplittableRandom(5);
         Set<Long> acked = new HashSet<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
@@ -109,26 +115,58 @@ class FullDiskTest {
             assertTrue(statuses.getOrDefault(503, 0) > 0, "the disk never filled: " + statuses);
             assertTrue(acked.size() > 1000, "too little was accepted to mean anything: " + statuses);
             assertEquals(200, client.get("/healthz").statusCode(), "still alive on a full disk");
-            assertEquals(0, agent.terminate(), "clean shutdown on a full disk; see " + dir.resolve("agent.log"));
+            for (Path f : segmentFiles(data)) assertTrue(Verifier.verify(f).ok(), "corrupt on a full disk: " + Verifier.verify(f));
+
+            // the destination comes back: uploads drain sealed/, retention reclaims uploaded/, ingest resumes
+            Files.delete(dest);
+            Files.createDirectories(dest);
+            boolean accepted = false;
+            long until = System.currentTimeMillis() + 120_000;
+            while (!accepted && System.currentTimeMillis() < until) {
+                byte[] row = ("{\"ts\":" + seq + ",\"after\":\"destination back\"}\n").getBytes(StandardCharsets.UTF_8);
+                HttpResponse<String> r = client.post("/api/v1/ingest?stream=blobs", row, "application/x-ndjson", null);
+                if (r.statusCode() == 204) {
+                    acked.add(seq);
+                    accepted = true;
+                } else {
+                    assertEquals(503, r.statusCode(), r.body());
+                    Thread.sleep(200);
+                }
+                seq++;
+            }
+            assertTrue(accepted, "ingest never accepted again after the destination came back");
+            long drainBy = System.currentTimeMillis() + 120_000;
+            while (!segmentFiles(data.resolve("sealed")).isEmpty() && System.currentTimeMillis() < drainBy) Thread.sleep(200);
+            assertEquals(0, agent.terminate(), "clean shutdown; see " + dir.resolve("agent.log"));
         } finally {
             // what the agent said about the full disk, for whoever reads the test report
             Files.readAllLines(dir.resolve("agent.log")).stream().filter(l -> l.contains("WARN") || l.contains("SEVERE"))
                     .limit(20).forEach(l -> System.out.println("agent: " + l));
         }
+        // every file once, by name: in sealed/, uploaded/ (kept) or the destination (retention may have reclaimed the local copy)
+        Map<String, Path> files = new TreeMap<>();
+        for (Path f : segmentFiles(data)) files.put(f.getFileName().toString(), f);
+        for (Path f : segmentFiles(dest)) files.putIfAbsent(f.getFileName().toString(), f);
         Set<Long> sealed = new HashSet<>();
-        Scanner.Summary s = Scanner.of(data).scan(ScanQuery.all(), row -> {
-            assertTrue(sealed.add(row.ts()), "row sealed twice: " + row.ts());
-            return true;
-        });
-        assertTrue(s.problems().isEmpty(), s.problems().toString());
-        try (var files = Files.walk(data.resolve("sealed"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Verifier.Result v = Verifier.verify(f);
-                assertTrue(v.ok(), v.toString());
-            }
+        for (Path f : files.values()) {
+            Verifier.Result v = Verifier.verify(f);
+            assertTrue(v.ok(), v.toString());
+            Scanner.lines(f, (b, off, len) -> {
+                String line = new String(b, off, len, StandardCharsets.UTF_8);
+                long ts = Long.parseLong(line.substring(6, line.indexOf(',')));
+                assertTrue(sealed.add(ts), "row sealed twice: " + ts);
+            });
         }
+        assertEquals(0, segmentFiles(data.resolve("sealed")).size(), "sealed/ drained once the destination came back");
         Set<Long> missing = new HashSet<>(acked);
         missing.removeAll(sealed);
         assertEquals(Set.of(), missing.size() > 10 ? Set.of(missing.size()) : missing, "acknowledged rows missing after a full disk");
+    }
+
+    private static java.util.List<Path> segmentFiles(Path root) throws IOException {
+        if (!Files.isDirectory(root)) return java.util.List.of();
+        try (var s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json.br") && !p.toString().contains("/quarantine/")).toList();
+        }
     }
 }

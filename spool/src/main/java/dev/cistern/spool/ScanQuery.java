@@ -21,8 +21,10 @@ public final class ScanQuery {
     final byte[] textLower;
     private final long offset;
     private final long limit;
+    private final boolean includeUploaded;
 
     private ScanQuery(Builder b) {
+        includeUploaded = b.includeUploaded;
         streams = Set.copyOf(b.streams);
         from = b.from;
         to = b.to;
@@ -36,6 +38,8 @@ public final class ScanQuery {
 
     public static Builder builder() { return new Builder(); }
     public static ScanQuery all() { return builder().build(); }
+    /** Every segment in {@code sealed/} only: what still waits to be uploaded. */
+    public static ScanQuery waitingForUpload() { return builder().includeUploaded(false).build(); }
 
     public Set<String> streams() { return streams; }
     public long from() { return from; }
@@ -46,6 +50,8 @@ public final class ScanQuery {
     public long offset() { return offset; }
     /** 0 means no limit. */
     public long limit() { return limit; }
+    /** Whether segments kept in {@code uploaded/} are read too (default true). */
+    public boolean includeUploaded() { return includeUploaded; }
 
     boolean wantsStream(String stream) {
         return streams.isEmpty() || streams.contains(stream);
@@ -64,6 +70,13 @@ public final class ScanQuery {
         private String text;
         private long offset;
         private long limit;
+        private boolean includeUploaded = true;
+
+        /** Read segments kept in {@code uploaded/} too (default), or only those in {@code sealed/}. */
+        public Builder includeUploaded(boolean include) {
+            includeUploaded = include;
+            return this;
+        }
 
         public Builder stream(String stream) {
             streams.add(StreamName.check(stream));

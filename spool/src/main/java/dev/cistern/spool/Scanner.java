@@ -61,7 +61,8 @@ public final class Scanner {
      */
     private void listSegments(ScanQuery q, List<SealedSegment> out, int[] pruned) throws IOException {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) listSegments(root, q, out, pruned, ids);
+        listSegments(layout.sealed(), q, out, pruned, ids);
+        if (q.includeUploaded()) listSegments(layout.uploaded(), q, out, pruned, ids);
         out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
     }
 

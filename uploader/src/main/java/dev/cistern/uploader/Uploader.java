@@ -484,7 +484,7 @@ public final class Uploader implements AutoCloseable {
 
     /** Sealed files, oldest first, with sizes from a stat cached between scans. */
     private List<Waiting> scanSealed() throws IOException {
-        List<SealedSegment> segments = Scanner.of(layout.root()).segments(ScanQuery.all());
+        List<SealedSegment> segments = Scanner.of(layout.root()).segments(ScanQuery.waitingForUpload());
         Map<Path, Waiting> seen = new HashMap<>(segments.size() * 2);
         List<Waiting> out = new ArrayList<>(segments.size());
         for (SealedSegment s : segments) {

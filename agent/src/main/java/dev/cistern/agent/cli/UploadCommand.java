@@ -44,7 +44,7 @@ final class UploadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Cli.requireSpoolDir(dir);
         Destination destination = options.destination(to);
-        int waiting = Scanner.of(dir).segments(ScanQuery.all()).size();
+        int waiting = Scanner.of(dir).segments(ScanQuery.waitingForUpload()).size();
         Progress progress = new Progress("upload", waiting, 10);
         UploadListener stepper = new UploadListener() {
             @Override

@@ -97,6 +97,12 @@ public final class AgentConfig {
         @JsonProperty("attempt_timeout") public String attemptTimeout = "30s";
         @JsonProperty("max_attempts") public int maxAttempts = 5;
         @JsonProperty("scan_interval") public String scanInterval = "5s";
+        @JsonProperty("backoff") public String backoff = "250ms";
+        @JsonProperty("backoff_max") public String backoffMax = "60s";
+        @JsonProperty("breaker_failure_rate") public int breakerFailureRate = 50;
+        @JsonProperty("breaker_min_attempts") public int breakerMinAttempts = 10;
+        @JsonProperty("breaker_window") public String breakerWindow = "1m";
+        @JsonProperty("breaker_open_for") public String breakerOpenFor = "30s";
         @JsonProperty("s3") public S3 s3 = new S3();
         @JsonProperty("presigned") public Presigned presigned = new Presigned();
     }

@@ -117,6 +117,17 @@ public record ResolvedConfig(
         b.concurrency(u.concurrency).dryRun(u.dryRun).maxAttempts(u.maxAttempts)
                 .attemptTimeout(Sizes.duration("upload.attempt_timeout", u.attemptTimeout))
                 .scanInterval(Sizes.duration("upload.scan_interval", u.scanInterval));
+        try {
+            b.backoff(Sizes.duration("upload.backoff", u.backoff), Sizes.duration("upload.backoff_max", u.backoffMax));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("upload.backoff", e.getMessage());
+        }
+        try {
+            b.breaker(u.breakerFailureRate, u.breakerMinAttempts, Sizes.duration("upload.breaker_window", u.breakerWindow),
+                    Sizes.duration("upload.breaker_open_for", u.breakerOpenFor));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("upload.breaker_failure_rate", e.getMessage());
+        }
         if (!blank(u.to)) {
             try {
                 Destinations.fromUri(u.to, destinationOptions(u)).close();

@@ -71,20 +71,20 @@ public final class IngestServer implements AutoCloseable {
         try (ex) {
             if (draining) {
                 ex.getResponseHeaders().set("Retry-After", "5");
-                status = Responses.text(ex, 503, "shutting down");
+                status = refuse(ex, 503, "shutting down");
             } else if (!ex.getRequestURI().getPath().equals(path)) {
                 status = Responses.text(ex, 404, "not found: " + ex.getRequestURI().getPath());
             } else if (protectedByAuth && !auth.allows(ex)) {
                 metrics.rejected(name, "unauthorized");
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                status = Responses.text(ex, 401, "missing or wrong bearer token");
+                status = refuse(ex, 401, "missing or wrong bearer token");
             } else {
                 try {
                     status = endpoint.handle(ex);
                 } catch (IngestException e) {
                     metrics.rejected(name, e.reason());
                     if (e.status() == 429 || e.status() == 503) ex.getResponseHeaders().set("Retry-After", "5");
-                    status = Responses.text(ex, e.status(), e.getMessage());
+                    status = refuse(ex, e.status(), e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -99,6 +99,15 @@ public final class IngestServer implements AutoCloseable {
             inFlight.decrementAndGet();
         }
         metrics.request(name, status, System.nanoTime() - start);
+    }
+
+    /**
+     * Answers a refusal after reading what is left of the body: the client may still be sending it,
+     * and closing the connection under it would reset it before the answer is read.
+     */
+    private static int refuse(HttpExchange ex, int status, String message) throws IOException {
+        drain(ex, 64L << 20);
+        return Responses.text(ex, status, message);
     }
 
     public void start() {
@@ -142,14 +151,12 @@ public final class IngestServer implements AutoCloseable {
                 throw IngestException.badRequest("bad_content_length", "Content-Length is not a number");
             }
             if (n > limit) {
-                drain(ex, Math.max(limit, 64L << 20));
                 throw IngestException.tooLarge("body of " + n + " bytes is over the limit of " + limit);
             }
         }
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (body.length > limit) {
-                drain(ex, Math.max(limit, 64L << 20));
                 throw IngestException.tooLarge("body is over the limit of " + limit + " bytes");
             }
             return body;

@@ -36,6 +36,7 @@ public final class Sealer implements Runnable {
     private ResumePlan plan;
     private volatile long lastProcessed = -1;
     private volatile boolean stopping;
+    private volatile boolean halted;
 
     public Sealer(Journal journal, Spool spool, Router router, Labels staticLabels, AgentMetrics metrics, JournalLag lag,
                   Set<String> discardedStreams) throws IOException {
@@ -49,7 +50,7 @@ public final class Sealer implements Runnable {
         this.plan = ResumePlan.fromSealedOutput(spool.layout(), discardedStreams);
         LOG.info("sealer: " + plan);
         reader.seek(plan.resumeAt());
-        this.lastProcessed = plan.resumeAt() - 1;
+        this.lastProcessed = Math.max(-1, plan.resumeAt() - 1);
         this.thread = new Thread(this, "cistern-sealer");
     }
 
@@ -73,13 +74,17 @@ public final class Sealer implements Runnable {
     public void drainAndStop(long timeoutMillis) throws InterruptedException {
         stopping = true;
         thread.join(timeoutMillis);
-        if (thread.isAlive()) LOG.warning("sealer did not catch up with the journal in " + timeoutMillis + " ms; the rest is replayed at next start");
+        if (thread.isAlive()) {
+            LOG.warning("sealer did not catch up with the journal in " + timeoutMillis + " ms; the rest is replayed at next start");
+            halted = true; // stop between entries, before the journal closes under it
+            thread.join(10_000);
+        }
     }
 
     @Override
     public void run() {
         int idle = 0;
-        while (true) {
+        while (!halted) {
             JournalEntry e;
             try {
                 e = reader.next();
@@ -115,7 +120,7 @@ public final class Sealer implements Runnable {
                 Set<String> discarded = spool.discardOpenSegments();
                 plan = ResumePlan.fromSealedOutput(spool.layout(), discarded);
                 reader.seek(plan.resumeAt());
-                lastProcessed = plan.resumeAt() - 1;
+                lastProcessed = Math.max(-1, plan.resumeAt() - 1);
                 LOG.info("sealer: " + plan);
                 return;
             } catch (IOException | RuntimeException ex) {

@@ -27,7 +27,9 @@ public final class SpaceGuard {
     public SpaceGuard(Retention retention, Path dataDir) throws IOException {
         this.retention = retention;
         this.store = Files.getFileStore(dataDir);
-        this.floor = Math.max(HARD_FLOOR_BYTES, retention.policy().minFreeBytes() / 2);
+        // below what retention reclaims to, so freeing space always reopens ingest
+        long minFree = retention.policy().minFreeBytes();
+        this.floor = minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
     }
 
     /** 503 while the spool is over its limits under the block policy. */

@@ -48,7 +48,29 @@ public final class Journal implements AutoCloseable {
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
         Files.createDirectories(dir);
+        removeUninitialisedCycles(dir);
         return new Journal(dir, rollCycle(rollCycle));
+    }
+
+    /**
+     * A process killed while creating a cycle file leaves it with no complete store header, and
+     * Chronicle then waits at startup for a writer that will never come. Such a file cannot hold an
+     * entry (entries follow the header), so it is deleted, and said so.
+     */
+    static void removeUninitialisedCycles(Path dir) throws IOException {
+        for (Path p : cycleFilesIn(dir)) {
+            int header;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ch.read(b, 0);
+                header = b.position() < 4 ? 0 : b.getInt(0);
+            }
+            boolean notComplete = (header & 0x80000000) != 0;
+            if (header == 0 || notComplete) {
+                LOG.warning("journal cycle " + p.getFileName() + " was never initialised (a crash during its creation); it holds no entries and is removed");
+                Files.delete(p);
+            }
+        }
     }
 
     /** A Chronicle roll cycle by name; the TEST_* cycles (seconds long) exist for tests. */
@@ -128,6 +150,10 @@ public final class Journal implements AutoCloseable {
     }
 
     private List<Path> cycleFiles() {
+        return cycleFilesIn(dir);
+    }
+
+    private static List<Path> cycleFilesIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted().toList();
         } catch (IOException e) {

@@ -1,0 +1,57 @@
+package dev.cistern.agent.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+    @TempDir Path dir;
+
+    @Test
+    void entriesComeBackInOrderWithTheirIndex() throws Exception {
+        List<Long> appended = new ArrayList<>();
+        try (Journal j = Journal.open(dir, "TEST_SECONDLY")) {
+            for (int i = 0; i < 5; i++) {
+                byte[] p = ("entry " + i).getBytes(StandardCharsets.UTF_8);
+                appended.add(j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length));
+            }
+            try (Journal.Reader r = j.reader()) {
+                r.seek(appended.get(2));
+                assertEquals("entry 2", new String(r.next().payload(), StandardCharsets.UTF_8));
+                JournalEntry e = r.next();
+                assertEquals(appended.get(3), e.index());
+                assertEquals("s", e.stream());
+            }
+        }
+    }
+
+    @Test
+    void aCycleFileLeftUninitialisedByACrashDoesNotBlockStartup() throws Exception {
+        try (Journal j = Journal.open(dir, "TEST_SECONDLY")) {
+            byte[] p = "before the crash".getBytes(StandardCharsets.UTF_8);
+            j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+        }
+        // what kill -9 between creating a cycle file and writing its header leaves: a later cycle, all zeros
+        Files.write(dir.resolve("29991231-235959T.cq4"), new byte[1 << 16]);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (Journal j = Journal.open(dir, "TEST_SECONDLY"); Journal.Reader r = j.reader()) {
+                r.seek(-1);
+                assertEquals("before the crash", new String(r.next().payload(), StandardCharsets.UTF_8));
+                byte[] p = "after".getBytes(StandardCharsets.UTF_8);
+                j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+            }
+        });
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("2999")).count(), "the empty cycle was removed");
+        }
+    }
+}
