@@ -414,7 +414,7 @@ public final class Uploader implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             long nanos = System.nanoTime() - t0;
             boolean interrupted = Thread.interrupted();
-            if (e instanceof NoSuchFileException && !Files.exists(item.file())) throw new FileGone();
+            if (!Files.exists(item.file())) throw new FileGone(); // taken by retention meanwhile: not a failure
             DestinationException d = classify(e, interrupted, item);
             String message = d.getMessage();
             if (d.permanent() && !replay) {
