@@ -233,8 +233,10 @@ public final class Uploader implements AutoCloseable {
     /** Uploads the files with bounded concurrency, stopping early while the breaker is open. */
     private UploadSummary dispatch(List<Waiting> todo, boolean replay, long started) throws IOException {
         PassTally tally = new PassTally();
-        int concurrency = policy.concurrency();
-        Semaphore slots = new Semaphore(concurrency);
+        // The pool runs `concurrency` uploads; one more file per thread waits queued, so a thread
+        // that finishes starts its next file at once instead of waiting for this thread to wake.
+        int slotCount = policy.concurrency() * 2;
+        Semaphore slots = new Semaphore(slotCount);
         int prepared = 0;
         int i = 0;
         try {
@@ -242,8 +244,8 @@ public final class Uploader implements AutoCloseable {
                 if (blocked()) break;
                 if (breaker.isHalfOpen()) {
                     // let the probe finish before sending more: it decides whether the breaker closes
-                    slots.acquire(concurrency);
-                    slots.release(concurrency);
+                    slots.acquire(slotCount);
+                    slots.release(slotCount);
                     if (blocked()) break;
                 }
                 if (i >= prepared) {
@@ -275,9 +277,10 @@ public final class Uploader implements AutoCloseable {
                     break; // closing
                 }
             }
-            slots.acquire(concurrency);
-            slots.release(concurrency);
+            slots.acquire(slotCount);
+            slots.release(slotCount);
             marker.drain(); // a pass returns once every file it uploaded is marked durably
+            log.flush();    // and its attempts are in the log file
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + layout.root());
@@ -414,7 +417,7 @@ public final class Uploader implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             long nanos = System.nanoTime() - t0;
             boolean interrupted = Thread.interrupted();
-            if (e instanceof NoSuchFileException && !Files.exists(item.file())) throw new FileGone();
+            if (!Files.exists(item.file())) throw new FileGone(); // taken by retention meanwhile: not a failure
             DestinationException d = classify(e, interrupted, item);
             String message = d.getMessage();
             if (d.permanent() && !replay) {

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters and gauges of one uploader (one destination), as plain getters. Counters only grow;
- * gauges (waiting files and bytes, oldest waiting file, breaker state) are refreshed at every
- * scan and as files finish. For a latency histogram, listen with {@link UploadListener#attempted}.
+ * gauges (waiting files and bytes, oldest waiting file) are refreshed at the start and end of
+ * every pass, the breaker state as it changes. For a latency histogram, listen with {@link UploadListener#attempted}.
  */
 public final class UploaderMetrics {
     private final String destination;

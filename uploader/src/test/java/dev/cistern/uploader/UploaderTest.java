@@ -235,6 +235,21 @@ class UploaderTest {
     }
 
     @Test
+    void aFileThatVanishesMidUploadIsNeitherFailedNorRetried() throws Exception {
+        TestSpools.seal(spool, "metrics", 2, 10);
+        FlakyDestination d = new FlakyDestination(new DirectoryDestination(target)).fail(Fault.SOURCE_VANISHES, 1);
+        UploadSummary sum;
+        try (Uploader u = uploader(d, fast().concurrency(1).build())) {
+            sum = u.runOnce();
+        }
+        assertEquals(1, sum.uploaded());
+        assertEquals(0, sum.failed());
+        assertTrue(sum.allUploaded(), sum.toString());
+        assertEquals(2, d.calls(), "the vanished file was not retried");
+        assertEquals(1, UploadLog.query(spool, UploadLog.Query.ALL).records().size());
+    }
+
+    @Test
     void neverRunsMoreUploadsAtOnceThanConfigured() throws Exception {
         TestSpools.seal(spool, "metrics", 10, 5);
         FlakyDestination d = new FlakyDestination(new DirectoryDestination(target)).slow(50);

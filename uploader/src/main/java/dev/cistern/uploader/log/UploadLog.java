@@ -22,6 +22,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -31,14 +33,15 @@ import java.util.stream.Stream;
  * {@link Retention#fileBytes()}; whole files are deleted, oldest first, when the log grows past
  * {@link Retention#maxBytes()} or a file is older than {@link Retention#maxAge()}.
  *
- * <p>Lines are written with one append each (several processes may share the log) and are not
- * synced one by one: a crash of the process loses nothing, a power cut may lose the last lines.
- * A line torn by a crash is skipped by readers.
+ * <p>Records are queued and written by a background thread, whole lines per append (several
+ * processes may share the log), and are not synced one by one: a crash may lose the records of
+ * its last moments. A line torn by a crash is skipped by readers.
  */
 public final class UploadLog implements Closeable {
     public static final String DIRECTORY = "upload-log";
     private static final Pattern FILE_NAME = Pattern.compile("uploads\\.(\\d{13,19})\\.ndjson");
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Logger LOG = Logger.getLogger(UploadLog.class.getName());
 
     /** How much log is kept: at most {@code maxBytes} in files of about {@code fileBytes}, none older than {@code maxAge}. */
     public record Retention(long maxBytes, Duration maxAge, long fileBytes) {
@@ -61,12 +64,17 @@ public final class UploadLog implements Closeable {
 
     private final Path dir;
     private final Retention retention;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
-    /** A java.io stream, not a channel: an interrupt (a timed-out upload on this thread) must not close the log. */
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+    /** A java.io stream, not a channel: an interrupt must not close the log. */
     private FileOutputStream out;
     private Path current;
     private long currentSize;
+    /** Records wait here for the writer thread, so an upload thread never waits on the disk for the log. */
+    private final ArrayDeque<UploadRecord> pending = new ArrayDeque<>();
+    private long appended;
+    private long written;
     private boolean closed;
+    private Thread writer;
 
     private UploadLog(Path dir, Retention retention) {
         this.dir = dir;
@@ -87,22 +95,85 @@ public final class UploadLog implements Closeable {
         UploadLog log = new UploadLog(directoryOf(spoolDir), retention);
         Files.createDirectories(log.dir);
         log.openCurrent();
+        log.writer = new Thread(log::writeLoop, "cistern-upload-log");
+        log.writer.setDaemon(true);
+        log.writer.start();
         return log;
     }
 
     public Path directory() { return dir; }
 
-    /** Appends one record. */
-    public synchronized void append(UploadRecord r) throws IOException {
-        if (closed) throw new IOException("upload log " + dir + " is closed");
-        buffer.reset();
-        try (JsonGenerator g = JSON.createGenerator(buffer)) {
-            write(g, r);
+    /**
+     * Queues one record; a background thread appends it. Never waits on the disk (an fsync
+     * elsewhere on the filesystem can stall a file append for a while).
+     */
+    public void append(UploadRecord r) throws IOException {
+        synchronized (pending) {
+            if (closed) throw new IOException("upload log " + dir + " is closed");
+            pending.addLast(r);
+            appended++;
+            pending.notifyAll();
         }
-        buffer.write('\n');
-        if (currentSize >= retention.fileBytes()) roll();
-        out.write(buffer.toByteArray()); // one write(2) on an O_APPEND file
+    }
+
+    /** Waits until every record appended so far is written to the file (not synced). */
+    public void flush() throws InterruptedException {
+        synchronized (pending) {
+            long target = appended;
+            while (written < target && writer.isAlive()) pending.wait(100);
+        }
+    }
+
+    private void writeLoop() {
+        List<UploadRecord> batch = new ArrayList<>();
+        while (true) {
+            synchronized (pending) {
+                while (pending.isEmpty() && !closed) {
+                    try {
+                        pending.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (pending.isEmpty()) return;
+                batch.addAll(pending);
+                pending.clear();
+            }
+            try {
+                writeBatch(batch);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not write " + batch.size() + " records to the upload log in " + dir
+                        + ": " + e.getMessage(), e);
+            }
+            synchronized (pending) {
+                written += batch.size();
+                pending.notifyAll();
+            }
+            batch.clear();
+        }
+    }
+
+    /** Writes whole lines, as few write(2) calls on the O_APPEND file as the roll size allows. */
+    private void writeBatch(List<UploadRecord> batch) throws IOException {
+        buffer.reset();
+        for (UploadRecord r : batch) {
+            if (currentSize + buffer.size() >= retention.fileBytes()) {
+                writeBuffer();
+                if (currentSize >= retention.fileBytes()) roll();
+            }
+            try (JsonGenerator g = JSON.createGenerator(buffer)) {
+                write(g, r);
+            }
+            buffer.write('\n');
+        }
+        writeBuffer();
+    }
+
+    private void writeBuffer() throws IOException {
+        if (buffer.size() == 0) return;
+        out.write(buffer.toByteArray());
         currentSize += buffer.size();
+        buffer.reset();
     }
 
     /** A record as its log line (without the newline). */
@@ -205,10 +276,19 @@ public final class UploadLog implements Closeable {
         }
     }
 
+    /** Writes what is queued, syncs and closes. */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) return;
-        closed = true;
+    public void close() throws IOException {
+        synchronized (pending) {
+            if (closed) return;
+            closed = true;
+            pending.notifyAll();
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (out != null) {
             try {
                 out.getFD().sync();

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tests. The S3 and presigned tests inject failures at the HTTP level instead.
  */
 public final class FlakyDestination implements Destination {
-    public enum Fault { NONE, RETRYABLE, PERMANENT, HANG }
+    public enum Fault { NONE, RETRYABLE, PERMANENT, HANG, SOURCE_VANISHES }
 
     private final Destination real;
     private volatile Fault fault = Fault.NONE;
@@ -65,6 +65,11 @@ public final class FlakyDestination implements Destination {
                 case RETRYABLE -> throw DestinationException.retryable("injected: HTTP 503 Slow Down", 503, null);
                 case PERMANENT -> throw DestinationException.permanent("injected: HTTP 403 AccessDenied", 403, null);
                 case HANG -> sleep(600_000);
+                case SOURCE_VANISHES -> {
+                    // as if retention dropped the file while it was being read
+                    java.nio.file.Files.delete(item.file());
+                    throw new IOException("cannot read " + item.file());
+                }
                 case NONE -> { }
             }
             if (putDelayMillis > 0) sleep(putDelayMillis);
