@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,6 +46,11 @@ final class BenchWriteCommand implements Callable<Integer> {
     @Option(names = "--max-bytes", defaultValue = "67108864", description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
     long maxBytes;
 
+    @Option(names = "--warmup-rows", defaultValue = "200000", description = {
+            "Rows written first to a throwaway spool, before the clock starts, so JIT compilation",
+            "is not timed; 0 turns the warm-up off (default ${DEFAULT-VALUE})."})
+    int warmupRows;
+
     @Option(names = "--out", required = true, description = "Spool directory to write; must be empty or absent.")
     Path out;
 
@@ -63,11 +69,55 @@ final class BenchWriteCommand implements Callable<Integer> {
             }
         }
         Corpus.Rows data = Corpus.load(corpus).generate(rows, 42);
-        SpoolConfig config = SpoolConfig.builder(out).quality(quality).window(window).shardsPerStream(threads)
-                .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
+        if (warmupRows > 0) {
+            warmUp(data);
+            System.gc(); // the timed run starts on a clean heap
+        }
         List<SealedSegment> sealed = new ArrayList<>();
-        long start;
-        long end;
+        long nanos = write(out, data, rows, sealed);
+        long raw = 0;
+        long compressed = 0;
+        long sealedRows = 0;
+        for (SealedSegment s : sealed) {
+            raw += s.name().rawBytes();
+            sealedRows += s.name().rows();
+            compressed += Files.size(s.path());
+        }
+        if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
+        if (dump != null) dumpNdjson();
+        double seconds = nanos / 1e9;
+        System.out.println(String.format(Locale.ROOT,
+                "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d}",
+                rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
+                raw / seconds / 1e6, threads, quality, window));
+        return 0;
+    }
+
+    /**
+     * Writes rows to a throwaway spool next to {@code --out} with the same settings, so the JIT has
+     * compiled the write path before the clock starts; the directory is deleted afterwards.
+     */
+    private void warmUp(Corpus.Rows data) throws Exception {
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, ".bench-warmup-");
+        try {
+            write(dir, data, Math.min(warmupRows, rows), new ArrayList<>());
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+    }
+
+    /**
+     * Writes the first {@code n} rows with {@code threads} threads into a new spool at {@code dir},
+     * seals everything, and returns the nanoseconds from the first append to the last seal.
+     */
+    private long write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
+        SpoolConfig config = SpoolConfig.builder(dir).quality(quality).window(window).shardsPerStream(threads)
+                .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {
             spool.onSealed(s -> {
                 synchronized (sealed) {
@@ -80,11 +130,10 @@ final class BenchWriteCommand implements Callable<Integer> {
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                int from = (int) ((long) rows * t / threads);
-                int to = (int) ((long) rows * (t + 1) / threads);
+                int from = (int) ((long) n * t / threads);
+                int to = (int) ((long) n * (t + 1) / threads);
                 Thread th = new Thread(() -> {
                     try {
-                        writer.flush(); // binds this thread to its shard before the clock starts
                         ready.countDown();
                         go.await();
                         for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
@@ -96,30 +145,14 @@ final class BenchWriteCommand implements Callable<Integer> {
                 th.start();
             }
             ready.await();
-            start = System.nanoTime();
+            long start = System.nanoTime();
             go.countDown();
             for (Thread th : workers) th.join();
             spool.sealAll();
-            end = System.nanoTime();
+            long end = System.nanoTime();
             if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
+            return end - start;
         }
-        long raw = 0;
-        long compressed = 0;
-        long sealedRows = 0;
-        for (SealedSegment s : sealed) {
-            raw += s.name().rawBytes();
-            sealedRows += s.name().rows();
-            compressed += Files.size(s.path());
-        }
-        if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
-        if (dump != null) dumpNdjson();
-        double seconds = (end - start) / 1e9;
-        System.out.println(String.format(Locale.ROOT,
-                "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
-                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d}",
-                rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, quality, window));
-        return 0;
     }
 
     /** The decoded content of every sealed file, oldest first: exactly the bytes that were compressed. */
