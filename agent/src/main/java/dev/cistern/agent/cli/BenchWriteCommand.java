@@ -10,6 +10,8 @@ import dev.cistern.spool.SpoolConfig;
 import dev.cistern.spool.StreamWriter;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
         "Generate metric rows from a Prometheus text file, write them through the spool with T threads,",
         "seal everything, and print one JSON object with the result as the last line."})
 final class BenchWriteCommand implements Callable<Integer> {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
     Path corpus;
 
@@ -74,7 +78,7 @@ final class BenchWriteCommand implements Callable<Integer> {
             System.gc(); // the timed run starts on a clean heap
         }
         List<SealedSegment> sealed = new ArrayList<>();
-        long nanos = write(out, data, rows, sealed);
+        Timing timing = write(out, data, rows, sealed);
         long raw = 0;
         long compressed = 0;
         long sealedRows = 0;
@@ -85,14 +89,17 @@ final class BenchWriteCommand implements Callable<Integer> {
         }
         if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
         if (dump != null) dumpNdjson();
-        double seconds = nanos / 1e9;
+        double seconds = timing.wallNanos() / 1e9;
         System.out.println(String.format(Locale.ROOT,
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
-                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d}",
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"writer_cpu_s\":%.4f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, quality, window));
+                raw / seconds / 1e6, threads, quality, window, timing.writerCpuNanos() / 1e9));
         return 0;
     }
+
+    /** Wall time from the first append to the last seal, and CPU time the writer threads spent appending. */
+    private record Timing(long wallNanos, long writerCpuNanos) {}
 
     /**
      * Writes rows to a throwaway spool next to {@code --out} with the same settings, so the JIT has
@@ -113,9 +120,9 @@ final class BenchWriteCommand implements Callable<Integer> {
 
     /**
      * Writes the first {@code n} rows with {@code threads} threads into a new spool at {@code dir},
-     * seals everything, and returns the nanoseconds from the first append to the last seal.
+     * seals everything, and returns the time from the first append to the last seal.
      */
-    private long write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
+    private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
         SpoolConfig config = SpoolConfig.builder(dir).quality(quality).window(window).shardsPerStream(threads)
                 .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {
@@ -128,6 +135,7 @@ final class BenchWriteCommand implements Callable<Integer> {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CountDownLatch ready = new CountDownLatch(threads);
             CountDownLatch go = new CountDownLatch(1);
+            LongAdder writerCpu = new LongAdder();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int from = (int) ((long) n * t / threads);
@@ -136,7 +144,9 @@ final class BenchWriteCommand implements Callable<Integer> {
                     try {
                         ready.countDown();
                         go.await();
+                        long cpu = THREADS.getCurrentThreadCpuTime();
                         for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
+                        writerCpu.add(THREADS.getCurrentThreadCpuTime() - cpu);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
@@ -151,7 +161,7 @@ final class BenchWriteCommand implements Callable<Integer> {
             spool.sealAll();
             long end = System.nanoTime();
             if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
-            return end - start;
+            return new Timing(end - start, writerCpu.sum());
         }
     }
 
