@@ -40,6 +40,8 @@ public final class SegmentDecoder extends InputStream {
     private long decodedBytes;
     private boolean eof;
     private boolean done;
+    // After output is taken the decoder may say it needs input while it still holds some.
+    private boolean pulled;
 
     public SegmentDecoder(Path path) throws IOException {
         this.path = path;
@@ -85,7 +87,7 @@ public final class SegmentDecoder extends InputStream {
             switch (decoder.getStatus()) {
                 case DONE -> {
                     if (decoder.hasOutput()) {
-                        output = decoder.pull();
+                        output = pull();
                         return true;
                     }
                     done = true;
@@ -96,13 +98,19 @@ public final class SegmentDecoder extends InputStream {
                 }
                 case OK -> decoder.push(0);
                 case NEEDS_MORE_OUTPUT -> {
-                    output = decoder.pull();
+                    output = pull();
                     return true;
                 }
                 case NEEDS_MORE_INPUT -> {
                     if (decoder.hasOutput()) {
-                        output = decoder.pull();
+                        output = pull();
                         return true;
+                    }
+                    if (pulled) {
+                        // Let it finish what it was given before feeding it more, or calling the file short.
+                        pulled = false;
+                        decoder.push(0);
+                        continue;
                     }
                     input.clear();
                     int n = eof ? -1 : in.read(input);
@@ -116,6 +124,11 @@ public final class SegmentDecoder extends InputStream {
                         + decodedBytes + " decoded bytes)");
             }
         }
+    }
+
+    private ByteBuffer pull() {
+        pulled = true;
+        return decoder.pull();
     }
 
     private boolean hasMoreFileBytes() throws IOException {
