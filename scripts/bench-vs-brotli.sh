@@ -28,6 +28,7 @@ work="$(mktemp -d "${WORK_PARENT:-/tmp}/cistern-vs-brotli.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # json_field JSON NAME: a numeric field of the bench command's one-line JSON result.
 json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
@@ -85,6 +86,7 @@ echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -
 echo "- java: $(java -version 2>&1 | head -n 1)"
 echo "- brotli CLI: $(brotli --version)"
 echo "- corpus: $corpus, $rows rows, window $window, medians of $repeats interleaved runs"
+echo "- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| quality | threads | ours rows/s | CLI rows/s | ours / CLI | target | ours MB/s | CLI MB/s | ours ratio | CLI ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
