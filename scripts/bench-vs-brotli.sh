@@ -6,6 +6,8 @@
 # that same NDJSON file (page cache warm, output to a file). Each pair is repeated REPEATS times,
 # interleaved (ours, CLI, ours, CLI, ...) so load from other processes hits both alike, and the
 # table reports medians. Progress and every single measurement go to stderr; the report to stdout.
+# Besides wall-clock rows/s it reports rows per CPU-second (user + system time of our appending
+# and sealing threads, of the brotli process), which other load on the machine disturbs far less.
 #
 # Usage: scripts/bench-vs-brotli.sh [ROWS]
 # Environment: QUALITIES ("1 4 5"), THREADS ("1 2"), REPEATS (5), WINDOW (22),
@@ -34,9 +36,8 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
 # median: of the numbers on stdin, one per line.
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-now_ns() { date +%s%N; }
 
-results="$work/results.tsv" # q t run ours_rows_per_s cli_rows_per_s ours_ratio cli_ratio raw_bytes
+results="$work/results.tsv" # q t run ours_rows_per_s cli_rows_per_s ours_ratio cli_ratio raw_bytes ours_cpu_s cli_cpu_s
 : >"$results"
 
 for q in $qualities; do
@@ -52,6 +53,7 @@ for q in $qualities; do
       ours="$(json_field "$result" rows_per_s)"
       ours_ratio="$(json_field "$result" ratio)"
       raw="$(json_field "$result" raw_bytes)"
+      ours_cpu="$(json_field "$result" cpu_s)"
       if [ "$run" = 1 ]; then
         dump_bytes="$(stat -c %s "$dump")"
         cat "$dump" >/dev/null # page cache warm for the CLI
@@ -62,15 +64,16 @@ for q in $qualities; do
       fi
       rm -rf "$out"
 
-      start="$(now_ns)"
-      brotli -q "$q" -w "$window" -f -o "$work/cli.br" "$dump"
-      end="$(now_ns)"
+      TIMEFORMAT='%3R %3U %3S'
+      read -r cli_wall cli_user cli_sys < <({ time brotli -q "$q" -w "$window" -f -o "$work/cli.br" "$dump"; } 2>&1)
       cli_bytes="$(stat -c %s "$work/cli.br")"
       rm -f "$work/cli.br"
-      cli="$(awk -v r="$rows" -v ns="$((end - start))" 'BEGIN { printf "%.0f", r / (ns / 1e9) }')"
+      cli="$(awk -v r="$rows" -v s="$cli_wall" 'BEGIN { printf "%.0f", r / s }')"
+      cli_cpu="$(awk -v u="$cli_user" -v s="$cli_sys" 'BEGIN { printf "%.3f", u + s }')"
       cli_ratio="$(awk -v a="$dump_bytes" -v b="$cli_bytes" 'BEGIN { printf "%.2f", a / b }')"
 
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "$t" "$run" "$ours" "$cli" "$ours_ratio" "$cli_ratio" "$raw" >>"$results"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "$t" "$run" "$ours" "$cli" "$ours_ratio" "$cli_ratio" "$raw" \
+        "$ours_cpu" "$cli_cpu" >>"$results"
       printf 'q%s t%s run %s/%s: ours %s rows/s (ratio %s), brotli CLI %s rows/s (ratio %s), ours/CLI %s\n' \
         "$q" "$t" "$run" "$repeats" "$ours" "$ours_ratio" "$cli" "$cli_ratio" \
         "$(awk -v a="$ours" -v b="$cli" 'BEGIN { printf "%.2f", a / b }')" >&2
@@ -85,11 +88,11 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
 echo "- java: $(java -version 2>&1 | head -n 1)"
 echo "- brotli CLI: $(brotli --version)"
-echo "- corpus: $corpus, $rows rows, window $window, medians of $repeats interleaved runs"
+echo "- corpus: $corpus, $rows rows ($(awk -v b="$(awk -F'\t' 'NR == 1 { print $8 }' "$results")" -v r="$rows" 'BEGIN { printf "%.0f", b / r }') bytes of NDJSON per row), window $window, medians of $repeats interleaved runs"
 echo "- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| quality | threads | ours rows/s | CLI rows/s | ours / CLI | target | ours MB/s | CLI MB/s | ours ratio | CLI ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| quality | threads | ours rows/s | CLI rows/s | ours / CLI | target | ours ratio | CLI ratio | ours rows/CPU-s | CLI rows/CPU-s | ours / CLI per CPU-s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for q in $qualities; do
   for t in $thread_counts; do
     col() { awk -F'\t' -v q="$q" -v t="$t" -v c="$1" '$1 == q && $2 == t { print $c }' "$results" | median; }
@@ -97,13 +100,15 @@ for q in $qualities; do
     cli="$(col 5)"
     ours_ratio="$(col 6)"
     cli_ratio="$(col 7)"
-    raw="$(col 8)"
-    awk -v q="$q" -v t="$t" -v o="$ours" -v c="$cli" -v orat="$ours_ratio" -v crat="$cli_ratio" -v raw="$raw" -v rows="$rows" 'BEGIN {
+    ours_cpu="$(col 9)"
+    cli_cpu="$(col 10)"
+    awk -v q="$q" -v t="$t" -v o="$ours" -v c="$cli" -v orat="$ours_ratio" -v crat="$cli_ratio" -v rows="$rows" \
+        -v ocpu="$ours_cpu" -v ccpu="$cli_cpu" 'BEGIN {
       target = (t == 1) ? 0.85 : (t == 2 ? 1.6 : 0)
       x = o / c
       verdict = target == 0 ? "" : sprintf("%s %.2f", x >= target ? "met, >=" : "MISSED, >=", target)
-      mb = raw / rows / 1e6
-      printf "| %s | %s | %.0f | %.0f | %.2f | %s | %.0f | %.0f | %.2f | %.2f |\n", q, t, o, c, x, verdict, o * mb, c * mb, orat, crat
+      printf "| %s | %s | %.0f | %.0f | %.2f | %s | %.2f | %.2f | %.0f | %.0f | %.2f |\n", q, t, o, c, x, verdict, orat, crat,
+        rows / ocpu, rows / ccpu, ccpu / ocpu
     }'
   done
 done

@@ -92,14 +92,17 @@ final class BenchWriteCommand implements Callable<Integer> {
         double seconds = timing.wallNanos() / 1e9;
         System.out.println(String.format(Locale.ROOT,
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
-                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"writer_cpu_s\":%.4f}",
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, quality, window, timing.writerCpuNanos() / 1e9));
+                raw / seconds / 1e6, threads, quality, window, timing.cpuNanos() / 1e9));
         return 0;
     }
 
-    /** Wall time from the first append to the last seal, and CPU time the writer threads spent appending. */
-    private record Timing(long wallNanos, long writerCpuNanos) {}
+    /**
+     * Wall time from the first append to the last seal, and CPU time (user + system) of the threads
+     * that appended and sealed over the same span: steadier than wall time on a busy machine.
+     */
+    private record Timing(long wallNanos, long cpuNanos) {}
 
     /**
      * Writes rows to a throwaway spool next to {@code --out} with the same settings, so the JIT has
@@ -135,7 +138,7 @@ final class BenchWriteCommand implements Callable<Integer> {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CountDownLatch ready = new CountDownLatch(threads);
             CountDownLatch go = new CountDownLatch(1);
-            LongAdder writerCpu = new LongAdder();
+            LongAdder cpu = new LongAdder();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int from = (int) ((long) n * t / threads);
@@ -144,9 +147,9 @@ final class BenchWriteCommand implements Callable<Integer> {
                     try {
                         ready.countDown();
                         go.await();
-                        long cpu = THREADS.getCurrentThreadCpuTime();
+                        long cpuStart = THREADS.getCurrentThreadCpuTime();
                         for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
-                        writerCpu.add(THREADS.getCurrentThreadCpuTime() - cpu);
+                        cpu.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
@@ -158,10 +161,12 @@ final class BenchWriteCommand implements Callable<Integer> {
             long start = System.nanoTime();
             go.countDown();
             for (Thread th : workers) th.join();
+            long sealCpuStart = THREADS.getCurrentThreadCpuTime();
             spool.sealAll();
+            cpu.add(THREADS.getCurrentThreadCpuTime() - sealCpuStart);
             long end = System.nanoTime();
             if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
-            return new Timing(end - start, writerCpu.sum());
+            return new Timing(end - start, cpu.sum());
         }
     }
 
