@@ -11,7 +11,8 @@
 #
 # Usage: scripts/bench-vs-brotli.sh [ROWS]
 # Environment: QUALITIES ("1 4 5"), THREADS ("1 2"), REPEATS (5), WINDOW (22),
-#              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp: where scratch files go).
+#              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp: where scratch files go),
+#              NICE (unset; e.g. -10 runs both sides at a higher priority on a machine others are using).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +33,8 @@ trap 'rm -rf "$work"' EXIT
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
+# nicely CMD...: runs CMD at the NICE priority, when one is given.
+nicely() { if [ -n "${NICE:-}" ]; then nice -n "$NICE" "$@"; else "$@"; fi; }
 # json_field JSON NAME: a numeric field of the bench command's one-line JSON result.
 json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
 # median: of the numbers on stdin, one per line.
@@ -49,7 +52,7 @@ for q in $qualities; do
       rm -rf "$out"
       args=(bench write --corpus "$corpus" --rows "$rows" --threads "$t" --quality "$q" --window "$window" --out "$out")
       [ "$run" = 1 ] && args+=(--dump-ndjson "$dump")
-      result="$(bin/cistern "${args[@]}" | tail -n 1)"
+      result="$(nicely bin/cistern "${args[@]}" | tail -n 1)"
       ours="$(json_field "$result" rows_per_s)"
       ours_ratio="$(json_field "$result" ratio)"
       raw="$(json_field "$result" raw_bytes)"
@@ -65,7 +68,7 @@ for q in $qualities; do
       rm -rf "$out"
 
       TIMEFORMAT='%3R %3U %3S'
-      read -r cli_wall cli_user cli_sys < <({ time brotli -q "$q" -w "$window" -f -o "$work/cli.br" "$dump"; } 2>&1)
+      read -r cli_wall cli_user cli_sys < <({ time nicely brotli -q "$q" -w "$window" -f -o "$work/cli.br" "$dump"; } 2>&1)
       cli_bytes="$(stat -c %s "$work/cli.br")"
       rm -f "$work/cli.br"
       cli="$(awk -v r="$rows" -v s="$cli_wall" 'BEGIN { printf "%.0f", r / s }')"
@@ -89,6 +92,7 @@ echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -
 echo "- java: $(java -version 2>&1 | head -n 1)"
 echo "- brotli CLI: $(brotli --version)"
 echo "- corpus: $corpus, $rows rows ($(awk -v b="$(awk -F'\t' 'NR == 1 { print $8 }' "$results")" -v r="$rows" 'BEGIN { printf "%.0f", b / r }') bytes of NDJSON per row), window $window, medians of $repeats interleaved runs"
+[ -n "${NICE:-}" ] && echo "- both sides run with nice -n $NICE"
 echo "- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| quality | threads | ours rows/s | CLI rows/s | ours / CLI | target | ours ratio | CLI ratio | ours rows/CPU-s | CLI rows/CPU-s | ours / CLI per CPU-s |"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compression ratio and single-thread speed of the spool writer at each Brotli quality and window,
-# for choosing SpoolConfig's defaults. Ratios are exact; speeds are medians of REPEATS runs.
+# for choosing SpoolConfig's defaults. Ratios are exact; speeds are medians of REPEATS runs, as
+# wall-clock rows/s and as rows per CPU-second of the writing thread (steadier on a busy machine).
 #
 # Usage: scripts/quality-sweep.sh [ROWS]
 # Environment: CORPORA ("../shared/corpus/k8s-node.prom ../shared/corpus/node-exporter.prom"),
@@ -27,24 +28,27 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
 echo "- load average (1/5/15 min) at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| corpus | quality | window | rows/s | MB/s (NDJSON) | ratio | bytes/row sealed |"
-echo "|---|---|---|---|---|---|---|"
+echo "| corpus | quality | window | rows/s | MB/s (NDJSON) | rows/CPU-s | ratio | bytes/row sealed |"
+echo "|---|---|---|---|---|---|---|---|"
 for corpus in $corpora; do
   for w in $windows; do
     for q in $qualities; do
       speeds=()
+      cpus=()
       result=""
       for _ in $(seq 1 "$repeats"); do
         rm -rf "$work/spool"
         result="$(bin/cistern bench write --corpus "$corpus" --rows "$rows" --threads 1 --quality "$q" --window "$w" \
           --out "$work/spool" | tail -n 1)"
         speeds+=("$(json_field "$result" rows_per_s)")
+        cpus+=("$(json_field "$result" cpu_s)")
       done
       rps="$(printf '%s\n' "${speeds[@]}" | median)"
+      cpu="$(printf '%s\n' "${cpus[@]}" | median)"
       raw="$(json_field "$result" raw_bytes)"
       sealed="$(json_field "$result" sealed_bytes)"
-      awk -v c="$(basename "$corpus")" -v q="$q" -v w="$w" -v rps="$rps" -v raw="$raw" -v sealed="$sealed" -v rows="$rows" 'BEGIN {
-        printf "| %s | %s | %s | %.0f | %.0f | %.2f | %.1f |\n", c, q, w, rps, rps * raw / rows / 1e6, raw / sealed, sealed / rows
+      awk -v c="$(basename "$corpus")" -v q="$q" -v w="$w" -v rps="$rps" -v raw="$raw" -v sealed="$sealed" -v rows="$rows" -v cpu="$cpu" 'BEGIN {
+        printf "| %s | %s | %s | %.0f | %.0f | %.0f | %.2f | %.1f |\n", c, q, w, rps, rps * raw / rows / 1e6, rows / cpu, raw / sealed, sealed / rows
       }'
     done
   done
