@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * A Brotli encoder writing straight to a file channel: rows are copied once, into the encoder's
- * native input buffer, and compressed output goes from native memory to the file without a heap copy.
+ * A Brotli encoder writing straight to a file channel: input is copied once into the encoder's
+ * native buffer and compressed output goes from native memory to the file without a heap copy.
  */
 final class BrotliSink implements AutoCloseable {
     static {
@@ -47,26 +47,6 @@ final class BrotliSink implements AutoCloseable {
             len -= n;
             if (!input.hasRemaining()) run(EncoderJNI.Operation.PROCESS);
         }
-    }
-
-    /**
-     * Writes one row given in three parts (a series' head, the encoded timestamp and value, its tail),
-     * straight into the input buffer when it fits, which is nearly always.
-     */
-    void write(byte[] head, RowBuffer middle, byte[] tail) throws IOException {
-        int len = head.length + middle.size() + tail.length;
-        if (input.remaining() < len) {
-            if (len > input.capacity()) {
-                write(head, 0, head.length);
-                write(middle.array(), 0, middle.size());
-                write(tail, 0, tail.length);
-                return;
-            }
-            run(EncoderJNI.Operation.PROCESS);
-        }
-        input.put(head);
-        input.put(middle.array(), 0, middle.size());
-        input.put(tail);
     }
 
     /** Emits everything written so far as a byte-aligned, decodable prefix (does not fsync). */

@@ -59,7 +59,7 @@ final class Segment {
     long rawBytes() { return rawBytes; }
     long ageNanos(long now) { return now - openedAtNanos; }
 
-    /** Counts a row once its bytes are written. */
+    /** Counts a row that is staged (not yet compressed); the shard drains staged bytes with {@link #write}. */
     void countRow(long ts, int bytes) {
         rows++;
         rawBytes += bytes;
@@ -69,11 +69,6 @@ final class Segment {
 
     void write(byte[] b, int off, int len) throws IOException {
         sink.write(b, off, len);
-    }
-
-    /** Writes one metric row: its series' head, the encoded timestamp and value, its series' tail. */
-    void write(byte[] head, RowBuffer middle, byte[] tail) throws IOException {
-        sink.write(head, middle, tail);
     }
 
     /** Makes everything written so far decodable from the temp file and durable. */

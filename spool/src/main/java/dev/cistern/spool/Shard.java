@@ -5,24 +5,22 @@ import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One of a stream's parallel writers: its own open segment and its own Brotli encoder. Rows are
- * encoded straight into the encoder's input buffer and compressed in the appending thread, so N
- * shards keep N cores compressing. Every method runs under {@link #lock}.
+ * One of a stream's parallel writers: its own open segment, its own Brotli encoder, its own
+ * staging buffer. Rows are encoded into the staging buffer and compressed in the appending
+ * thread, so N shards keep N cores compressing. Every method runs under {@link #lock}.
  */
 final class Shard implements RowSink {
     private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
+    static final int STAGE_BYTES = 1 << 16;
 
     final ReentrantLock lock = new ReentrantLock();
     private final Spool spool;
     private final String stream;
     private final Rotation rotation;
-    // A JSON row is built here whole before it goes to the encoder, so a failed row leaves no trace.
-    private final RowBuffer row = new RowBuffer(1 << 12);
-    // `<ts>,"value":<value>` of a metric row. Samples of one scrape share a timestamp, so its
-    // digits are kept and only the value is encoded again.
-    private final RowBuffer tsAndValue = new RowBuffer(64);
-    private long tsEncoded;
-    private int tsLength; // 0 until a timestamp is encoded
+    private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
+    // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
+    private final RowBuffer tsField = new RowBuffer(32);
+    private long tsFieldFor;
     private JsonGenerator generator;
     private Segment segment;
 
@@ -35,45 +33,41 @@ final class Shard implements RowSink {
     @Override
     public void append(Series series, long ts, double value) throws IOException {
         Segment seg = openSegment();
-        RowBuffer tv = tsAndValue;
-        if (ts != tsEncoded || tsLength == 0) {
-            tv.clear();
-            tv.putLong(ts);
-            tv.put(VALUE_FIELD);
-            tsEncoded = ts;
-            tsLength = tv.size();
-        } else {
-            tv.truncate(tsLength);
+        RowBuffer b = staged;
+        int start = b.size();
+        b.put(series.head);
+        if (ts != tsFieldFor || tsField.size() == 0) {
+            tsField.clear();
+            tsField.putLong(ts);
+            tsField.put(VALUE_FIELD);
+            tsFieldFor = ts;
         }
-        tv.putDouble(value);
-        try {
-            seg.write(series.head, tv, series.tail);
-        } catch (IOException | RuntimeException e) {
-            throw writeFailed(seg, e);
-        }
-        rowAdded(seg, ts, series.head.length + tv.size() + series.tail.length);
+        b.write(tsField.array(), 0, tsField.size());
+        b.putDouble(value);
+        b.put(series.tail);
+        rowAdded(seg, ts, b.size() - start);
     }
 
     @Override
     public void appendJson(byte[] utf8, int offset, int length) throws IOException {
         long ts = JsonLines.validate(utf8, offset, length, System.currentTimeMillis());
         Segment seg = openSegment();
-        row.clear();
-        row.write(utf8, offset, length);
+        int start = staged.size();
+        staged.write(utf8, offset, length);
         // Outside strings CR and LF are plain whitespace, and inside them JSON forbids them raw:
         // turning them into spaces keeps the object identical and the line whole.
-        byte[] a = row.array();
-        for (int i = 0; i < length; i++) {
+        byte[] a = staged.array();
+        for (int i = start; i < start + length; i++) {
             if (a[i] == '\n' || a[i] == '\r') a[i] = ' ';
         }
-        row.write('\n');
-        writeRow(seg, ts);
+        staged.write('\n');
+        rowAdded(seg, ts, staged.size() - start);
     }
 
     @Override
     public void appendObject(long ts, ObjectWriter fields) throws IOException {
         Segment seg = openSegment();
-        row.clear();
+        int start = staged.size();
         try {
             JsonGenerator g = generator();
             g.writeStartObject();
@@ -81,19 +75,24 @@ final class Shard implements RowSink {
             g.writeEndObject();
             g.flush();
         } catch (IOException e) {
-            generator = null; // its state is mid-object
+            discardPartialRow(start);
             throw new InvalidRowException("row not written: " + e.getMessage());
         } catch (RuntimeException e) {
-            generator = null;
+            discardPartialRow(start);
             throw e;
         }
-        row.write('\n');
-        writeRow(seg, ts);
+        staged.write('\n');
+        rowAdded(seg, ts, staged.size() - start);
+    }
+
+    private void discardPartialRow(int start) {
+        staged.truncate(start); // nothing of a failed row stays
+        generator = null; // its state is mid-object
     }
 
     private JsonGenerator generator() throws IOException {
         if (generator == null) {
-            generator = JsonLines.FACTORY.createGenerator(row);
+            generator = JsonLines.FACTORY.createGenerator(staged);
             generator.setRootValueSeparator(null);
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         }
@@ -108,29 +107,27 @@ final class Shard implements RowSink {
         return seg;
     }
 
-    private void writeRow(Segment seg, long ts) throws IOException {
-        try {
-            seg.write(row.array(), 0, row.size());
-        } catch (IOException | RuntimeException e) {
-            throw writeFailed(seg, e);
-        }
-        rowAdded(seg, ts, row.size());
-    }
-
     private void rowAdded(Segment seg, long ts, int bytes) throws IOException {
         seg.countRow(ts, bytes);
+        if (staged.size() >= STAGE_BYTES) drain(seg);
         if (seg.rows() >= rotation.maxRows() || seg.rawBytes() >= rotation.maxBytes()) seal();
     }
 
-    private SpoolWriteException writeFailed(Segment seg, Exception e) {
-        fail(seg);
-        return new SpoolWriteException("writing segment " + seg.tempPath() + " failed", e);
+    private void drain(Segment seg) throws IOException {
+        try {
+            seg.write(staged.array(), 0, staged.size());
+            staged.clear();
+        } catch (IOException | RuntimeException e) {
+            fail(seg);
+            throw new SpoolWriteException("writing segment " + seg.tempPath() + " failed", e);
+        }
     }
 
     /** Makes every row appended so far durable in the temp file, without sealing. */
     void flush() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
+        drain(seg);
         try {
             seg.flush();
         } catch (IOException | RuntimeException e) {
@@ -143,6 +140,7 @@ final class Shard implements RowSink {
     void seal() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
+        drain(seg);
         long start = System.nanoTime();
         SealedSegment sealed;
         try {
@@ -160,10 +158,11 @@ final class Shard implements RowSink {
         return seg != null && seg.ageNanos(now) >= maxAgeNanos;
     }
 
-    /** After an I/O failure the segment is left in active/ for recovery, with the rows not yet compressed lost. */
+    /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
     private void fail(Segment seg) {
         seg.abandon();
         segment = null;
+        staged.clear();
         generator = null;
         spool.writeFailed();
     }
