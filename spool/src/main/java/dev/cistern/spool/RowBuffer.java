@@ -97,10 +97,10 @@ final class RowBuffer extends OutputStream {
         size = end;
     }
 
-    private static int digitCount(long v) {
-        int d = 1;
-        while (d < 19 && v >= POW10[d]) d++;
-        return d;
+    /** Decimal digits of {@code v >= 0}: log10 estimated from the bit length, then corrected. */
+    static int digitCount(long v) {
+        int d = (64 - Long.numberOfLeadingZeros(v | 1)) * 1233 >>> 12;
+        return v >= POW10[d] ? d + 1 : Math.max(d, 1);
     }
 
     /**
@@ -126,7 +126,21 @@ final class RowBuffer extends OutputStream {
                 else putLong(whole);
                 return;
             }
-            for (int k = 1; k <= 17; k++) {
+            // Scaled below 1e15, rounding errors stay under 0.1, so m is exactly the decimal v was
+            // written as, followed by zeros: dropping them gives the shortest form in one step.
+            int k = abs < 1 ? 15 : 15 - digitCount(whole < 0 ? -whole : whole);
+            if (k > 0) {
+                long m = Math.round(v * POW10[k]);
+                if ((double) m / POW10[k] == v) {
+                    while (m % 10 == 0) {
+                        m /= 10;
+                        k--;
+                    }
+                    putFixed(m, k);
+                    return;
+                }
+            }
+            for (k = 1; k <= 17; k++) {
                 double scaled = v * POW10[k];
                 if (Math.abs(scaled) >= 9.0e15) break;
                 long m = Math.round(scaled);

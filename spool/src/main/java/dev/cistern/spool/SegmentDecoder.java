@@ -49,6 +49,8 @@ public final class SegmentDecoder extends InputStream {
     private long slowTo = -1;
     private int pieceSize;
     private long skip;
+    // After output is taken the decoder may say it needs input while it still holds some.
+    private boolean pulled;
 
     public SegmentDecoder(Path path) throws IOException {
         this.path = path;
@@ -99,7 +101,7 @@ public final class SegmentDecoder extends InputStream {
             switch (decoder.getStatus()) {
                 case DONE -> {
                     if (decoder.hasOutput()) {
-                        output = decoder.pull();
+                        output = pull();
                         return true;
                     }
                     done = true;
@@ -110,13 +112,19 @@ public final class SegmentDecoder extends InputStream {
                 }
                 case OK -> decoder.push(0);
                 case NEEDS_MORE_OUTPUT -> {
-                    output = decoder.pull();
+                    output = pull();
                     return true;
                 }
                 case NEEDS_MORE_INPUT -> {
                     if (decoder.hasOutput()) {
-                        output = decoder.pull();
+                        output = pull();
                         return true;
+                    }
+                    if (pulled) {
+                        // Let it finish what it was given before feeding it more, or calling the file short.
+                        pulled = false;
+                        decoder.push(0);
+                        continue;
                     }
                     input.clear();
                     long pos = in.position();
@@ -153,6 +161,12 @@ public final class SegmentDecoder extends InputStream {
         input = decoder.getInputBuffer();
         in.position(0);
         eof = false;
+        pulled = false;
+    }
+
+    private ByteBuffer pull() {
+        pulled = true;
+        return decoder.pull();
     }
 
     private boolean hasMoreFileBytes() throws IOException {

@@ -18,6 +18,9 @@ final class Shard implements RowSink {
     private final String stream;
     private final Rotation rotation;
     private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
+    // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
+    private final RowBuffer tsField = new RowBuffer(32);
+    private long tsFieldFor;
     private JsonGenerator generator;
     private Segment segment;
     private boolean holdRotation; // inside a sourced batch: rotate only at its end, so no entry spans two segments
@@ -34,8 +37,13 @@ final class Shard implements RowSink {
         RowBuffer b = staged;
         int start = b.size();
         b.put(series.head);
-        b.putLong(ts);
-        b.put(VALUE_FIELD);
+        if (ts != tsFieldFor || tsField.size() == 0) {
+            tsField.clear();
+            tsField.putLong(ts);
+            tsField.put(VALUE_FIELD);
+            tsFieldFor = ts;
+        }
+        b.write(tsField.array(), 0, tsField.size());
         b.putDouble(value);
         b.put(series.tail);
         rowAdded(seg, ts, b.size() - start);

@@ -10,9 +10,12 @@ import dev.cistern.spool.SpoolConfig;
 import dev.cistern.spool.StreamWriter;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Option;
         "Generate metric rows from a Prometheus text file, write them through the spool with T threads,",
         "seal everything, and print one JSON object with the result as the last line."})
 final class BenchWriteCommand implements Callable<Integer> {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
     Path corpus;
 
@@ -44,6 +49,11 @@ final class BenchWriteCommand implements Callable<Integer> {
 
     @Option(names = "--max-bytes", defaultValue = "67108864", description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
     long maxBytes;
+
+    @Option(names = "--warmup-rows", defaultValue = "200000", description = {
+            "Rows written first to a throwaway spool, before the clock starts, so JIT compilation",
+            "is not timed; 0 turns the warm-up off (default ${DEFAULT-VALUE})."})
+    int warmupRows;
 
     @Option(names = "--out", required = true, description = "Spool directory to write; must be empty or absent.")
     Path out;
@@ -63,46 +73,12 @@ final class BenchWriteCommand implements Callable<Integer> {
             }
         }
         Corpus.Rows data = Corpus.load(corpus).generate(rows, 42);
-        SpoolConfig config = SpoolConfig.builder(out).quality(quality).window(window).shardsPerStream(threads)
-                .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
-        List<SealedSegment> sealed = new ArrayList<>();
-        long start;
-        long end;
-        try (Spool spool = Spool.open(config)) {
-            spool.onSealed(s -> {
-                synchronized (sealed) {
-                    sealed.add(s);
-                }
-            });
-            StreamWriter writer = spool.writer("bench");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int from = (int) ((long) rows * t / threads);
-                int to = (int) ((long) rows * (t + 1) / threads);
-                Thread th = new Thread(() -> {
-                    try {
-                        writer.flush(); // binds this thread to its shard before the clock starts
-                        ready.countDown();
-                        go.await();
-                        for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "bench-writer-" + t);
-                workers.add(th);
-                th.start();
-            }
-            ready.await();
-            start = System.nanoTime();
-            go.countDown();
-            for (Thread th : workers) th.join();
-            spool.sealAll();
-            end = System.nanoTime();
-            if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
+        if (warmupRows > 0) {
+            warmUp(data);
+            System.gc(); // the timed run starts on a clean heap
         }
+        List<SealedSegment> sealed = new ArrayList<>();
+        Timing timing = write(out, data, rows, sealed);
         long raw = 0;
         long compressed = 0;
         long sealedRows = 0;
@@ -113,13 +89,85 @@ final class BenchWriteCommand implements Callable<Integer> {
         }
         if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
         if (dump != null) dumpNdjson();
-        double seconds = (end - start) / 1e9;
+        double seconds = timing.wallNanos() / 1e9;
         System.out.println(String.format(Locale.ROOT,
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
-                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d}",
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, quality, window));
+                raw / seconds / 1e6, threads, quality, window, timing.cpuNanos() / 1e9));
         return 0;
+    }
+
+    /**
+     * Wall time from the first append to the last seal, and CPU time (user + system) of the threads
+     * that appended and sealed over the same span: steadier than wall time on a busy machine.
+     */
+    private record Timing(long wallNanos, long cpuNanos) {}
+
+    /**
+     * Writes rows to a throwaway spool next to {@code --out} with the same settings, so the JIT has
+     * compiled the write path before the clock starts; the directory is deleted afterwards.
+     */
+    private void warmUp(Corpus.Rows data) throws Exception {
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, ".bench-warmup-");
+        try {
+            write(dir, data, Math.min(warmupRows, rows), new ArrayList<>());
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+    }
+
+    /**
+     * Writes the first {@code n} rows with {@code threads} threads into a new spool at {@code dir},
+     * seals everything, and returns the time from the first append to the last seal.
+     */
+    private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
+        SpoolConfig config = SpoolConfig.builder(dir).quality(quality).window(window).shardsPerStream(threads)
+                .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
+        try (Spool spool = Spool.open(config)) {
+            spool.onSealed(s -> {
+                synchronized (sealed) {
+                    sealed.add(s);
+                }
+            });
+            StreamWriter writer = spool.writer("bench");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            LongAdder cpu = new LongAdder();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) n * t / threads);
+                int to = (int) ((long) n * (t + 1) / threads);
+                Thread th = new Thread(() -> {
+                    try {
+                        ready.countDown();
+                        go.await();
+                        long cpuStart = THREADS.getCurrentThreadCpuTime();
+                        for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
+                        cpu.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "bench-writer-" + t);
+                workers.add(th);
+                th.start();
+            }
+            ready.await();
+            long start = System.nanoTime();
+            go.countDown();
+            for (Thread th : workers) th.join();
+            long sealCpuStart = THREADS.getCurrentThreadCpuTime();
+            spool.sealAll();
+            cpu.add(THREADS.getCurrentThreadCpuTime() - sealCpuStart);
+            long end = System.nanoTime();
+            if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
+            return new Timing(end - start, cpu.sum());
+        }
     }
 
     /** The decoded content of every sealed file, oldest first: exactly the bytes that were compressed. */
