@@ -1,0 +1,77 @@
+package dev.cistern.agent.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * End-to-end ingest benchmark: pre-encoded remote_write requests, sent over loopback to an agent,
+ * timed until acknowledged and until sealed, with ack latency percentiles and process CPU.
+ */
+public final class IngestBench {
+    private static final long SEAL_TIMEOUT_MILLIS = 30 * 60_000L;
+
+    /** What one run measured. */
+    public record Result(long samples, int requests, int connections, int quality, int window, int samplesPerRequest,
+                         double acceptedSeconds, double sealedSeconds, double p50Millis, double p99Millis,
+                         double cpuSeconds, double clientCpuSeconds, long retries, long rawBytes,
+                         long compressedBytes, long files, long bodyBytes, boolean sealsOpenSegments) {
+
+        /** One line of JSON; {@code seconds} is end to end (until sealed). */
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"samples\":%d,\"seconds\":%.4f,\"samples_per_s_accepted\":%.0f,\"samples_per_s_sealed\":%.0f,"
+                            + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"cpu_seconds\":%.3f,\"cpu_s_per_million_samples\":%.3f,"
+                            + "\"ratio\":%.2f,\"files\":%d,\"accepted_seconds\":%.4f,\"client_cpu_seconds\":%.3f,"
+                            + "\"agent_cpu_s_per_million_samples\":%.3f,\"requests\":%d,\"samples_per_request\":%d,"
+                            + "\"connections\":%d,\"quality\":%d,\"window\":%d,\"retries\":%d,\"body_bytes\":%d,"
+                            + "\"raw_bytes\":%d,\"sealed_bytes\":%d,\"includes_sealing\":%b}",
+                    samples, sealedSeconds, samples / acceptedSeconds, samples / sealedSeconds, p50Millis, p99Millis,
+                    cpuSeconds, cpuSeconds / (samples / 1e6), compressedBytes == 0 ? 0.0 : (double) rawBytes / compressedBytes,
+                    files, acceptedSeconds, clientCpuSeconds, (cpuSeconds - clientCpuSeconds) / (samples / 1e6), requests,
+                    samplesPerRequest, connections, quality, window, retries, bodyBytes, rawBytes, compressedBytes,
+                    sealsOpenSegments);
+        }
+    }
+
+    private IngestBench() {}
+
+    /** Runs the load against {@code target}; the requests are encoded before, so encoding is not timed. */
+    public static Result run(RemoteWriteRequests requests, IngestTarget target, int connections, int quality, int window,
+                             int samplesPerRequest) throws IOException, InterruptedException {
+        long samples = 0;
+        for (int i = 0; i < requests.count(); i++) samples += requests.samples(i);
+        IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections);
+        long[] clock = new long[2];
+        load.run(() -> {
+            clock[0] = System.nanoTime();
+            clock[1] = processCpuNanos();
+        });
+        long accepted = System.nanoTime();
+        target.awaitSealed(SEAL_TIMEOUT_MILLIS);
+        long sealed = System.nanoTime();
+        long cpu = processCpuNanos() - clock[1];
+        long[] sealedBytes = target.sealedRawCompressedFiles();
+        long[] lat = load.latencyNanos().clone();
+        Arrays.sort(lat);
+        return new Result(samples, requests.count(), connections, quality, window, samplesPerRequest,
+                (accepted - clock[0]) / 1e9, (sealed - clock[0]) / 1e9, percentile(lat, 0.50) / 1e6,
+                percentile(lat, 0.99) / 1e6, cpu / 1e9, load.clientCpuNanos() / 1e9, load.retries(),
+                sealedBytes[0], sealedBytes[1], sealedBytes[2], requests.totalBodyBytes(), target.sealsOpenSegments());
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) return 0;
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.cistern.agent.bench;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.spool.Labels;
+import dev.cistern.spool.Series;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.xerial.snappy.Snappy;
+
+/**
+ * remote_write request bodies encoded before a benchmark's clock starts, shaped the way Prometheus
+ * sends them: one TimeSeries per sample (so each series appears once per request with one
+ * sample), labels sorted by name with {@code __name__} among them, snappy block format around the
+ * protobuf WriteRequest.
+ */
+public final class RemoteWriteRequests {
+    private final byte[][] bodies;
+    private final int[] samples;
+
+    private RemoteWriteRequests(byte[][] bodies, int[] samples) {
+        this.bodies = bodies;
+        this.samples = samples;
+    }
+
+    public int count() {
+        return bodies.length;
+    }
+
+    /** Request {@code i}, snappy-compressed. */
+    public byte[] body(int i) {
+        return bodies[i];
+    }
+
+    /** Samples in request {@code i}. */
+    public int samples(int i) {
+        return samples[i];
+    }
+
+    public long totalBodyBytes() {
+        long n = 0;
+        for (byte[] b : bodies) n += b.length;
+        return n;
+    }
+
+    /** Rows in order, {@code samplesPerRequest} to a request (the last may hold fewer). */
+    public static RemoteWriteRequests encode(Corpus.Rows rows, int samplesPerRequest) throws IOException {
+        if (samplesPerRequest < 1) throw new IllegalArgumentException("samples per request must be at least 1");
+        Map<Series, byte[]> labelBytes = new IdentityHashMap<>();
+        int n = rows.size();
+        int requests = (n + samplesPerRequest - 1) / samplesPerRequest;
+        byte[][] bodies = new byte[requests][];
+        int[] counts = new int[requests];
+        for (int r = 0; r < requests; r++) {
+            int from = r * samplesPerRequest;
+            int to = Math.min(n, from + samplesPerRequest);
+            int size = 0;
+            for (int i = from; i < to; i++) {
+                int ts = timeSeriesSize(labelBytes.computeIfAbsent(rows.series()[i], RemoteWriteRequests::labels), rows.timestamps()[i]);
+                size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ts) + ts;
+            }
+            byte[] raw = new byte[size];
+            CodedOutputStream out = CodedOutputStream.newInstance(raw);
+            for (int i = from; i < to; i++) {
+                byte[] labels = labelBytes.get(rows.series()[i]);
+                long t = rows.timestamps()[i];
+                out.writeTag(1, 2); // WriteRequest.timeseries
+                out.writeUInt32NoTag(timeSeriesSize(labels, t));
+                out.writeRawBytes(labels); // TimeSeries.labels, already framed
+                out.writeTag(2, 2); // TimeSeries.samples
+                out.writeUInt32NoTag(sampleSize(t));
+                out.writeDouble(1, rows.values()[i]);
+                out.writeInt64(2, t);
+            }
+            out.checkNoSpaceLeft();
+            bodies[r] = Snappy.compress(raw);
+            counts[r] = to - from;
+        }
+        return new RemoteWriteRequests(bodies, counts);
+    }
+
+    private static int sampleSize(long ts) {
+        return CodedOutputStream.computeDoubleSize(1, 0) + CodedOutputStream.computeInt64Size(2, ts);
+    }
+
+    private static int timeSeriesSize(byte[] labels, long ts) {
+        int s = sampleSize(ts);
+        return labels.length + 1 + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
+    }
+
+    /** The TimeSeries.labels fields of a series, framed, sorted by name as Prometheus sends them. */
+    private static byte[] labels(Series s) {
+        Labels l = s.labels();
+        List<String[]> pairs = new ArrayList<>();
+        pairs.add(new String[] {"__name__", s.name()});
+        for (int i = 0; i < l.size(); i++) pairs.add(new String[] {l.key(i), l.value(i)});
+        pairs.sort((a, b) -> a[0].compareTo(b[0]));
+        RemoteWrite.TimeSeries.Builder b = RemoteWrite.TimeSeries.newBuilder();
+        for (String[] p : pairs) b.addLabels(RemoteWrite.Label.newBuilder().setName(p[0]).setValue(p[1]));
+        return b.build().toByteArray();
+    }
+}
