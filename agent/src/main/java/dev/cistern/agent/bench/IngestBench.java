@@ -2,7 +2,10 @@ package dev.cistern.agent.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -44,12 +47,16 @@ public final class IngestBench {
         for (int i = 0; i < requests.count(); i++) samples += requests.samples(i);
         IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections);
         long[] clock = new long[2];
+        List<Map<String, Long>> threadCpu = new ArrayList<>();
         load.run(() -> {
+            threadCpu.add(ThreadCpu.snapshot());
             clock[0] = System.nanoTime();
             clock[1] = processCpuNanos();
         });
         long accepted = System.nanoTime();
-        target.awaitSealed(SEAL_TIMEOUT_MILLIS);
+        target.awaitSealed(SEAL_TIMEOUT_MILLIS, () -> threadCpu.add(ThreadCpu.snapshot()));
+        System.err.println("cistern bench ingest: CPU by thread until the journal was drained: "
+                + ThreadCpu.describe(threadCpu.get(0), threadCpu.get(1), 12));
         long sealed = System.nanoTime();
         long cpu = processCpuNanos() - clock[1];
         long[] sealedBytes = target.sealedRawCompressedFiles();

@@ -26,8 +26,9 @@ public abstract class IngestTarget implements AutoCloseable {
     /**
      * Waits until every accepted sample is sealed (in-process: the journal is drained and the agent
      * closed, which seals open segments) or, for a remote agent, written into its spool.
+     * {@code drained} runs once the journal is drained, before the agent closes.
      */
-    public abstract void awaitSealed(long timeoutMillis) throws IOException, InterruptedException;
+    public abstract void awaitSealed(long timeoutMillis, Runnable drained) throws IOException, InterruptedException;
 
     /** Raw NDJSON bytes and Brotli bytes sealed, and segments sealed, since the target was opened. */
     public abstract long[] sealedRawCompressedFiles() throws IOException;
@@ -79,9 +80,10 @@ public abstract class IngestTarget implements AutoCloseable {
         }
 
         @Override
-        public void awaitSealed(long timeoutMillis) throws IOException, InterruptedException {
+        public void awaitSealed(long timeoutMillis, Runnable drained) throws IOException, InterruptedException {
             waitFor(() -> agent.metrics().registry().get("cistern.journal.lag.entries").gauge().value(), timeoutMillis,
                     "journal entries not written into the spool");
+            drained.run();
             closeAgent();
         }
 
@@ -137,7 +139,7 @@ public abstract class IngestTarget implements AutoCloseable {
         }
 
         @Override
-        public void awaitSealed(long timeoutMillis) throws InterruptedException {
+        public void awaitSealed(long timeoutMillis, Runnable drained) throws InterruptedException {
             waitFor(() -> {
                 try {
                     return value(scrape(), "cistern_journal_lag_entries");
@@ -145,6 +147,7 @@ public abstract class IngestTarget implements AutoCloseable {
                     throw new IllegalStateException("cannot read " + base + "/metrics: " + e.getMessage(), e);
                 }
             }, timeoutMillis, "journal entries not written into the spool");
+            drained.run();
         }
 
         @Override

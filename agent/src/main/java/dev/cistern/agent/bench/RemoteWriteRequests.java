@@ -59,7 +59,8 @@ public final class RemoteWriteRequests {
             int to = Math.min(n, from + samplesPerRequest);
             int size = 0;
             for (int i = from; i < to; i++) {
-                int ts = timeSeriesSize(labelBytes.computeIfAbsent(rows.series()[i], RemoteWriteRequests::labels), rows.timestamps()[i]);
+                int ts = timeSeriesSize(labelBytes.computeIfAbsent(rows.series()[i], RemoteWriteRequests::labels),
+                        rows.timestamps()[i], rows.values()[i]);
                 size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ts) + ts;
             }
             byte[] raw = new byte[size];
@@ -67,13 +68,14 @@ public final class RemoteWriteRequests {
             for (int i = from; i < to; i++) {
                 byte[] labels = labelBytes.get(rows.series()[i]);
                 long t = rows.timestamps()[i];
+                double v = rows.values()[i];
                 out.writeTag(1, 2); // WriteRequest.timeseries
-                out.writeUInt32NoTag(timeSeriesSize(labels, t));
+                out.writeUInt32NoTag(timeSeriesSize(labels, t, v));
                 out.writeRawBytes(labels); // TimeSeries.labels, already framed
                 out.writeTag(2, 2); // TimeSeries.samples
-                out.writeUInt32NoTag(sampleSize(t));
-                out.writeDouble(1, rows.values()[i]);
-                out.writeInt64(2, t);
+                out.writeUInt32NoTag(sampleSize(t, v));
+                if (Double.doubleToRawLongBits(v) != 0) out.writeDouble(1, v); // proto3 leaves zeros out, as Prometheus does
+                if (t != 0) out.writeInt64(2, t);
             }
             out.checkNoSpaceLeft();
             bodies[r] = Snappy.compress(raw);
@@ -82,12 +84,12 @@ public final class RemoteWriteRequests {
         return new RemoteWriteRequests(bodies, counts);
     }
 
-    private static int sampleSize(long ts) {
-        return CodedOutputStream.computeDoubleSize(1, 0) + CodedOutputStream.computeInt64Size(2, ts);
+    private static int sampleSize(long ts, double value) {
+        return (Double.doubleToRawLongBits(value) != 0 ? CodedOutputStream.computeDoubleSize(1, value) : 0) + (ts != 0 ? CodedOutputStream.computeInt64Size(2, ts) : 0);
     }
 
-    private static int timeSeriesSize(byte[] labels, long ts) {
-        int s = sampleSize(ts);
+    private static int timeSeriesSize(byte[] labels, long ts, double value) {
+        int s = sampleSize(ts, value);
         return labels.length + 1 + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
     }
 

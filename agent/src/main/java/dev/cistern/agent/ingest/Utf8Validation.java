@@ -31,6 +31,16 @@ final class Utf8Validation {
         return true;
     }
 
+    /** Whether every byte is below 0x80: one branch at the end, not one per word. */
+    static boolean isAscii(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        long any = 0;
+        for (; i + 8 <= end; i += 8) any |= (long) LONGS.get(b, i);
+        for (; i < end; i++) any |= b[i] & 0xff;
+        return (any & HIGH_BITS) == 0;
+    }
+
     /** {@code off} is at a character boundary: everything before it was ASCII. */
     private static boolean decodes(byte[] b, int off, int len) {
         try {

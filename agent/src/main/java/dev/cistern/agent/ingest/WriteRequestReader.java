@@ -5,6 +5,9 @@ import static dev.cistern.agent.ingest.WriteRequestWire.*;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,7 @@ final class WriteRequestReader {
     }
 
     private static final int KEEP_BUFFER_BYTES = 16 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesCache cache;
     private final SeriesMaker maker;
@@ -56,26 +60,72 @@ final class WriteRequestReader {
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == REQUEST_TIMESERIES) {
-                int limit = enter(in, end);
-                timeSeries(in, b, end);
-                in.popLimit(limit);
+                int n = length(in, end);
+                int at = in.getTotalBytesRead();
+                if (!usualTimeSeries(b, at, at + n)) anyTimeSeries(b, at, n);
+                in.skipRawBytes(n);
             } else {
                 skip(in, tag);
             }
         }
     }
 
-    private void timeSeries(CodedInputStream in, byte[] b, int end) throws IOException {
+    /**
+     * Reads a TimeSeries of the shape Prometheus sends (label fields with one-byte lengths, then
+     * sample fields: value, timestamp) straight from the bytes; its labels are one run of bytes,
+     * the cache key, without a copy. Returns false, having read nothing, for any other shape.
+     */
+    private boolean usualTimeSeries(byte[] b, int from, int end) throws IOException {
+        int p = from;
+        while (p < end && b[p] == SERIES_LABELS) {
+            if (p + 1 >= end || b[p + 1] < 0) return false;
+            p += 2 + b[p + 1];
+        }
+        if (p > end) return false;
+        int labelsEnd = p;
+        int first = sampleCount;
+        while (p < end) {
+            int q = p + 2;
+            int qEnd = p + 1 < end ? q + b[p + 1] : -1;
+            if (b[p] != SERIES_SAMPLES || qEnd < q || qEnd > end) return undo(first);
+            double value = 0;
+            long ts = 0;
+            if (q < qEnd && b[q] == SAMPLE_VALUE) {
+                if (q + 9 > qEnd) return undo(first);
+                value = Double.longBitsToDouble((long) LONGS.get(b, q + 1));
+                q += 9;
+            }
+            if (q < qEnd && b[q] == SAMPLE_TIMESTAMP) {
+                ts = wholeVarint(b, q + 1, qEnd);
+                if (ts < 0) return undo(first);
+                q = qEnd;
+            }
+            if (q != qEnd) return undo(first);
+            addSample(ts, value);
+            p = qEnd;
+        }
+        addSeries(b, from, labelsEnd - from, first);
+        return true;
+    }
+
+    private boolean undo(int firstSample) {
+        sampleCount = firstSample;
+        return false;
+    }
+
+    /** Reads a TimeSeries of any shape; its label fields are copied together to make the key. */
+    private void anyTimeSeries(byte[] b, int from, int len) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(b, from, len);
         keyLen = 0;
         int first = sampleCount;
-        int at = in.getTotalBytesRead();
+        int at = 0;
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == SERIES_LABELS) {
-                in.skipRawBytes(length(in, end));
-                appendKey(b, at, in.getTotalBytesRead() - at);
+                in.skipRawBytes(length(in, len));
+                appendKey(b, from + at, in.getTotalBytesRead() - at);
             } else if (tag == SERIES_SAMPLES) {
-                int limit = enter(in, end);
+                int limit = enter(in, len);
                 sample(in);
                 in.popLimit(limit);
             } else {
@@ -84,19 +134,7 @@ final class WriteRequestReader {
             }
             at = in.getTotalBytesRead();
         }
-        if (sampleCount == first) return; // nothing to write: no series needed
-        SeriesCache.Entry e = cache.get(key, 0, keyLen);
-        if (e == null) {
-            e = make();
-            cache.put(key, 0, keyLen, e);
-        }
-        if (seriesCount == series.length) {
-            series = Arrays.copyOf(series, seriesCount * 2);
-            sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
-        }
-        series[seriesCount] = e;
-        sampleEnd[seriesCount] = sampleCount;
-        seriesCount++;
+        addSeries(key, 0, keyLen, first);
     }
 
     private void sample(CodedInputStream in) throws IOException {
@@ -108,6 +146,10 @@ final class WriteRequestReader {
             else if (tag == SAMPLE_TIMESTAMP) ts = in.readInt64();
             else skip(in, tag);
         }
+        addSample(ts, value);
+    }
+
+    private void addSample(long ts, double value) {
         if (sampleCount == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
             values = Arrays.copyOf(values, sampleCount * 2);
@@ -117,6 +159,23 @@ final class WriteRequestReader {
         sampleCount++;
     }
 
+    /** Ends a series whose samples start at {@code firstSample}; its label fields are {@code k[off, off+len)}. */
+    private void addSeries(byte[] k, int off, int len, int firstSample) throws IOException {
+        if (sampleCount == firstSample) return; // nothing to write: no series needed
+        SeriesCache.Entry e = cache.get(k, off, len);
+        if (e == null) {
+            e = make(k, off, len);
+            cache.put(k, off, len, e);
+        }
+        if (seriesCount == series.length) {
+            series = Arrays.copyOf(series, seriesCount * 2);
+            sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
+        }
+        series[seriesCount] = e;
+        sampleEnd[seriesCount] = sampleCount;
+        seriesCount++;
+    }
+
     /** The key is every label field of the series, tag and length included, in order. */
     private void appendKey(byte[] b, int from, int len) {
         if (keyLen + len > key.length) key = Arrays.copyOf(key, Math.max(keyLen + len, key.length * 2));
@@ -124,27 +183,27 @@ final class WriteRequestReader {
         keyLen += len;
     }
 
-    /** Decodes the label fields in the key: the first {@code __name__} is the name, the rest labels. */
-    private SeriesCache.Entry make() throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(key, 0, keyLen);
+    /** Decodes label fields: the first {@code __name__} is the name, the rest labels. */
+    private SeriesCache.Entry make(byte[] k, int off, int len) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(k, off, len);
         String name = null;
         List<String> kv = new ArrayList<>();
         while (in.readTag() != 0) {
-            int limit = enter(in, keyLen);
-            String k = "";
-            String v = "";
+            int limit = enter(in, len);
+            String lk = "";
+            String lv = "";
             int tag;
             while ((tag = in.readTag()) != 0) {
-                if (tag == LABEL_NAME) k = in.readStringRequireUtf8();
-                else if (tag == LABEL_VALUE) v = in.readStringRequireUtf8();
+                if (tag == LABEL_NAME) lk = in.readStringRequireUtf8();
+                else if (tag == LABEL_VALUE) lv = in.readStringRequireUtf8();
                 else skip(in, tag);
             }
             in.popLimit(limit);
-            if (name == null && k.equals("__name__")) {
-                name = v;
+            if (name == null && lk.equals("__name__")) {
+                name = lv;
             } else {
-                kv.add(k);
-                kv.add(v);
+                kv.add(lk);
+                kv.add(lv);
             }
         }
         if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");

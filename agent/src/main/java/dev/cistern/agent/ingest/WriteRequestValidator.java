@@ -4,6 +4,9 @@ import static dev.cistern.agent.ingest.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Checks a decompressed remote_write WriteRequest whole before it is journaled, and counts its
@@ -14,6 +17,8 @@ import java.io.IOException;
  */
 final class WriteRequestValidator {
     private static final byte[] NAME_LABEL = "__name__".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NAME_LABEL_LONG = (long) LONGS.get(NAME_LABEL, 0);
 
     private final byte[] b;
     private final int end;
@@ -42,9 +47,18 @@ final class WriteRequestValidator {
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == REQUEST_TIMESERIES) {
-                int limit = enter(in, end);
-                timeSeries(series++);
-                in.popLimit(limit);
+                int n = length(in, end);
+                int at = in.getTotalBytesRead();
+                long fast = usualTimeSeries(b, at, at + n);
+                if (fast >= 0) {
+                    samples += fast;
+                    in.skipRawBytes(n);
+                } else {
+                    int limit = in.pushLimit(n);
+                    timeSeries(series);
+                    in.popLimit(limit);
+                }
+                series++;
             } else if (tag == REQUEST_METADATA) {
                 int limit = enter(in, end);
                 metadata();
@@ -53,6 +67,52 @@ final class WriteRequestValidator {
                 skip(in, tag);
             }
         }
+    }
+
+    /**
+     * Checks a TimeSeries of the shape Prometheus sends without a CodedInputStream: label fields
+     * (name then value if any, one-byte lengths, all ASCII) then sample fields (value then timestamp).
+     * Returns its sample count, or -1 when it has any other shape, or breaks a rule: the general
+     * walk then decides, and words the error.
+     */
+    static long usualTimeSeries(byte[] b, int from, int end) {
+        int p = from;
+        boolean named = false;
+        while (p < end && b[p] == SERIES_LABELS) {
+            if (p + 1 >= end) return -1;
+            int q = p + 2;
+            int qEnd = q + b[p + 1];
+            if (qEnd < q + 3 || qEnd > end || b[q] != LABEL_NAME) return -1;
+            int nameLen = b[q + 1];
+            int v = q + 2 + nameLen;
+            if (nameLen <= 0 || v > qEnd) return -1;
+            int valueLen = 0; // an empty value is left out on the wire
+            if (v < qEnd) {
+                if (v + 2 > qEnd || b[v] != LABEL_VALUE) return -1;
+                valueLen = b[v + 1];
+                if (valueLen < 0 || v + 2 + valueLen != qEnd) return -1;
+            }
+            named |= valueLen > 0 && nameLen == 8 && (long) LONGS.get(b, q + 2) == NAME_LABEL_LONG;
+            p = qEnd;
+        }
+        // tags and one-byte lengths are ASCII too, so one scan covers every label string
+        if (!Utf8Validation.isAscii(b, from, p - from)) return -1;
+        long count = 0;
+        while (p < end) {
+            if (b[p] != SERIES_SAMPLES || p + 1 >= end) return -1;
+            int q = p + 2;
+            int qEnd = q + b[p + 1];
+            if (qEnd < q || qEnd > end) return -1;
+            if (q < qEnd && b[q] == SAMPLE_VALUE) q += 9;
+            if (q < qEnd && b[q] == SAMPLE_TIMESTAMP) {
+                if (wholeVarint(b, q + 1, qEnd) < 0) return -1;
+                q = qEnd;
+            }
+            if (q != qEnd) return -1;
+            count++;
+            p = qEnd;
+        }
+        return named || count == 0 ? count : -1;
     }
 
     private void timeSeries(int index) throws IOException {

@@ -54,6 +54,22 @@ final class WriteRequestWire {
         return in.pushLimit(length(in, end));
     }
 
+    /**
+     * The value of a varint that fills exactly {@code b[from, to)} with at most 9 bytes (so it is
+     * not negative), or -1 when those bytes are not that. For fast paths over the usual shapes.
+     */
+    static long wholeVarint(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n < 1 || n > 9 || b[to - 1] < 0) return -1;
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            byte x = b[from + i];
+            if (i < n - 1 && x >= 0) return -1; // every byte but the last carries the continuation bit
+            v |= (long) (x & 0x7f) << (7 * i);
+        }
+        return v;
+    }
+
     /** Skips a field we do not read, as the generated parser would keep it as unknown. */
     static void skip(CodedInputStream in, int tag) throws IOException {
         if (!in.skipField(tag)) throw new InvalidProtocolBufferException("an end-group tag with no group open");

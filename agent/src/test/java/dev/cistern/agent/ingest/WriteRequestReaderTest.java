@@ -19,7 +19,7 @@ import org.xerial.snappy.Snappy;
 class WriteRequestReaderTest {
     private static final Labels STATIC = Labels.of("cluster", "c1");
 
-    private static SeriesCache.Entry make(String name, String[] labels) {
+    static SeriesCache.Entry make(String name, String[] labels) {
         Series s = Series.of(name, Labels.of(labels).with(STATIC));
         return new SeriesCache.Entry(s, s.name().startsWith("a") ? 1 : 2);
     }
@@ -42,9 +42,9 @@ class WriteRequestReaderTest {
         return r.build();
     }
 
-    private record Row(String name, Labels labels, long route, long ts, double value) {}
+    record Row(String name, Labels labels, long route, long ts, double value) {}
 
-    private static List<Row> expected(RemoteWrite.WriteRequest req) {
+    static List<Row> expected(RemoteWrite.WriteRequest req) {
         List<Row> rows = new ArrayList<>();
         for (RemoteWrite.TimeSeries ts : req.getTimeseriesList()) {
             if (ts.getSamplesCount() == 0) continue;
@@ -67,7 +67,11 @@ class WriteRequestReaderTest {
     }
 
     private static List<Row> read(WriteRequestReader r, RemoteWrite.WriteRequest req) throws Exception {
-        r.read(Snappy.compress(req.toByteArray()));
+        return read(r, req.toByteArray());
+    }
+
+    static List<Row> read(WriteRequestReader r, byte[] raw) throws Exception {
+        r.read(Snappy.compress(raw));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < r.seriesCount(); i++) {
             SeriesCache.Entry e = r.series(i);
