@@ -23,23 +23,25 @@ public abstract class IngestTarget implements AutoCloseable {
     /** Where remote_write requests go. */
     public abstract URL writeUrl();
 
-    /**
-     * Waits until every accepted sample is sealed (in-process: the journal is drained and the agent
-     * closed, which seals open segments) or, for a remote agent, written into its spool.
-     * {@code drained} runs once the journal is drained, before the agent closes.
-     */
-    public abstract void awaitSealed(long timeoutMillis, Runnable drained) throws IOException, InterruptedException;
+    /** Waits until the journal holds nothing that is not written into the spool. */
+    public abstract void awaitDrained(long timeoutMillis) throws IOException, InterruptedException;
 
-    /** Raw NDJSON bytes and Brotli bytes sealed, and segments sealed, since the target was opened. */
-    public abstract long[] sealedRawCompressedFiles() throws IOException;
+    /** Seals open segments now (in-process); a remote agent seals by age and size, so nothing happens. */
+    public abstract void sealOpen() throws IOException;
 
-    /** Whether the numbers include sealing open segments (false for a remote agent: it seals by age). */
+    /** Stops the in-process agent, which seals what is open; nothing for a remote agent. */
+    public abstract void finish() throws IOException;
+
+    /** Totals since the target was opened: raw NDJSON bytes sealed, Brotli bytes sealed, segments sealed. */
+    public abstract long[] sealedTotals() throws IOException;
+
+    /** Whether {@link #sealOpen} and {@link #finish} really seal (false for a remote agent). */
     public abstract boolean sealsOpenSegments();
 
     @Override
     public abstract void close() throws IOException;
 
-    /** Starts an agent on 127.0.0.1 (free port) with a fresh data directory under {@code dataDir}. */
+    /** Starts an agent on 127.0.0.1 (free port) with a fresh data directory, deleted on close. */
     public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads) throws IOException {
         return new InProcess(dataDir, quality, window, ingestThreads);
     }
@@ -80,15 +82,26 @@ public abstract class IngestTarget implements AutoCloseable {
         }
 
         @Override
-        public void awaitSealed(long timeoutMillis, Runnable drained) throws IOException, InterruptedException {
+        public void awaitDrained(long timeoutMillis) throws InterruptedException {
             waitFor(() -> agent.metrics().registry().get("cistern.journal.lag.entries").gauge().value(), timeoutMillis,
                     "journal entries not written into the spool");
-            drained.run();
-            closeAgent();
         }
 
         @Override
-        public long[] sealedRawCompressedFiles() {
+        public void sealOpen() throws IOException {
+            agent.spool().sealAll();
+        }
+
+        @Override
+        public void finish() throws IOException {
+            if (!closed) {
+                closed = true;
+                agent.close();
+            }
+        }
+
+        @Override
+        public long[] sealedTotals() {
             SpoolMetrics m = agent.spool().metrics();
             return new long[] {m.rawBytesSealed(), m.compressedBytesSealed(), m.segmentsSealed()};
         }
@@ -98,17 +111,10 @@ public abstract class IngestTarget implements AutoCloseable {
             return true;
         }
 
-        private void closeAgent() throws IOException {
-            if (!closed) {
-                closed = true;
-                agent.close();
-            }
-        }
-
         @Override
         public void close() throws IOException {
             try {
-                closeAgent();
+                finish();
             } finally {
                 try (Stream<Path> files = Files.walk(data)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -120,17 +126,10 @@ public abstract class IngestTarget implements AutoCloseable {
     private static final class Remote extends IngestTarget {
         private final URI base;
         private final URL url;
-        private final double raw0;
-        private final double compressed0;
-        private final double files0;
 
         Remote(URI base) throws IOException {
             this.base = base;
             this.url = base.resolve("/api/v1/write").toURL();
-            String m = scrape();
-            raw0 = value(m, "cistern_sealed_raw_bytes_total");
-            compressed0 = value(m, "cistern_sealed_compressed_bytes_total");
-            files0 = value(m, "cistern_segments_sealed_total");
         }
 
         @Override
@@ -139,7 +138,7 @@ public abstract class IngestTarget implements AutoCloseable {
         }
 
         @Override
-        public void awaitSealed(long timeoutMillis, Runnable drained) throws InterruptedException {
+        public void awaitDrained(long timeoutMillis) throws InterruptedException {
             waitFor(() -> {
                 try {
                     return value(scrape(), "cistern_journal_lag_entries");
@@ -147,15 +146,21 @@ public abstract class IngestTarget implements AutoCloseable {
                     throw new IllegalStateException("cannot read " + base + "/metrics: " + e.getMessage(), e);
                 }
             }, timeoutMillis, "journal entries not written into the spool");
-            drained.run();
         }
 
         @Override
-        public long[] sealedRawCompressedFiles() throws IOException {
+        public void sealOpen() {
+        }
+
+        @Override
+        public void finish() {
+        }
+
+        @Override
+        public long[] sealedTotals() throws IOException {
             String m = scrape();
-            return new long[] {(long) (value(m, "cistern_sealed_raw_bytes_total") - raw0),
-                    (long) (value(m, "cistern_sealed_compressed_bytes_total") - compressed0),
-                    (long) (value(m, "cistern_segments_sealed_total") - files0)};
+            return new long[] {(long) value(m, "cistern_sealed_raw_bytes_total"), (long) value(m, "cistern_sealed_compressed_bytes_total"),
+                    (long) value(m, "cistern_segments_sealed_total")};
         }
 
         @Override

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.LinkedHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,16 +41,33 @@ final class ThreadCpu {
         return ticks;
     }
 
-    /** "name 1.23s, ..." for the groups that used the most CPU between two snapshots (100 ticks a second). */
-    static String describe(Map<String, Long> before, Map<String, Long> after, int top) {
-        Map<String, Long> delta = new TreeMap<>();
-        after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
-        List<Map.Entry<String, Long>> sorted = new ArrayList<>(delta.entrySet());
+    /** CPU seconds by thread group between two snapshots (100 ticks a second), largest first. */
+    static Map<String, Double> between(Map<String, Long> before, Map<String, Long> after) {
+        List<Map.Entry<String, Long>> sorted = new ArrayList<>();
+        after.forEach((k, v) -> sorted.add(Map.entry(k, v - before.getOrDefault(k, 0L))));
         sorted.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(top, sorted.size()))) {
-            if (e.getValue() > 0) parts.add(String.format(Locale.ROOT, "%s %.2fs", e.getKey(), e.getValue() / 100.0));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : sorted) if (e.getValue() > 0) seconds.put(e.getKey(), e.getValue() / 100.0);
+        return seconds;
+    }
+
+    /** Seconds of the groups whose names start with any of {@code prefixes}. */
+    static double sum(Map<String, Double> seconds, String... prefixes) {
+        double total = 0;
+        for (Map.Entry<String, Double> e : seconds.entrySet()) {
+            for (String p : prefixes) {
+                if (e.getKey().startsWith(p)) {
+                    total += e.getValue();
+                    break;
+                }
+            }
         }
+        return total;
+    }
+
+    static String describe(Map<String, Double> seconds) {
+        List<String> parts = new ArrayList<>();
+        seconds.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2fs", k, v)));
         return String.join(", ", parts);
     }
 }

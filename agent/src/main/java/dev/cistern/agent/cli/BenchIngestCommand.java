@@ -37,6 +37,10 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Samples per request, like Prometheus' max_samples_per_send (default ${DEFAULT-VALUE}).")
     int samplesPerRequest;
 
+    @Option(names = "--warmup-samples", defaultValue = "0",
+            description = "Samples sent and sealed before the clock starts, so the JIT has compiled the hot paths (default ${DEFAULT-VALUE}).")
+    int warmupSamples;
+
     @Option(names = "--ingest-threads", defaultValue = "4", description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
     int ingestThreads;
 
@@ -52,20 +56,23 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (samples < 1) throw new IllegalArgumentException("--samples must be at least 1");
         if (connections < 1) throw new IllegalArgumentException("--connections must be at least 1");
         if (samplesPerRequest < 1) throw new IllegalArgumentException("--samples-per-request must be at least 1");
+        if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
         long t0 = System.nanoTime();
-        RemoteWriteRequests requests = RemoteWriteRequests.encode(Corpus.load(corpus).generate(samples, 42), samplesPerRequest);
+        Corpus c = Corpus.load(corpus);
+        RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
+        RemoteWriteRequests warmup = warmupSamples > 0 ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), samplesPerRequest) : null;
         System.err.printf("cistern bench ingest: %d requests, %d bytes encoded in %.1f s%n",
                 requests.count(), requests.totalBodyBytes(), (System.nanoTime() - t0) / 1e9);
         IngestBench.Result r;
         if (url != null) {
             try (IngestTarget target = IngestTarget.remote(url)) {
-                r = IngestBench.run(requests, target, connections, quality, window, samplesPerRequest);
+                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
             }
         } else {
             Path parent = dataParent != null ? Files.createDirectories(dataParent) : Path.of(System.getProperty("java.io.tmpdir"));
             try (IngestTarget target = IngestTarget.inProcess(Files.createTempDirectory(parent, "cistern-bench-ingest-"),
                     quality, window, ingestThreads)) {
-                r = IngestBench.run(requests, target, connections, quality, window, samplesPerRequest);
+                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
             }
         }
         System.out.println(r.toJson());
