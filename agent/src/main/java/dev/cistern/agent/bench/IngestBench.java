@@ -72,6 +72,9 @@ public final class IngestBench {
         Map<String, Double> byThread = ThreadCpu.between(threadCpu.get(0), threadCpu.get(1));
         System.err.println("cistern bench ingest: CPU by thread until the journal was drained: " + ThreadCpu.describe(byThread));
         long[] sealed1 = target.sealedTotals();
+        if (target.sealsOpenSegments() && sealed1[3] - sealed0[3] != samples) {
+            throw new IllegalStateException("sealed " + (sealed1[3] - sealed0[3]) + " rows, expected " + samples);
+        }
         long[] lat = load.latencyNanos().clone();
         Arrays.sort(lat);
         return new Result(samples, requests.count(), connections, quality, window, samplesPerRequest,

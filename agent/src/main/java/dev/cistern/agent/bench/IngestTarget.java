@@ -32,7 +32,7 @@ public abstract class IngestTarget implements AutoCloseable {
     /** Stops the in-process agent, which seals what is open; nothing for a remote agent. */
     public abstract void finish() throws IOException;
 
-    /** Totals since the target was opened: raw NDJSON bytes sealed, Brotli bytes sealed, segments sealed. */
+    /** Totals since the target was opened: raw NDJSON bytes sealed, Brotli bytes sealed, segments sealed, rows sealed. */
     public abstract long[] sealedTotals() throws IOException;
 
     /** Whether {@link #sealOpen} and {@link #finish} really seal (false for a remote agent). */
@@ -103,7 +103,7 @@ public abstract class IngestTarget implements AutoCloseable {
         @Override
         public long[] sealedTotals() {
             SpoolMetrics m = agent.spool().metrics();
-            return new long[] {m.rawBytesSealed(), m.compressedBytesSealed(), m.segmentsSealed()};
+            return new long[] {m.rawBytesSealed(), m.compressedBytesSealed(), m.segmentsSealed(), m.rowsSealed()};
         }
 
         @Override
@@ -160,7 +160,7 @@ public abstract class IngestTarget implements AutoCloseable {
         public long[] sealedTotals() throws IOException {
             String m = scrape();
             return new long[] {(long) value(m, "cistern_sealed_raw_bytes_total"), (long) value(m, "cistern_sealed_compressed_bytes_total"),
-                    (long) value(m, "cistern_segments_sealed_total")};
+                    (long) value(m, "cistern_segments_sealed_total"), (long) value(m, "cistern_sealed_rows_total")};
         }
 
         @Override
