@@ -36,6 +36,9 @@ final class Utf8Validation {
         int i = off;
         int end = off + len;
         long any = 0;
+        for (; i + 32 <= end; i += 32) {
+            any |= (long) LONGS.get(b, i) | (long) LONGS.get(b, i + 8) | (long) LONGS.get(b, i + 16) | (long) LONGS.get(b, i + 24);
+        }
         for (; i + 8 <= end; i += 8) any |= (long) LONGS.get(b, i);
         for (; i < end; i++) any |= b[i] & 0xff;
         return (any & HIGH_BITS) == 0;
