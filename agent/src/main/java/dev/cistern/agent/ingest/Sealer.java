@@ -1,5 +1,6 @@
 package dev.cistern.agent.ingest;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.ResumePlan;
@@ -65,8 +66,10 @@ public final class Sealer implements Runnable {
 
     /** The first journal index still needed: rows from it on may not be sealed yet. */
     public long firstNeededIndex() {
-        long open = spool.openFirstSource();
+        // lastProcessed first: read the other way round, the sealer could write entries into a newly
+        // opened segment between the two reads, and they would be counted as neither open nor pending
         long next = lastProcessed + 1;
+        long open = spool.openFirstSource();
         return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
     }
 
@@ -113,6 +116,7 @@ public final class Sealer implements Runnable {
     private void replanAfterFailure() {
         while (true) {
             try {
+                lastProcessed = -1; // until the new plan: the discarded rows' journal cycles must not be released
                 Set<String> discarded = spool.discardOpenSegments();
                 plan = ResumePlan.fromSealedOutput(spool.layout(), discarded);
                 reader.seekAfter(plan.resumeAfter());
@@ -174,7 +178,7 @@ public final class Sealer implements Runnable {
         WriteRequestReader r = remoteWrite;
         try {
             r.read(e.payload());
-        } catch (IOException | RuntimeException bad) {
+        } catch (IngestException | InvalidProtocolBufferException bad) {
             // validated before it was journaled, so this is damage: skip it rather than stall forever
             LOG.severe("sealer: journal entry " + e.index() + " does not decode (" + bad.getMessage() + "); skipped");
             metrics.rowsDropped("journal_entry_undecodable", 1);
