@@ -48,7 +48,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     Path dataParent;
 
     @Option(names = "--url", description = "Send to an agent already running here (e.g. http://127.0.0.1:9464) instead; "
-            + "'sealed' then means written into its spool (it seals by age and size).")
+            + "'sealed' then means written into its spool (it seals by age and size), and the CPU figures cover this process only.")
     URI url;
 
     @Override
