@@ -2,6 +2,6 @@ package dev.cistern.agent.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", description = "Measure Cistern on this machine.", subcommands = {BenchWriteCommand.class})
+@Command(name = "bench", description = "Measure Cistern on this machine.", subcommands = {BenchWriteCommand.class, BenchIngestCommand.class})
 final class BenchCommand {
 }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -152,6 +153,14 @@ public final class IngestServer implements AutoCloseable {
             }
             if (n > limit) {
                 throw IngestException.tooLarge("body of " + n + " bytes is over the limit of " + limit);
+            }
+            if (n >= 0) {
+                // the server ends the body stream at Content-Length: read it into one array, no chunk list
+                try (InputStream in = ex.getRequestBody()) {
+                    byte[] body = new byte[(int) n];
+                    int got = in.readNBytes(body, 0, body.length);
+                    return got == body.length ? body : Arrays.copyOf(body, got);
+                }
             }
         }
         try (InputStream in = ex.getRequestBody()) {

@@ -2,7 +2,6 @@ package dev.cistern.agent.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.cistern.agent.http.IngestServer;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.metrics.AgentMetrics;
@@ -29,6 +28,9 @@ public final class IngestEndpoints {
     private final long maxBodyBytes;
     private final long maxLagBytes;
     private final SpaceGuard space;
+    // Decompressed bodies are only checked (the journal keeps the snappy body): each HTTP thread reuses a buffer.
+    private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
+    private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     public IngestEndpoints(Journal journal, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
                            SpaceGuard space) {
@@ -53,9 +55,9 @@ public final class IngestEndpoints {
         }
         checkBackpressure();
         byte[] body = IngestServer.readBody(ex, maxBodyBytes);
-        RemoteWrite.WriteRequest req = RemoteWriteDecoder.decode(body, body.length, maxBodyBytes);
-        long samples = 0;
-        for (RemoteWrite.TimeSeries ts : req.getTimeseriesList()) samples += ts.getSamplesCount();
+        RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
+        if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
+        long samples = WriteRequestValidator.validate(raw.bytes(), raw.length());
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", samples);
             return IngestServer.Responses.empty(ex, 204);

@@ -1,6 +1,6 @@
 package dev.cistern.agent.ingest;
 
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.ResumePlan;
@@ -33,6 +33,7 @@ public final class Sealer implements Runnable {
     private final JournalLag lag;
     private final Journal.Reader reader;
     private final Thread thread;
+    private final WriteRequestReader remoteWrite;
     private ResumePlan plan;
     private volatile long lastProcessed = -1;
     private volatile boolean stopping;
@@ -52,6 +53,7 @@ public final class Sealer implements Runnable {
         reader.seek(plan.resumeAt());
         this.lastProcessed = Math.max(-1, plan.resumeAt() - 1);
         this.thread = new Thread(this, "cistern-sealer");
+        this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget()), this::newSeries);
     }
 
     public void start() {
@@ -65,8 +67,10 @@ public final class Sealer implements Runnable {
 
     /** The first journal index still needed: rows from it on may not be sealed yet. */
     public long firstNeededIndex() {
-        long open = spool.openFirstSource();
+        // lastProcessed first: read the other way round, the sealer could write entries into a newly
+        // opened segment between the two reads, and they would be counted as neither open nor pending
         long next = lastProcessed + 1;
+        long open = spool.openFirstSource();
         return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
     }
 
@@ -117,6 +121,7 @@ public final class Sealer implements Runnable {
     private void replanAfterFailure() {
         while (true) {
             try {
+                lastProcessed = -1; // until the new plan: the discarded rows' journal cycles must not be released
                 Set<String> discarded = spool.discardOpenSegments();
                 plan = ResumePlan.fromSealedOutput(spool.layout(), discarded);
                 reader.seek(plan.resumeAt());
@@ -175,27 +180,19 @@ public final class Sealer implements Runnable {
     }
 
     private void processRemoteWrite(JournalEntry e) throws IOException {
-        RemoteWrite.WriteRequest req;
+        WriteRequestReader r = remoteWrite;
         try {
-            req = RemoteWriteDecoder.decode(e.payload(), e.payload().length, Integer.MAX_VALUE);
-        } catch (IngestException bad) {
+            r.read(e.payload());
+        } catch (IngestException | InvalidProtocolBufferException bad) {
             // validated before it was journaled, so this is damage: skip it rather than stall forever
             LOG.severe("sealer: journal entry " + e.index() + " does not decode (" + bad.getMessage() + "); skipped");
             metrics.rowsDropped("journal_entry_undecodable", 1);
             return;
         }
-        int n = req.getTimeseriesCount();
-        Series[] series = new Series[n];
-        long[] routes = new long[n];
+        int n = r.seriesCount();
         long dropped = 0;
-        long histograms = 0;
         for (int i = 0; i < n; i++) {
-            RemoteWrite.TimeSeries ts = req.getTimeseries(i);
-            histograms += ts.getHistogramsCount();
-            if (ts.getSamplesCount() == 0) continue;
-            series[i] = toSeries(ts);
-            routes[i] = router.route(series[i].name(), series[i].labels());
-            if (routes[i] == 0) dropped += ts.getSamplesCount();
+            if (r.series(i).route() == 0) dropped += r.endSample(i) - r.firstSample(i);
         }
         List<String> streams = router.streams();
         for (int s = 0; s < streams.size(); s++) {
@@ -203,40 +200,26 @@ public final class Sealer implements Runnable {
             long bit = 1L << s;
             if (plan.alreadySealed(stream, e.index())) continue;
             long count = 0;
-            for (int i = 0; i < n; i++) if ((routes[i] & bit) != 0) count += req.getTimeseries(i).getSamplesCount();
+            for (int i = 0; i < n; i++) if ((r.series(i).route() & bit) != 0) count += r.endSample(i) - r.firstSample(i);
             if (count == 0) continue;
+            // one batch per entry and stream: its rows never span two segments (exactly-once resume)
             spool.writer(stream).batch(e.index(), sink -> {
                 for (int i = 0; i < n; i++) {
-                    if ((routes[i] & bit) == 0) continue;
-                    RemoteWrite.TimeSeries ts = req.getTimeseries(i);
-                    Series sr = series[i];
-                    for (int k = 0, m = ts.getSamplesCount(); k < m; k++) {
-                        RemoteWrite.Sample sample = ts.getSamples(k);
-                        sink.append(sr, sample.getTimestamp(), sample.getValue());
-                    }
+                    SeriesCache.Entry se = r.series(i);
+                    if ((se.route() & bit) == 0) continue;
+                    Series sr = se.series();
+                    for (int k = r.firstSample(i), end = r.endSample(i); k < end; k++) sink.append(sr, r.timestamp(k), r.value(k));
                 }
             });
             metrics.rowsWritten(stream, count);
         }
         if (dropped > 0) metrics.rowsDropped("unrouted", dropped);
-        if (histograms > 0) metrics.rowsDropped("native_histogram_unsupported", histograms);
+        if (r.histograms() > 0) metrics.rowsDropped("native_histogram_unsupported", r.histograms());
     }
 
-    private Series toSeries(RemoteWrite.TimeSeries ts) {
-        String name = null;
-        int count = ts.getLabelsCount();
-        String[] kv = new String[2 * (count - 1 < 0 ? 0 : count)];
-        int j = 0;
-        for (int i = 0; i < count; i++) {
-            RemoteWrite.Label l = ts.getLabels(i);
-            if (name == null && l.getName().equals("__name__")) {
-                name = l.getValue();
-            } else {
-                kv[j++] = l.getName();
-                kv[j++] = l.getValue();
-            }
-        }
-        String[] exact = j == kv.length ? kv : java.util.Arrays.copyOf(kv, j);
-        return Series.of(name, Labels.of(exact).with(staticLabels));
+    /** A series seen for the first time: its labels plus the static ones, and where its rows go. */
+    private SeriesCache.Entry newSeries(String name, String[] labels) {
+        Series s = Series.of(name, Labels.of(labels).with(staticLabels));
+        return new SeriesCache.Entry(s, router.route(s.name(), s.labels()));
     }
 }

@@ -1,0 +1,131 @@
+package dev.cistern.agent.ingest;
+
+import dev.cistern.spool.Series;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sealer's series, keyed by the raw bytes of a TimeSeries' label fields: Prometheus sends the
+ * same label set for a series request after request, so a repeat costs a hash and a byte compare
+ * instead of strings, a label set and JSON escaping. Bounded by an estimate of the memory it
+ * holds; the least recently used series go first. Not thread-safe: the sealer thread owns it.
+ */
+final class SeriesCache {
+    /** A series with the streams its rows go to (a {@link Router#route} mask). */
+    record Entry(Series series, long route) {}
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int ENTRY_OVERHEAD = 256;
+
+    private final long budgetBytes;
+    private final LinkedHashMap<Key, Entry> map = new LinkedHashMap<>(1024, 0.75f, true);
+    private final Key probe = new Key();
+    private long heldBytes;
+    private long hits;
+    private long misses;
+
+    SeriesCache(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** A budget that scales with the heap: a 64 MiB edge box keeps about 4 MiB of series. */
+    static long defaultBudget() {
+        return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
+    }
+
+    /** The entry for these label-field bytes, or null. */
+    Entry get(byte[] b, int off, int len) {
+        probe.set(b, off, len);
+        Entry e = map.get(probe);
+        if (e != null) hits++;
+        else misses++;
+        return e;
+    }
+
+    /** Remembers an entry for these label-field bytes (copied), evicting the least recently used over budget. */
+    void put(byte[] b, int off, int len, Entry e) {
+        Key k = new Key();
+        k.set(Arrays.copyOfRange(b, off, off + len), 0, len);
+        if (map.put(k, e) == null) heldBytes += cost(len);
+        Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator();
+        while (heldBytes > budgetBytes && it.hasNext()) {
+            Key eldest = it.next().getKey();
+            if (eldest == k) break;
+            heldBytes -= cost(eldest.len);
+            it.remove();
+        }
+    }
+
+    /** Key bytes, and about as much again for the label strings and twice for the series' JSON. */
+    private static long cost(int keyLen) {
+        return 4L * keyLen + ENTRY_OVERHEAD;
+    }
+
+    int size() {
+        return map.size();
+    }
+
+    long hits() {
+        return hits;
+    }
+
+    long misses() {
+        return misses;
+    }
+
+    /** A byte range with its hash; the probe is a reused view, stored keys own their bytes. */
+    private static final class Key {
+        private byte[] b;
+        private int off;
+        private int len;
+        private int hash;
+
+        void set(byte[] b, int off, int len) {
+            this.b = b;
+            this.off = off;
+            this.len = len;
+            this.hash = hash(b, off, len);
+        }
+
+        /** Four independent lanes over 32-byte blocks keep the multiplier busy; the key bytes are mostly ASCII. */
+        private static int hash(byte[] b, int off, int len) {
+            long h0 = len;
+            long h1 = 0x243F6A8885A308D3L;
+            long h2 = 0x13198A2E03707344L;
+            long h3 = 0xA4093822299F31D0L;
+            int i = off;
+            int end = off + len;
+            for (; i + 32 <= end; i += 32) {
+                h0 = mix(h0, (long) LONGS.get(b, i));
+                h1 = mix(h1, (long) LONGS.get(b, i + 8));
+                h2 = mix(h2, (long) LONGS.get(b, i + 16));
+                h3 = mix(h3, (long) LONGS.get(b, i + 24));
+            }
+            for (; i + 8 <= end; i += 8) h0 = mix(h0, (long) LONGS.get(b, i));
+            for (; i < end; i++) h1 = mix(h1, b[i]);
+            long h = h0 ^ Long.rotateLeft(h1, 16) ^ Long.rotateLeft(h2, 32) ^ Long.rotateLeft(h3, 48);
+            h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+            return (int) (h ^ (h >>> 32));
+        }
+
+        private static long mix(long h, long v) {
+            return Long.rotateLeft((h ^ v) * 0x9E3779B97F4A7C15L, 31);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.len == len
+                    && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
+        }
+    }
+}

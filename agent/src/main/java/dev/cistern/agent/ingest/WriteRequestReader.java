@@ -1,0 +1,241 @@
+package dev.cistern.agent.ingest;
+
+import static dev.cistern.agent.ingest.WriteRequestWire.*;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The sealer's reader of journaled remote_write bodies. It walks the protobuf in place, without
+ * message objects, and finds each TimeSeries' series in a {@link SeriesCache} by the raw bytes of
+ * its label fields, so labels are decoded only the first time a series is seen. After
+ * {@link #read}, series {@code i} has samples {@code [firstSample(i), endSample(i))}. Buffers are
+ * reused from entry to entry; one reader per thread.
+ */
+final class WriteRequestReader {
+    /** Makes the series for a label set seen for the first time; {@code labels} are key/value pairs without {@code __name__}. */
+    @FunctionalInterface
+    interface SeriesMaker {
+        SeriesCache.Entry make(String name, String[] labels);
+    }
+
+    private static final int KEEP_BUFFER_BYTES = 16 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final SeriesCache cache;
+    private final SeriesMaker maker;
+    private byte[] raw = new byte[1 << 20];
+    private byte[] key = new byte[1024];
+    private int keyLen;
+    private SeriesCache.Entry[] series = new SeriesCache.Entry[1024];
+    private int[] sampleEnd = new int[1024];
+    private long[] timestamps = new long[4096];
+    private double[] values = new double[4096];
+    private int seriesCount;
+    private int sampleCount;
+    private long histograms;
+
+    WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
+        this.cache = cache;
+        this.maker = maker;
+    }
+
+    /** Reads one snappy-compressed WriteRequest; throws on anything it cannot decode. */
+    void read(byte[] body) throws IOException {
+        seriesCount = 0;
+        sampleCount = 0;
+        histograms = 0;
+        RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw);
+        if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
+        byte[] b = d.bytes();
+        int end = d.length();
+        CodedInputStream in = CodedInputStream.newInstance(b, 0, end);
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == REQUEST_TIMESERIES) {
+                int n = length(in, end);
+                int at = in.getTotalBytesRead();
+                if (!usualTimeSeries(b, at, at + n)) anyTimeSeries(b, at, n);
+                in.skipRawBytes(n);
+            } else {
+                skip(in, tag);
+            }
+        }
+    }
+
+    /**
+     * Reads a TimeSeries of the shape Prometheus sends (label fields with one-byte lengths, then
+     * sample fields: value, timestamp) straight from the bytes; its labels are one run of bytes,
+     * the cache key, without a copy. Returns false, having read nothing, for any other shape.
+     */
+    private boolean usualTimeSeries(byte[] b, int from, int end) throws IOException {
+        int p = from;
+        while (p < end && b[p] == SERIES_LABELS) {
+            if (p + 1 >= end || b[p + 1] < 0) return false;
+            p += 2 + b[p + 1];
+        }
+        if (p > end) return false;
+        int labelsEnd = p;
+        int first = sampleCount;
+        while (p < end) {
+            int q = p + 2;
+            int qEnd = p + 1 < end ? q + b[p + 1] : -1;
+            if (b[p] != SERIES_SAMPLES || qEnd < q || qEnd > end) return undo(first);
+            double value = 0;
+            long ts = 0;
+            if (q < qEnd && b[q] == SAMPLE_VALUE) {
+                if (q + 9 > qEnd) return undo(first);
+                value = Double.longBitsToDouble((long) LONGS.get(b, q + 1));
+                q += 9;
+            }
+            if (q < qEnd && b[q] == SAMPLE_TIMESTAMP) {
+                ts = wholeVarint(b, q + 1, qEnd);
+                if (ts < 0) return undo(first);
+                q = qEnd;
+            }
+            if (q != qEnd) return undo(first);
+            addSample(ts, value);
+            p = qEnd;
+        }
+        addSeries(b, from, labelsEnd - from, first);
+        return true;
+    }
+
+    private boolean undo(int firstSample) {
+        sampleCount = firstSample;
+        return false;
+    }
+
+    /** Reads a TimeSeries of any shape; its label fields are copied together to make the key. */
+    private void anyTimeSeries(byte[] b, int from, int len) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(b, from, len);
+        keyLen = 0;
+        int first = sampleCount;
+        int at = 0;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == SERIES_LABELS) {
+                in.skipRawBytes(length(in, len));
+                appendKey(b, from + at, in.getTotalBytesRead() - at);
+            } else if (tag == SERIES_SAMPLES) {
+                int limit = enter(in, len);
+                sample(in);
+                in.popLimit(limit);
+            } else {
+                if (tag == SERIES_HISTOGRAMS) histograms++;
+                skip(in, tag);
+            }
+            at = in.getTotalBytesRead();
+        }
+        addSeries(key, 0, keyLen, first);
+    }
+
+    private void sample(CodedInputStream in) throws IOException {
+        double value = 0;
+        long ts = 0;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == SAMPLE_VALUE) value = in.readDouble();
+            else if (tag == SAMPLE_TIMESTAMP) ts = in.readInt64();
+            else skip(in, tag);
+        }
+        addSample(ts, value);
+    }
+
+    private void addSample(long ts, double value) {
+        if (sampleCount == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
+            values = Arrays.copyOf(values, sampleCount * 2);
+        }
+        timestamps[sampleCount] = ts;
+        values[sampleCount] = value;
+        sampleCount++;
+    }
+
+    /** Ends a series whose samples start at {@code firstSample}; its label fields are {@code k[off, off+len)}. */
+    private void addSeries(byte[] k, int off, int len, int firstSample) throws IOException {
+        if (sampleCount == firstSample) return; // nothing to write: no series needed
+        SeriesCache.Entry e = cache.get(k, off, len);
+        if (e == null) {
+            e = make(k, off, len);
+            cache.put(k, off, len, e);
+        }
+        if (seriesCount == series.length) {
+            series = Arrays.copyOf(series, seriesCount * 2);
+            sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
+        }
+        series[seriesCount] = e;
+        sampleEnd[seriesCount] = sampleCount;
+        seriesCount++;
+    }
+
+    /** The key is every label field of the series, tag and length included, in order. */
+    private void appendKey(byte[] b, int from, int len) {
+        if (keyLen + len > key.length) key = Arrays.copyOf(key, Math.max(keyLen + len, key.length * 2));
+        System.arraycopy(b, from, key, keyLen, len);
+        keyLen += len;
+    }
+
+    /** Decodes label fields: the first {@code __name__} is the name, the rest labels. */
+    private SeriesCache.Entry make(byte[] k, int off, int len) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(k, off, len);
+        String name = null;
+        List<String> kv = new ArrayList<>();
+        while (in.readTag() != 0) {
+            int limit = enter(in, len);
+            String lk = "";
+            String lv = "";
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag == LABEL_NAME) lk = in.readStringRequireUtf8();
+                else if (tag == LABEL_VALUE) lv = in.readStringRequireUtf8();
+                else skip(in, tag);
+            }
+            in.popLimit(limit);
+            if (name == null && lk.equals("__name__")) {
+                name = lv;
+            } else {
+                kv.add(lk);
+                kv.add(lv);
+            }
+        }
+        if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
+        return maker.make(name, kv.toArray(new String[0]));
+    }
+
+    int seriesCount() {
+        return seriesCount;
+    }
+
+    SeriesCache.Entry series(int i) {
+        return series[i];
+    }
+
+    int firstSample(int i) {
+        return i == 0 ? 0 : sampleEnd[i - 1];
+    }
+
+    int endSample(int i) {
+        return sampleEnd[i];
+    }
+
+    long timestamp(int k) {
+        return timestamps[k];
+    }
+
+    double value(int k) {
+        return values[k];
+    }
+
+    /** Native histograms seen (not stored). */
+    long histograms() {
+        return histograms;
+    }
+}
