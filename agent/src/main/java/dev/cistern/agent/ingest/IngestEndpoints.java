@@ -118,27 +118,14 @@ public final class IngestEndpoints {
     }
 
     /** Validates every non-blank line as one JSON object; returns the row count. */
-    static long validateLines(byte[] p) {
-        long rows = 0;
-        int line = 0;
-        int start = 0;
-        for (int i = 0; i <= p.length; i++) {
-            if (i == p.length || p[i] == '\n') {
-                line++;
-                int end = i;
-                if (end > start && p[end - 1] == '\r') end--;
-                if (!Sealer.isBlank(p, start, end)) {
-                    try {
-                        JsonLines.validate(p, start, end - start, 0);
-                    } catch (InvalidRowException e) {
-                        throw IngestException.badRequest("malformed_json", "line " + line + ": " + e.getMessage());
-                    }
-                    rows++;
-                }
-                start = i + 1;
+    static long validateLines(byte[] p) throws IOException {
+        return NdjsonBody.forEachRow(p, (line, start, end) -> {
+            try {
+                JsonLines.validate(p, start, end - start, 0);
+            } catch (InvalidRowException e) {
+                throw IngestException.badRequest("malformed_json", "line " + line + ": " + e.getMessage());
             }
-        }
-        return rows;
+        });
     }
 
     private byte[] gunzip(byte[] body) throws IOException {

@@ -154,29 +154,9 @@ public final class Sealer implements Runnable {
         if (plan.alreadySealed(e.stream(), e.index())) return;
         byte[] p = e.payload();
         long[] rows = {0};
-        spool.writer(e.stream()).batch(e.index(), sink -> {
-            int start = 0;
-            for (int i = 0; i <= p.length; i++) {
-                if (i == p.length || p[i] == '\n') {
-                    int end = i;
-                    if (end > start && p[end - 1] == '\r') end--;
-                    if (!isBlank(p, start, end)) {
-                        sink.appendJson(p, start, end - start);
-                        rows[0]++;
-                    }
-                    start = i + 1;
-                }
-            }
-        });
+        spool.writer(e.stream()).batch(e.index(),
+                sink -> rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start)));
         metrics.rowsWritten(e.stream(), rows[0]);
-    }
-
-    static boolean isBlank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte c = b[i];
-            if (c != ' ' && c != '\t' && c != '\r') return false;
-        }
-        return true;
     }
 
     private void processRemoteWrite(JournalEntry e) throws IOException {

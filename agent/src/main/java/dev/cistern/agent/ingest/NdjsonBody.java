@@ -1,0 +1,46 @@
+package dev.cistern.agent.ingest;
+
+import java.io.IOException;
+
+/**
+ * The rows of an NDJSON body: lines split on LF (a trailing CR is dropped), blank lines skipped.
+ * Ingest validates with it and the sealer writes with it, so both see the same rows.
+ */
+final class NdjsonBody {
+
+    /** Sees each non-blank line as {@code body[start, end)}, with its 1-based line number. */
+    @FunctionalInterface
+    interface LineVisitor {
+        void line(int lineNumber, int start, int end) throws IOException;
+    }
+
+    private NdjsonBody() {}
+
+    /** Visits every non-blank line and returns how many there were. */
+    static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {
+        long rows = 0;
+        int line = 0;
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                line++;
+                int end = i;
+                if (end > start && body[end - 1] == '\r') end--;
+                if (!isBlank(body, start, end)) {
+                    visitor.line(line, start, end);
+                    rows++;
+                }
+                start = i + 1;
+            }
+        }
+        return rows;
+    }
+
+    private static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') return false;
+        }
+        return true;
+    }
+}
