@@ -163,10 +163,15 @@ class FullDiskTest {
         assertEquals(Set.of(), missing.size() > 10 ? Set.of(missing.size()) : missing, "acknowledged rows missing after a full disk");
     }
 
+    /** Segment files under root; the uploader moves files while we walk, so a vanished path means: look again. */
     private static java.util.List<Path> segmentFiles(Path root) throws IOException {
-        if (!Files.isDirectory(root)) return java.util.List.of();
-        try (var s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json.br") && !p.toString().contains("/quarantine/")).toList();
+        for (int attempt = 0; ; attempt++) {
+            if (!Files.isDirectory(root)) return java.util.List.of();
+            try (var s = Files.walk(root)) {
+                return s.filter(p -> p.getFileName().toString().endsWith(".json.br") && !p.toString().contains("/quarantine/")).toList();
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                if (attempt == 20) throw e;
+            }
         }
     }
 }
