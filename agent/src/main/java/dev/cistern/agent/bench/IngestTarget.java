@@ -72,7 +72,8 @@ public abstract class IngestTarget implements AutoCloseable {
                     "data_dir", data.toString(), "listen", "127.0.0.1:0",
                     "spool.quality", Integer.toString(quality), "spool.window", Integer.toString(window),
                     "spool.rotate_rows", Long.toString(Long.MAX_VALUE), "spool.rotate_bytes", "64MiB",
-                    "ingest.threads", Integer.toString(ingestThreads))));
+                    "ingest.threads", Integer.toString(ingestThreads),
+                    "upload.to", "")));  // the benchmark measures ingest; it must not upload into the working directory
             this.url = URI.create("http://127.0.0.1:" + agent.address().getPort() + "/api/v1/write").toURL();
         }
 
