@@ -5,11 +5,13 @@ import java.util.Objects;
 
 /**
  * How a spool writes. Immutable; make one with {@link #builder(Path)}. Defaults are chosen by
- * measurement, see docs/benchmarks.md: quality 4 at window 22 keeps one core above 200 MB/s of
- * NDJSON with a ratio near 29 on Kubernetes metrics.
+ * measurement (docs/benchmarks.md): quality 5 is where the ratio jumps (55 against 34 at quality 4
+ * on Kubernetes metrics, 19.5 against 15 on node_exporter's) and higher qualities add little for
+ * much more CPU; one core still writes about 300,000 rows/s. Window 22 (4 MiB) reaches back over
+ * a whole scrape of several thousand series, where a series' labels repeat.
  */
 public final class SpoolConfig {
-    public static final int DEFAULT_QUALITY = 4;
+    public static final int DEFAULT_QUALITY = 5;
     public static final int DEFAULT_WINDOW = 22;
 
     private final Path directory;

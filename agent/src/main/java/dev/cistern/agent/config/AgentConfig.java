@@ -1,6 +1,7 @@
 package dev.cistern.agent.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cistern.spool.SpoolConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +24,8 @@ public final class AgentConfig {
     @JsonProperty("retention") public Retention retention = new Retention();
 
     public static final class Spool {
-        @JsonProperty("quality") public int quality = 4;
-        @JsonProperty("window") public int window = 22;
+        @JsonProperty("quality") public int quality = SpoolConfig.DEFAULT_QUALITY;
+        @JsonProperty("window") public int window = SpoolConfig.DEFAULT_WINDOW;
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
         @JsonProperty("rotate_age") public String rotateAge = "60s";
