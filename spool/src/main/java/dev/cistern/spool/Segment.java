@@ -25,6 +25,7 @@ final class Segment {
     private long maxTs = Long.MIN_VALUE;
     private long firstSource = SegmentName.NO_SOURCE;
     private long lastSource = SegmentName.NO_SOURCE;
+    private volatile boolean abandoned;
 
     private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink) {
         this.layout = layout;
@@ -107,6 +108,8 @@ final class Segment {
         return new SealedSegment(target, name);
     }
 
+    boolean isAbandoned() { return abandoned; }
+
     /** Closes and deletes a segment that never got a row. */
     void discard() throws IOException {
         abandon();
@@ -115,6 +118,7 @@ final class Segment {
 
     /** Gives up on this segment after a write failure, leaving the temp file for recovery to salvage. */
     void abandon() {
+        abandoned = true;
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -163,7 +163,10 @@ final class Shard implements RowSink {
         }
     }
 
-    /** Seals the open segment, if any. */
+    /**
+     * Hands the open segment, if any, to the spool's sealing thread once its rows are all in the
+     * encoder; a new segment opens with the next row.
+     */
     void seal() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
@@ -174,16 +177,8 @@ final class Shard implements RowSink {
             return;
         }
         drain(seg);
-        long start = System.nanoTime();
-        SealedSegment sealed;
-        try {
-            sealed = seg.seal();
-        } catch (IOException | RuntimeException e) {
-            fail(seg);
-            throw new SpoolWriteException("sealing segment " + seg.tempPath() + " failed", e);
-        }
+        spool.sealer().submit(seg); // queued before the segment leaves the shard: openFirstSource sees it in one place or the other
         segment = null;
-        spool.sealed(sealed, System.nanoTime() - start);
     }
 
     boolean olderThan(long maxAgeNanos, long now) {

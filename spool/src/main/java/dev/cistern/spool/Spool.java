@@ -45,6 +45,7 @@ public final class Spool implements AutoCloseable {
     private final List<Consumer<SpoolEvent>> listeners = new CopyOnWriteArrayList<>();
     private final SpoolMetrics metrics = new SpoolMetrics();
     private final ScheduledExecutorService timer;
+    private final BackgroundSealer sealer;
     private volatile boolean closed;
 
     private Spool(SpoolConfig config, SpoolLayout layout, FileChannel lockChannel, FileLock lock, Path held)
@@ -55,6 +56,7 @@ public final class Spool implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.recovery = new Recovery(layout, config).run();
+        this.sealer = new BackgroundSealer(this, config.replayedFromJournal());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cistern-rotation");
             t.setDaemon(true);
@@ -112,6 +114,7 @@ public final class Spool implements AutoCloseable {
     public SpoolConfig config() { return config; }
     public SpoolLayout layout() { return layout; }
     public SpoolMetrics metrics() { return metrics; }
+    BackgroundSealer sealer() { return sealer; }
 
     /** What recovery found and did when this spool opened. */
     public RecoveryReport recovery() { return recovery; }
@@ -123,7 +126,7 @@ public final class Spool implements AutoCloseable {
         return writers.computeIfAbsent(stream, s -> new StreamWriter(this, s, config.shardsPerStream()));
     }
 
-    /** Called with every segment sealed from now on, on the sealing thread; keep it quick. */
+    /** Called with every segment sealed from now on, on the spool's sealing thread; keep it quick. */
     public void onSealed(Consumer<SealedSegment> listener) {
         subscribe(e -> {
             if (e.type() == SpoolEvent.Type.SEALED) listener.accept(new SealedSegment(e.path(), e.name()));
@@ -153,22 +156,26 @@ public final class Spool implements AutoCloseable {
         return new Scanner(layout);
     }
 
-    /** Makes everything appended so far durable without sealing. */
+    /** Makes everything appended so far durable without sealing open segments. */
     public void flush() throws IOException {
         for (StreamWriter w : writers.values()) w.flush();
+        sealer.await();
+        sealer.check();
     }
 
-    /** Seals every open segment now. */
+    /** Seals every open segment now (in parallel with other shards' syncs); returns once they are sealed. */
     public void sealAll() throws IOException {
         IOException first = null;
         for (StreamWriter w : writers.values()) {
             try {
-                w.seal();
+                w.handOver();
             } catch (IOException e) {
                 if (first == null) first = e;
             }
         }
+        sealer.await();
         if (first != null) throw first;
+        sealer.check();
     }
 
     /**
@@ -181,6 +188,7 @@ public final class Spool implements AutoCloseable {
         for (StreamWriter w : writers.values()) {
             if (w.discardOpen()) streams.add(w.stream());
         }
+        sealer.await(); // segments handed over before are sealed or left in active/ by now
         try (java.util.stream.Stream<Path> temps = Files.list(layout.active())) {
             for (Path t : temps.toList()) {
                 String stream = SpoolLayout.streamOfTemp(t.getFileName().toString());
@@ -188,16 +196,20 @@ public final class Spool implements AutoCloseable {
                 if (stream != null) streams.add(stream);
             }
         }
+        sealer.reset();
         return streams;
     }
 
-    /** The lowest journal index with rows in any open segment, or NO_SOURCE when none is open. */
+    /** The lowest journal index with rows in any segment not yet sealed, or NO_SOURCE when there is none. */
     public long openFirstSource() {
         long min = SegmentName.NO_SOURCE;
         for (StreamWriter w : writers.values()) {
             long f = w.openFirstSource();
             if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
         }
+        // after the shards: a segment leaves its shard only once it is queued for sealing
+        long queued = sealer.firstSource();
+        if (queued != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || queued < min)) min = queued;
         return min;
     }
 
@@ -241,7 +253,11 @@ public final class Spool implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            sealAll();
+            try {
+                sealAll();
+            } finally {
+                sealer.close();
+            }
         } finally {
             try {
                 lock.release();

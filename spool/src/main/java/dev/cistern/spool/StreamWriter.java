@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a free one when its home is busy, so threads compress in parallel.
  *
  * <p>An append returns once the row is staged in memory. Rows are durable once {@link #flush()}
- * returns or their segment is sealed.
+ * returns or their segment is sealed. A full segment is handed to the spool's sealing thread, so
+ * appends do not wait for its sync; a seal that fails is thrown from the next call on any writer.
  */
 public final class StreamWriter implements RowSink {
 
@@ -19,12 +20,14 @@ public final class StreamWriter implements RowSink {
     }
 
     private final String stream;
+    private final BackgroundSealer sealer;
     private final Shard[] shards;
     private final AtomicInteger nextHome = new AtomicInteger();
     private final ThreadLocal<Shard> home;
 
     StreamWriter(Spool spool, String stream, int shardCount) {
         this.stream = stream;
+        this.sealer = spool.sealer();
         this.shards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++) shards[i] = new Shard(spool, stream);
         this.home = ThreadLocal.withInitial(() -> shards[Math.floorMod(nextHome.getAndIncrement(), shards.length)]);
@@ -34,7 +37,8 @@ public final class StreamWriter implements RowSink {
         return stream;
     }
 
-    private Shard acquire() {
+    private Shard acquire() throws SpoolWriteException {
+        sealer.check(); // a segment that failed to seal is reported to the next caller
         Shard h = home.get();
         if (h.lock.tryLock()) return h;
         for (Shard s : shards) {
@@ -113,7 +117,10 @@ public final class StreamWriter implements RowSink {
         return min;
     }
 
-    /** Makes every row appended so far durable (Brotli flush + fsync of each open temp file). */
+    /**
+     * Makes every row appended so far durable: Brotli flush + fsync of each open temp file, and
+     * rotated segments sealed.
+     */
     public void flush() throws IOException {
         for (Shard s : shards) {
             s.lock.lock();
@@ -123,10 +130,19 @@ public final class StreamWriter implements RowSink {
                 s.lock.unlock();
             }
         }
+        sealer.await();
+        sealer.check();
     }
 
-    /** Seals every open segment of this stream now. */
+    /** Seals every open segment of this stream now; returns once they are sealed. */
     public void seal() throws IOException {
+        handOver();
+        sealer.await();
+        sealer.check();
+    }
+
+    /** Hands every open segment to the sealing thread without waiting. */
+    void handOver() throws IOException {
         IOException first = null;
         for (Shard s : shards) {
             s.lock.lock();

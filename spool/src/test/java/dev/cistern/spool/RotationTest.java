@@ -26,7 +26,9 @@ class RotationTest {
             StreamWriter w = spool.writer("metrics");
             for (int i = 0; i < 250; i++) w.append(series, T0 + i, i);
 
-            // Two full segments sealed while writing, before any close or flush.
+            // Two full segments sealed while writing (on the sealing thread: flush waits for it),
+            // and the third still open.
+            w.flush();
             assertEquals(2, sealed.size());
             assertEquals(2, Fixtures.sealedFiles(dir).size());
             for (SealedSegment s : sealed) assertEquals(100, s.name().rows());

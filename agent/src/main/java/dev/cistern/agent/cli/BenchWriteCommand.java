@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
         "seal everything, and print one JSON object with the result as the last line."})
 final class BenchWriteCommand implements Callable<Integer> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int CHUNK_ROWS = 8192;
 
     @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
     Path corpus;
@@ -140,15 +142,18 @@ final class BenchWriteCommand implements Callable<Integer> {
             CountDownLatch go = new CountDownLatch(1);
             LongAdder cpu = new LongAdder();
             List<Thread> workers = new ArrayList<>();
+            // Threads take rows in chunks as they go, so they finish together however the OS schedules them.
+            AtomicInteger nextChunk = new AtomicInteger();
             for (int t = 0; t < threads; t++) {
-                int from = (int) ((long) n * t / threads);
-                int to = (int) ((long) n * (t + 1) / threads);
                 Thread th = new Thread(() -> {
                     try {
                         ready.countDown();
                         go.await();
                         long cpuStart = THREADS.getCurrentThreadCpuTime();
-                        for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
+                        for (int from; (from = nextChunk.getAndAdd(CHUNK_ROWS)) < n; ) {
+                            int to = Math.min(n, from + CHUNK_ROWS);
+                            for (int i = from; i < to; i++) writer.append(data.series()[i], data.timestamps()[i], data.values()[i]);
+                        }
                         cpu.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
@@ -165,9 +170,20 @@ final class BenchWriteCommand implements Callable<Integer> {
             spool.sealAll();
             cpu.add(THREADS.getCurrentThreadCpuTime() - sealCpuStart);
             long end = System.nanoTime();
+            cpu.add(sealingThreadCpu(dir));
             if (failure.get() != null) throw new RuntimeException("writer failed", failure.get());
             return new Timing(end - start, cpu.sum());
         }
+    }
+
+    /** CPU time of the spool's own sealing thread, which finishes and syncs rotated segments. */
+    private static long sealingThreadCpu(Path dir) {
+        String name = "cistern-sealer-" + dir.getFileName();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+        }
+        return sum;
     }
 
     /** The decoded content of every sealed file, oldest first: exactly the bytes that were compressed. */
