@@ -56,7 +56,7 @@ public final class Agent implements AutoCloseable {
         StartupCheck.dataDirectory(config.dataDir());
         SpoolConfig spoolConfig = SpoolConfig.builder(config.dataDir())
                 .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .shardsPerStream(1) // one sealer thread and one segment per stream keep journal positions exact
+                .shardsPerStream(Sealer.LANES) // one shard per sealer lane keeps journal positions exact
                 .replayedFromJournal(true)
                 .build();
         this.spool = Spool.open(spoolConfig);

@@ -89,12 +89,19 @@ public final class StreamWriter implements RowSink {
     }
 
     /**
-     * Runs {@code batch} for the rows of one journal entry (index {@code source}, increasing from
-     * call to call): they are never split across segments, and the sealed name records the index.
+     * Runs {@code batch} for the rows of one journal entry (index {@code source}) on shard
+     * {@code lane}. Rows of one entry are never split across segments, and the sealed name records
+     * the index. One thread per lane, with increasing indexes, keeps each shard's sealed files a
+     * prefix of its lane's entries, which is what lets a journal resume from sealed names alone.
      */
-    public void batch(long source, Batch batch) throws IOException {
+    public void batch(long source, int lane, Batch batch) throws IOException {
         if (source < 0) throw new IllegalArgumentException("source must not be negative, was " + source);
-        Shard s = acquire();
+        if (lane < 0 || lane >= shards.length) {
+            throw new IllegalArgumentException("lane " + lane + " out of range: stream " + stream + " has " + shards.length + " shards");
+        }
+        sealer.check();
+        Shard s = shards[lane];
+        s.lock.lock();
         try {
             s.sourcedBatch(source, batch);
         } finally {

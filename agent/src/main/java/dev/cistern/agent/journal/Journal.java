@@ -170,6 +170,7 @@ public final class Journal implements AutoCloseable {
     /** Reads entries in order. */
     public final class Reader implements AutoCloseable {
         private final ExcerptTailer tailer;
+        private long lastIndexRead = -1;
 
         private Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
@@ -181,22 +182,40 @@ public final class Journal implements AutoCloseable {
          * cycle boundary, or a released cycle), at the start: callers skip what they do not need.
          */
         public void seek(long index) {
+            lastIndexRead = -1;
             if (index < 0 || !tailer.moveToIndex(index)) tailer.toStart();
         }
 
         /** The next entry, or null when there is none yet. */
         public JournalEntry next() {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) return null;
-                long index = dc.index();
-                Bytes<?> b = dc.wire().bytes();
-                JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
-                String stream = b.readUtf8();
-                int len = b.readInt();
-                byte[] payload = new byte[len];
-                b.read(payload);
-                return new JournalEntry(index, kind, stream, payload);
+            return next(0, 1);
+        }
+
+        /**
+         * The next entry of lane {@code lane} out of {@code lanes} (see {@link ResumePlan#laneOf}),
+         * moving past other lanes' entries without copying them; null when there is none yet.
+         */
+        public JournalEntry next(int lane, int lanes) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) return null;
+                    long index = dc.index();
+                    lastIndexRead = index;
+                    if (lanes > 1 && ResumePlan.laneOf(index, lanes) != lane) continue; // closing the context moves past it
+                    Bytes<?> b = dc.wire().bytes();
+                    JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
+                    String stream = b.readUtf8();
+                    int len = b.readInt();
+                    byte[] payload = new byte[len];
+                    b.read(payload);
+                    return new JournalEntry(index, kind, stream, payload);
+                }
             }
+        }
+
+        /** Index of the last entry this reader moved past, in any lane; -1 before the first. */
+        public long lastIndexRead() {
+            return lastIndexRead;
         }
 
         @Override

@@ -6,76 +6,126 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Where the sealer resumes after a restart, read from sealed output alone. Each sealed segment
- * names the highest journal index whose rows it holds (its source), and no journal entry's rows
- * for a stream are split across segments. Let M be the highest source over all sealed files.
- * The sealer handles entries in order, so every entry before M was fully written for every
- * stream before the segment holding M was sealed; entry M itself may have been written for some
- * streams only. Hence, with P(s) the highest source among stream s's sealed files:
+ * Where the sealer lanes resume after a restart, read from sealed output alone.
+ *
+ * <p>Journal entries are dealt to lanes by index ({@link #laneOf}); lane l is one thread that
+ * handles its entries in order and writes a stream's rows of them into that stream's shard l, one
+ * batch per entry. Each sealed segment names the highest journal index whose rows it holds (its
+ * source), and a shard's segments are sealed in order. So, lane by lane: let M be the highest
+ * source of the lane over all sealed files. Every entry of the lane before M was fully written for
+ * every stream before the segment holding M was sealed; entry M itself may have been written for
+ * some streams only. Hence, with P(s) the highest source of the lane among stream s's sealed files:
  * <ul>
- *   <li>a stream whose open segment was discarded at recovery has exactly the rows of entries up
- *       to P(s): later entries are replayed for it;</li>
- *   <li>any other stream has every row of entries before M (rows after P(s) would have been in an
- *       open segment) and of entries up to P(s): entry M is replayed for it unless P(s) ≥ M.</li>
+ *   <li>a stream whose open segment was discarded at recovery has exactly the rows of the lane's
+ *       entries up to P(s): later entries are replayed for it;</li>
+ *   <li>any other stream has every row of the lane's entries before M (rows after P(s) would have
+ *       been in an open segment) and of entries up to P(s): entry M is replayed for it unless P(s) ≥ M.</li>
  * </ul>
- * Uploaded files count as sealed (their names are kept in {@code uploaded/}).
+ * A discarded stream is replayed from its own position in every lane, which is always safe: its
+ * sealed rows in a lane are a prefix of the lane's entries. Uploaded files count as sealed (their
+ * names are kept in {@code uploaded/}).
  */
 public final class ResumePlan {
-    private final Map<String, Long> highest;
+    private final int lanes;
+    private final Map<String, long[]> highest; // stream -> P(s) per lane
     private final Set<String> discarded;
-    private final long m;
-    private final long resumeAt;
+    private final long[] m;
+    private final long[] resumeAt;
 
-    private ResumePlan(Map<String, Long> highest, Set<String> discarded, long m, long resumeAt) {
+    private ResumePlan(int lanes, Map<String, long[]> highest, Set<String> discarded, long[] m, long[] resumeAt) {
+        this.lanes = lanes;
         this.highest = highest;
         this.discarded = discarded;
         this.m = m;
         this.resumeAt = resumeAt;
     }
 
+    /** The lane that handles journal entry {@code index}. */
+    public static int laneOf(long index, int lanes) {
+        return (int) Math.floorMod(index, (long) lanes);
+    }
+
+    /** A plan for one lane. */
     public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams) throws IOException {
-        Map<String, Long> highest = new HashMap<>();
+        return fromSealedOutput(layout, discardedStreams, 1);
+    }
+
+    public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams, int lanes) throws IOException {
+        if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1, was " + lanes);
+        Map<String, long[]> highest = new HashMap<>();
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) {
             if (!Files.isDirectory(root)) continue;
             try (Stream<Path> files = Files.walk(root)) {
                 files.forEach(p -> {
                     SegmentName n = SegmentName.tryParse(p.getFileName().toString());
-                    if (n != null && n.source() != SegmentName.NO_SOURCE) highest.merge(n.stream(), n.source(), Math::max);
+                    if (n == null || n.source() == SegmentName.NO_SOURCE) return;
+                    long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(lanes));
+                    int lane = laneOf(n.source(), lanes);
+                    own[lane] = Math.max(own[lane], n.source());
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
         }
-        long m = highest.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        long resume = m; // entry M is replayed for streams that may lack it; alreadySealed filters the rest
+        long[] m = minusOnes(lanes);
+        for (long[] own : highest.values()) for (int l = 0; l < lanes; l++) m[l] = Math.max(m[l], own[l]);
+        long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest
         for (String s : discardedStreams) {
-            long own = highest.getOrDefault(s, -1L);
-            resume = Math.min(resume, own < 0 ? -1 : own + 1);
+            long[] own = highest.getOrDefault(s, minusOnes(lanes));
+            for (int l = 0; l < lanes; l++) resume[l] = Math.min(resume[l], own[l] < 0 ? -1 : own[l] + 1);
         }
-        return new ResumePlan(Map.copyOf(highest), Set.copyOf(discardedStreams), m, resume);
+        return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), m, resume);
     }
 
-    /** The reader starts at the first entry with an index at or above this (-1: the start of the journal). */
+    private static long[] minusOnes(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, -1);
+        return a;
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+
+    /** Lane {@code lane} starts at the first entry with an index at or above this (-1: the start of the journal). */
+    public long resumeAt(int lane) {
+        return resumeAt[lane];
+    }
+
+    /** Where the only lane of a one-lane plan starts. */
     public long resumeAt() {
-        return resumeAt;
+        if (lanes != 1) throw new IllegalStateException("a plan for " + lanes + " lanes resumes per lane");
+        return resumeAt[0];
     }
 
     /** Whether rows of entry {@code index} for {@code stream} are already sealed. */
     public boolean alreadySealed(String stream, long index) {
-        long own = highest.getOrDefault(stream, -1L);
-        if (index <= own) return true;
-        return !discarded.contains(stream) && index < m;
+        int lane = laneOf(index, lanes);
+        long[] own = highest.get(stream);
+        if (own != null && index <= own[lane]) return true;
+        return !discarded.contains(stream) && index < m[lane];
     }
 
     @Override
     public String toString() {
-        return "resume at " + resumeAt + "; highest sealed entry " + m + "; per stream " + highest
-                + "; streams replayed from their own position " + discarded;
+        StringBuilder b = new StringBuilder();
+        for (int l = 0; l < lanes; l++) {
+            if (l > 0) b.append("; ");
+            b.append("lane ").append(l).append(": resume at ").append(resumeAt[l]).append(", highest sealed entry ").append(m[l]);
+        }
+        b.append("; per stream {");
+        int i = 0;
+        for (Map.Entry<String, long[]> e : new java.util.TreeMap<>(highest).entrySet()) {
+            if (i++ > 0) b.append(", ");
+            b.append(e.getKey()).append('=').append(Arrays.toString(e.getValue()));
+        }
+        return b.append("}; streams replayed from their own position ").append(discarded).toString();
     }
 }

@@ -66,4 +66,43 @@ class ResumePlanTest {
         Files.write(p, new byte[] {1});
         assertTrue(ResumePlan.fromSealedOutput(layout, Set.of()).alreadySealed("a", 99));
     }
+
+    @Test
+    void eachLaneResumesFromItsOwnPosition() throws Exception {
+        // two lanes: even entries in lane 0, odd in lane 1; lane 1 had fallen behind lane 0
+        sealed("a", 10);
+        sealed("a", 7);
+        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of(), 2);
+        assertEquals(10, p.resumeAt(0));
+        assertEquals(7, p.resumeAt(1));
+        assertTrue(p.alreadySealed("a", 8));
+        assertTrue(p.alreadySealed("a", 7));
+        assertFalse(p.alreadySealed("a", 9), "lane 1 never wrote entry 9, though lane 0 sealed entry 10");
+        assertFalse(p.alreadySealed("a", 12));
+        assertTrue(p.alreadySealed("b", 8), "nothing of lane 0 before 10 is missing for a stream with no temp file");
+        assertFalse(p.alreadySealed("b", 10));
+        assertFalse(p.alreadySealed("b", 7), "entry 7, lane 1's highest, may have been written for stream a only");
+        assertTrue(p.alreadySealed("b", 5));
+    }
+
+    @Test
+    void aDiscardedStreamResumesFromItsOwnPositionInEveryLane() throws Exception {
+        sealed("a", 40);
+        sealed("a", 31);
+        sealed("b", 20);
+        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of("b"), 2);
+        assertEquals(21, p.resumeAt(0));
+        assertEquals(-1, p.resumeAt(1), "b has nothing sealed from lane 1");
+        assertTrue(p.alreadySealed("b", 20));
+        assertFalse(p.alreadySealed("b", 22));
+        assertFalse(p.alreadySealed("b", 1));
+        assertTrue(p.alreadySealed("a", 29));
+        assertTrue(p.alreadySealed("a", 38));
+    }
+
+    @Test
+    void entriesAreDealtRoundRobin() {
+        for (long i = 0; i < 10; i++) assertEquals((int) (i % 2), ResumePlan.laneOf(i, 2));
+        assertEquals(0, ResumePlan.laneOf(123, 1));
+    }
 }

@@ -1,0 +1,80 @@
+package dev.cistern.spool;
+
+import static dev.cistern.spool.Fixtures.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seals run on the spool's sealing thread. A seal that fails (here: a plain file where the
+ * stream's partition directory must go) is reported to the next writer call, and its rows stay
+ * in active/ for recovery.
+ */
+class BackgroundSealerTest {
+    @TempDir Path dir;
+
+    private final Series series = Series.of("up", Labels.of("job", "node"));
+
+    private Path blockSealing(String stream) throws Exception {
+        Path blocker = dir.resolve("sealed").resolve(stream);
+        Files.createDirectories(blocker.getParent());
+        Files.write(blocker, new byte[] {1});
+        return blocker;
+    }
+
+    private void rows(RowSink w, long from, int n) throws java.io.IOException {
+        for (int i = 0; i < n; i++) w.append(series, T0 + from + i, i);
+    }
+
+    @Test
+    void aFailedSealIsReportedOnceAndTheRowsAreRecoveredAtNextOpen() throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(dir).shardsPerStream(1).rotation(Fixtures.NEVER.withMaxRows(10)).build())) {
+            StreamWriter w = spool.writer("metrics");
+            Path blocker = blockSealing("metrics");
+            rows(w, 0, 10); // fills the segment: handed to the sealing thread, which fails
+            assertThrows(SpoolWriteException.class, w::flush);
+            assertEquals(1, spool.metrics().writeFailures());
+
+            Files.delete(blocker);
+            rows(w, 10, 10); // reported once: the writer goes on
+            w.flush();
+            assertEquals(1, Fixtures.sealedFiles(dir).size());
+            assertEquals(1, Files.list(dir.resolve("active")).count(), "the failed segment stays for recovery");
+        }
+        try (Spool spool = Spool.open(Fixtures.config(dir).build())) {
+            assertEquals(1, spool.recovery().tempFilesSalvaged());
+            assertEquals(10, spool.recovery().rowsSalvaged());
+            assertEquals(20, Scanner.of(dir).page(ScanQuery.all()).total());
+        }
+    }
+
+    @Test
+    void aJournalFedSpoolRefusesWritesUntilItsOpenSegmentsAreDiscarded() throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(dir).shardsPerStream(1).replayedFromJournal(true)
+                .rotation(Fixtures.NEVER.withMaxRows(10)).build())) {
+            Path blocker = blockSealing("metrics");
+            spool.writer("metrics").batch(7, 0, sink -> rows(sink, 0, 10));
+            assertThrows(SpoolWriteException.class, spool::flush);
+            assertEquals(7, spool.openFirstSource(), "the failed segment's journal entry is still needed");
+
+            // Sealed output must stay a prefix of the journal: nothing else is written, in any stream.
+            Files.delete(blocker);
+            assertThrows(SpoolWriteException.class, () -> spool.writer("other").batch(8, 0, sink -> sink.append(series, T0, 1)));
+            assertThrows(SpoolWriteException.class, () -> spool.writer("metrics").batch(8, 0, sink -> sink.append(series, T0, 1)));
+            assertTrue(Fixtures.sealedFiles(dir).isEmpty());
+
+            assertEquals(Set.of("metrics"), spool.discardOpenSegments());
+            assertEquals(SegmentName.NO_SOURCE, spool.openFirstSource());
+            spool.writer("metrics").batch(7, 0, sink -> rows(sink, 0, 10));
+            spool.flush();
+            assertEquals(1, Fixtures.sealedFiles(dir).size());
+            assertEquals(7, SealedSegment.of(Fixtures.sealedFiles(dir).get(0)).name().source());
+        }
+    }
+}
