@@ -41,6 +41,11 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Samples sent and sealed before the clock starts, so the JIT has compiled the hot paths (default ${DEFAULT-VALUE}).")
     int warmupSamples;
 
+    @Option(names = "--warmup-samples-per-request", defaultValue = "200",
+            description = "Samples per warm-up request (default ${DEFAULT-VALUE}): small requests run the per-request code "
+                    + "(HTTP, journal append) often enough for the JIT to finish compiling it, as it has in an agent that has run for a while.")
+    int warmupSamplesPerRequest;
+
     @Option(names = "--ingest-threads", defaultValue = "4", description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
     int ingestThreads;
 
@@ -57,10 +62,11 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (connections < 1) throw new IllegalArgumentException("--connections must be at least 1");
         if (samplesPerRequest < 1) throw new IllegalArgumentException("--samples-per-request must be at least 1");
         if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
+        if (warmupSamplesPerRequest < 1) throw new IllegalArgumentException("--warmup-samples-per-request must be at least 1");
         long t0 = System.nanoTime();
         Corpus c = Corpus.load(corpus);
         RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
-        RemoteWriteRequests warmup = warmupSamples > 0 ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), samplesPerRequest) : null;
+        RemoteWriteRequests warmup = warmupSamples > 0 ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
         System.err.printf("cistern bench ingest: %d requests, %d bytes encoded in %.1f s%n",
                 requests.count(), requests.totalBodyBytes(), (System.nanoTime() - t0) / 1e9);
         IngestBench.Result r;

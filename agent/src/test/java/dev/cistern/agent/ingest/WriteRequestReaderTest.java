@@ -96,6 +96,34 @@ class WriteRequestReaderTest {
     }
 
     @Test
+    void seriesInScrapeOrderAreFoundAsFollowers() throws Exception {
+        SeriesCache cache = new SeriesCache(SeriesCache.defaultBudget());
+        WriteRequestReader reader = new WriteRequestReader(cache, WriteRequestReaderTest::make);
+        RemoteWrite.WriteRequest req = distinctSeries(request(new SplittableRandom(9), 100));
+        for (int round = 0; round < 5; round++) assertEquals(expected(req), read(reader, req));
+        // after the first round, only a round's first series needs the map
+        assertTrue(cache.hits() > 50, "hits: " + cache.hits());
+        assertTrue(cache.followed() >= cache.hits() - 4, "found as followers: " + cache.followed() + " of " + cache.hits() + " hits");
+    }
+
+    @Test
+    void aTinyCacheInScrapeOrderEvictsAndStillReadsRight() throws Exception {
+        SeriesCache cache = new SeriesCache(4096);
+        WriteRequestReader reader = new WriteRequestReader(cache, WriteRequestReaderTest::make);
+        RemoteWrite.WriteRequest req = distinctSeries(request(new SplittableRandom(10), 100));
+        for (int round = 0; round < 5; round++) assertEquals(expected(req), read(reader, req));
+        assertTrue(cache.size() < 40, "bounded: " + cache.size());
+    }
+
+    /** Each series once, as in one scrape. */
+    private static RemoteWrite.WriteRequest distinctSeries(RemoteWrite.WriteRequest req) {
+        RemoteWrite.WriteRequest.Builder b = RemoteWrite.WriteRequest.newBuilder();
+        java.util.Set<java.util.List<RemoteWrite.Label>> seen = new java.util.HashSet<>();
+        for (RemoteWrite.TimeSeries ts : req.getTimeseriesList()) if (seen.add(ts.getLabelsList())) b.addTimeseries(ts);
+        return b.build();
+    }
+
+    @Test
     void aTinyCacheEvictsAndStillReadsRight() throws Exception {
         SeriesCache cache = new SeriesCache(4096);
         WriteRequestReader reader = new WriteRequestReader(cache, WriteRequestReaderTest::make);
