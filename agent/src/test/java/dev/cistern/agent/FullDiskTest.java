@@ -140,8 +140,11 @@ class FullDiskTest {
             assertEquals(0, agent.terminate(), "clean shutdown; see " + dir.resolve("agent.log"));
         } finally {
             // what the agent said about the full disk, for whoever reads the test report
-            Files.readAllLines(dir.resolve("agent.log")).stream().filter(l -> l.contains("WARN") || l.contains("SEVERE"))
-                    .limit(20).forEach(l -> System.out.println("agent: " + l));
+            java.util.List<String> said = Files.readAllLines(dir.resolve("agent.log")).stream()
+                    .filter(l -> l.contains("WARN") || l.contains("SEVERE") || l.contains("Exception")).toList();
+            for (int i = 0; i < said.size(); i++) {
+                if (i < 10 || i >= said.size() - 20) System.out.println("agent: " + said.get(i)); // the start and the end
+            }
         }
         // every file once, by name: in sealed/, uploaded/ (kept) or the destination (retention may have reclaimed the local copy)
         Map<String, Path> files = new TreeMap<>();

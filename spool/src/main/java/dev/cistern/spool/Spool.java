@@ -200,6 +200,14 @@ public final class Spool implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Throws a write failure not yet reported to a writer: a segment that failed to seal on the
+     * sealing thread (a rotation timer's seal, say) while no one was appending.
+     */
+    public void checkWrites() throws SpoolWriteException {
+        sealer.check();
+    }
+
     /** The lowest journal index with rows in any segment not yet sealed, or NO_SOURCE when there is none. */
     public long openFirstSource() {
         long min = SegmentName.NO_SOURCE;

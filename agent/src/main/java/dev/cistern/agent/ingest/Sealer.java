@@ -163,6 +163,13 @@ public final class Sealer {
                     if (e == null) {
                         lastSeen = Math.max(lastSeen, reader.lastIndexRead()); // other lanes' entries it moved past
                         caughtUp = true;
+                        try {
+                            spool.checkWrites(); // a seal may have failed with no entry to tell us, e.g. the rotation timer's
+                        } catch (IOException ex) {
+                            metrics.sealerFailure();
+                            LOG.log(Level.WARNING, "sealer lane " + lane + ": a segment failed to seal; replaying from sealed output", ex);
+                            failedInEpoch = appliedEpoch;
+                        }
                     } else {
                         idle = 0;
                         try {
