@@ -96,6 +96,17 @@ public final class IngestServer implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // the response was already under way
             }
+        } catch (InternalError e) {
+            // a fault in the journal's memory-mapped file (a full disk), which the JVM may report a
+            // little after the write that caused it: answer 503 rather than let the worker die silently
+            LOG.log(Level.WARNING, "request to " + path + " hit a memory-mapped journal fault", e);
+            status = 503;
+            try {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                Responses.text(ex, 503, "journal_unavailable: could not write the journal (disk full?)");
+            } catch (IOException | RuntimeException ignored) {
+                // the response was already under way
+            }
         } finally {
             inFlight.decrementAndGet();
         }

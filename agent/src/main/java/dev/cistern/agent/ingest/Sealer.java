@@ -147,6 +147,22 @@ public final class Sealer {
 
         @Override
         public void run() {
+            while (true) {
+                try {
+                    loop();
+                    break;
+                } catch (InternalError ex) {
+                    // the JVM may deliver a mapped-memory fault a little after the access that caused it
+                    metrics.sealerFailure();
+                    LOG.log(Level.SEVERE, "sealer lane " + lane + ": memory-mapped journal fault; replaying from sealed output", ex);
+                    sleep(1000);
+                    replan(appliedEpoch);
+                }
+            }
+            reader.close();
+        }
+
+        private void loop() {
             int idle = 0;
             while (!halted) {
                 long failedInEpoch = -1;
@@ -176,17 +192,19 @@ public final class Sealer {
                             process(e);
                             lastSeen = e.index();
                             lag.consumed(e.index(), e.payload().length);
-                        } catch (IOException | RuntimeException ex) {
+                        } catch (IOException | RuntimeException | InternalError ex) {
                             metrics.sealerFailure();
                             LOG.log(Level.WARNING, "sealer lane " + lane + ": writing journal entry " + e.index()
                                     + " failed; replaying from sealed output", ex);
                             failedInEpoch = appliedEpoch;
                         }
                     }
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.SEVERE, "sealer lane " + lane + ": cannot read the journal", ex);
-                    sleep(1000);
-                    continue;
+                } catch (RuntimeException | InternalError ex) {
+                    // InternalError: a fault in Chronicle's memory-mapped file (its tailer writes index
+                    // pages), such as a full disk. The reader may be mid-entry: replay from sealed output.
+                    metrics.sealerFailure();
+                    LOG.log(Level.SEVERE, "sealer lane " + lane + ": cannot read the journal; replaying from sealed output", ex);
+                    failedInEpoch = appliedEpoch;
                 } finally {
                     writing.readLock().unlock();
                 }
@@ -199,7 +217,6 @@ public final class Sealer {
                     LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
                 }
             }
-            reader.close();
         }
 
         void process(JournalEntry e) throws IOException {
