@@ -27,9 +27,7 @@ trap 'rm -rf "$work"' EXIT
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-nicely() { if [ -n "${NICE:-}" ]; then nice -n "$NICE" "$@"; else "$@"; fi; }
-json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$root/scripts/bench-lib.sh"
 
 results="$work/results.tsv" # q round w1 w2 sealed accepted p50 p99 cpu_per_m ratio
 : >"$results"

@@ -33,12 +33,7 @@ trap 'rm -rf "$work"' EXIT
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# nicely CMD...: runs CMD at the NICE priority, when one is given.
-nicely() { if [ -n "${NICE:-}" ]; then nice -n "$NICE" "$@"; else "$@"; fi; }
-# json_field JSON NAME: a numeric field of the bench command's one-line JSON result.
-json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
-# median: of the numbers on stdin, one per line.
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$root/scripts/bench-lib.sh"
 
 results="$work/results.tsv" # q t run ours_rows_per_s cli_rows_per_s ours_ratio cli_ratio raw_bytes ours_cpu_s cli_cpu_s
 : >"$results"

@@ -20,8 +20,7 @@ work="$(mktemp -d "${WORK_PARENT:-/tmp}/cistern-sweep.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
 
-json_field() { sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" <<<"$1"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$root/scripts/bench-lib.sh"
 
 echo "## Quality sweep: $rows rows, 1 thread, medians of $repeats runs"
 echo
