@@ -105,8 +105,7 @@ final class BackgroundSealer {
     long firstSource() {
         long min = SegmentName.NO_SOURCE;
         for (Segment s : pending) {
-            long f = s.firstSource();
-            if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
+            min = SegmentName.lowerSource(min, s.firstSource());
         }
         return min;
     }

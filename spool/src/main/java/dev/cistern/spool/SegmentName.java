@@ -26,6 +26,13 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
     /** {@link #source()} of a segment not fed from a journal. */
     public static final long NO_SOURCE = -1;
 
+    /** The lower of two journal indexes, either of which may be NO_SOURCE (none). */
+    static long lowerSource(long a, long b) {
+        if (a == NO_SOURCE) return b;
+        if (b == NO_SOURCE) return a;
+        return Math.min(a, b);
+    }
+
     public static final int FORMAT_VERSION = 1;
     public static final String SUFFIX = ".json.br";
     private static final Pattern GRAMMAR = Pattern.compile(

@@ -158,7 +158,7 @@ public final class Spool implements AutoCloseable {
 
     /** Makes everything appended so far durable without sealing open segments. */
     public void flush() throws IOException {
-        for (StreamWriter w : writers.values()) w.flush();
+        for (StreamWriter w : writers.values()) w.flushOpen();
         sealer.await();
         sealer.check();
     }
@@ -212,13 +212,10 @@ public final class Spool implements AutoCloseable {
     public long openFirstSource() {
         long min = SegmentName.NO_SOURCE;
         for (StreamWriter w : writers.values()) {
-            long f = w.openFirstSource();
-            if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
+            min = SegmentName.lowerSource(min, w.openFirstSource());
         }
         // after the shards: a segment leaves its shard only once it is queued for sealing
-        long queued = sealer.firstSource();
-        if (queued != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || queued < min)) min = queued;
-        return min;
+        return SegmentName.lowerSource(min, sealer.firstSource());
     }
 
     void sealed(SealedSegment s, long sealNanos) {

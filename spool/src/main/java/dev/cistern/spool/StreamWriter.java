@@ -115,8 +115,7 @@ public final class StreamWriter implements RowSink {
         for (Shard s : shards) {
             s.lock.lock();
             try {
-                long f = s.openFirstSource();
-                if (f != SegmentName.NO_SOURCE && (min == SegmentName.NO_SOURCE || f < min)) min = f;
+                min = SegmentName.lowerSource(min, s.openFirstSource());
             } finally {
                 s.lock.unlock();
             }
@@ -129,6 +128,13 @@ public final class StreamWriter implements RowSink {
      * rotated segments sealed.
      */
     public void flush() throws IOException {
+        flushOpen();
+        sealer.await();
+        sealer.check();
+    }
+
+    /** Brotli flush + fsync of each open temp file, without waiting for rotated segments. */
+    void flushOpen() throws IOException {
         for (Shard s : shards) {
             s.lock.lock();
             try {
@@ -137,8 +143,6 @@ public final class StreamWriter implements RowSink {
                 s.lock.unlock();
             }
         }
-        sealer.await();
-        sealer.check();
     }
 
     /** Seals every open segment of this stream now; returns once they are sealed. */
