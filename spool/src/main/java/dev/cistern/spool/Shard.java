@@ -128,6 +128,12 @@ final class Shard implements RowSink {
         try {
             batch.write(this);
             if (segment != null) segment.noteSource(source);
+        } catch (IOException | RuntimeException e) {
+            // Part of the entry may be in the segment, and no timer may seal that: the segment is
+            // given up with its temp file left in active/, so the caller's replay covers it.
+            Segment seg = segment;
+            if (seg != null) abandon(seg);
+            throw e;
         } finally {
             holdRotation = false;
         }
@@ -200,10 +206,14 @@ final class Shard implements RowSink {
 
     /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
     private void fail(Segment seg) {
+        abandon(seg);
+        spool.writeFailed();
+    }
+
+    private void abandon(Segment seg) {
         seg.abandon();
         segment = null;
         staged.clear();
         generator = null;
-        spool.writeFailed();
     }
 }

@@ -77,4 +77,20 @@ class BackgroundSealerTest {
             assertEquals(7, SealedSegment.of(Fixtures.sealedFiles(dir).get(0)).name().source());
         }
     }
+
+    @Test
+    void aSourcedBatchThatFailsHalfwayLeavesNothingForTheTimerToSeal() throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(dir).shardsPerStream(1).replayedFromJournal(true)
+                .rotation(Fixtures.NEVER.withMaxAge(java.time.Duration.ofMillis(100))).build())) {
+            StreamWriter w = spool.writer("metrics");
+            w.batch(3, 0, sink -> rows(sink, 0, 5));
+            assertThrows(IllegalStateException.class, () -> w.batch(4, 0, sink -> {
+                rows(sink, 5, 5);
+                throw new IllegalStateException("entry 4 turned out damaged");
+            }));
+            Thread.sleep(600); // several rotation ticks past the segment's age
+            assertTrue(Fixtures.sealedFiles(dir).isEmpty(), "half of entry 4 was sealed");
+            assertEquals(Set.of("metrics"), spool.discardOpenSegments(), "entry 3's rows are replayed");
+        }
+    }
 }

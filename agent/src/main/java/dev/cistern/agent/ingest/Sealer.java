@@ -220,6 +220,10 @@ public final class Sealer {
         }
 
         void process(JournalEntry e) throws IOException {
+            if (e.kind() == null) {
+                damaged(e, "unknown entry kind");
+                return;
+            }
             switch (e.kind()) {
                 case REMOTE_WRITE -> processRemoteWrite(e);
                 case NDJSON -> processNdjson(e);
@@ -229,6 +233,14 @@ public final class Sealer {
         private void processNdjson(JournalEntry e) throws IOException {
             if (plan.alreadySealed(e.stream(), e.index())) return;
             byte[] p = e.payload();
+            try {
+                // validated before it was journaled; a failure now is an entry torn on a full disk, which
+                // would fail the batch on every replay: check it whole first (NDJSON entries only)
+                IngestEndpoints.validateLines(p);
+            } catch (IOException bad) {
+                damaged(e, bad.getMessage());
+                return;
+            }
             long[] rows = {0};
             spool.writer(e.stream()).batch(e.index(), lane,
                     sink -> rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start)));
@@ -240,9 +252,7 @@ public final class Sealer {
             try {
                 r.read(e.payload());
             } catch (IngestException | InvalidProtocolBufferException bad) {
-                // validated before it was journaled, so this is damage: skip it rather than stall forever
-                LOG.severe("sealer: journal entry " + e.index() + " does not decode (" + bad.getMessage() + "); skipped");
-                metrics.rowsDropped("journal_entry_undecodable", 1);
+                damaged(e, bad.getMessage());
                 return;
             }
             int n = r.seriesCount();
@@ -272,6 +282,12 @@ public final class Sealer {
             if (dropped > 0) metrics.rowsDropped("unrouted", dropped);
             if (r.histograms() > 0) metrics.rowsDropped("native_histogram_unsupported", r.histograms());
         }
+    }
+
+    /** An entry validated before it was journaled that no longer decodes is damage: skipped rather than stall forever. */
+    private void damaged(JournalEntry e, String why) {
+        LOG.severe("sealer: journal entry " + e.index() + " does not decode (" + why + "); skipped");
+        metrics.rowsDropped("journal_entry_undecodable", 1);
     }
 
     /** A series seen for the first time: its labels plus the static ones, and where its rows go. */

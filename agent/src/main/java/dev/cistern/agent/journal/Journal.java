@@ -204,6 +204,7 @@ public final class Journal implements AutoCloseable {
                     if (lanes > 1 && ResumePlan.laneOf(index, lanes) != lane) continue; // closing the context moves past it
                     Bytes<?> b = dc.wire().bytes();
                     JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
+                    if (kind == null) return new JournalEntry(index, null, "", new byte[0]);
                     String stream = b.readUtf8();
                     int len = b.readInt();
                     byte[] payload = new byte[len];

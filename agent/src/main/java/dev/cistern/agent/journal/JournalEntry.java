@@ -1,6 +1,9 @@
 package dev.cistern.agent.journal;
 
-/** One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload. */
+/**
+ * One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload.
+ * {@code kind} is null for a damaged entry (torn by a fault while it was written, never acknowledged).
+ */
 public record JournalEntry(long index, Kind kind, String stream, byte[] payload) {
 
     public enum Kind {
@@ -15,9 +18,10 @@ public record JournalEntry(long index, Kind kind, String stream, byte[] payload)
             this.code = (byte) code;
         }
 
+        /** The kind with this code, or null: an entry torn by a fault in the mapped file (a full disk). */
         static Kind of(byte code) {
             for (Kind k : values()) if (k.code == code) return k;
-            throw new IllegalStateException("unknown journal entry kind " + code);
+            return null;
         }
     }
 }
