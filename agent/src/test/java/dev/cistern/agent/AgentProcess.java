@@ -77,6 +77,11 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** For failure messages: whether the child still runs, or how it ended. */
+    String state() {
+        return process.isAlive() ? "still running" : "exited with code " + process.exitValue();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

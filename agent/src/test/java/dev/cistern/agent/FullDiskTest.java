@@ -98,7 +98,7 @@ class FullDiskTest {
                 try {
                     r = client.post("/api/v1/ingest?stream=blobs", body.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson", null);
                 } catch (IOException e) {
-                    throw new AssertionError("agent stopped answering on a full disk; see " + dir.resolve("agent.log"), e);
+                    throw new AssertionError("agent stopped answering on a full disk (" + agent.state() + "); see " + keptLog(), e);
                 }
                 statuses.merge(r.statusCode(), 1, Integer::sum);
                 if (r.statusCode() == 204) {
@@ -145,6 +145,7 @@ class FullDiskTest {
             for (int i = 0; i < said.size(); i++) {
                 if (i < 10 || i >= said.size() - 20) System.out.println("agent: " + said.get(i)); // the start and the end
             }
+            Files.copy(dir.resolve("agent.log"), keptLog(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         // every file once, by name: in sealed/, uploaded/ (kept) or the destination (retention may have reclaimed the local copy)
         Map<String, Path> files = new TreeMap<>();
@@ -164,6 +165,11 @@ class FullDiskTest {
         Set<Long> missing = new HashSet<>(acked);
         missing.removeAll(sealed);
         assertEquals(Set.of(), missing.size() > 10 ? Set.of(missing.size()) : missing, "acknowledged rows missing after a full disk");
+    }
+
+    /** The agent's whole log, kept after the temp directory goes: target/FullDiskTest-agent.log. */
+    private static Path keptLog() {
+        return Path.of("target", "FullDiskTest-agent.log").toAbsolutePath();
     }
 
     /** Segment files under root; the uploader moves files while we walk, so a vanished path means: look again. */

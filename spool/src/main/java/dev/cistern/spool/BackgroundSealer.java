@@ -72,6 +72,19 @@ final class BackgroundSealer {
         }
     }
 
+    /**
+     * A segment its shard gave up after a failed write. In a journal-fed spool it counts as failed:
+     * its journal entries stay needed (a timer's failed write has no caller to replay them) and
+     * writes are refused until {@link #reset()}, as for a failed seal.
+     */
+    void abandoned(Segment seg, SpoolWriteException cause) {
+        if (!sticky) return; // the caller got the exception; recovery salvages the temp file
+        pending.add(seg);
+        synchronized (this) {
+            if (failure == null) failure = cause;
+        }
+    }
+
     /** Throws a seal failure not yet reported (or, when sticky, not yet reset). */
     void check() throws SpoolWriteException {
         SpoolWriteException f = failure;

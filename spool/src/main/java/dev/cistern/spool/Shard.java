@@ -132,7 +132,7 @@ final class Shard implements RowSink {
             // Part of the entry may be in the segment, and no timer may seal that: the segment is
             // given up with its temp file left in active/, so the caller's replay covers it.
             Segment seg = segment;
-            if (seg != null) abandon(seg);
+            if (seg != null) abandon(seg, e);
             throw e;
         } finally {
             holdRotation = false;
@@ -151,7 +151,7 @@ final class Shard implements RowSink {
             seg.write(staged.array(), 0, staged.size());
             staged.clear();
         } catch (IOException | RuntimeException e) {
-            fail(seg);
+            fail(seg, e);
             throw new SpoolWriteException("writing segment " + seg.tempPath() + " failed", e);
         }
     }
@@ -164,7 +164,7 @@ final class Shard implements RowSink {
         try {
             seg.flush();
         } catch (IOException | RuntimeException e) {
-            fail(seg);
+            fail(seg, e);
             throw new SpoolWriteException("flushing segment " + seg.tempPath() + " failed", e);
         }
     }
@@ -205,13 +205,15 @@ final class Shard implements RowSink {
     }
 
     /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
-    private void fail(Segment seg) {
-        abandon(seg);
+    private void fail(Segment seg, Exception cause) {
+        abandon(seg, cause);
         spool.writeFailed();
     }
 
-    private void abandon(Segment seg) {
+    private void abandon(Segment seg, Exception cause) {
         seg.abandon();
+        // handed to the sealer as failed, so its journal entries stay needed until the spool is reset
+        spool.sealer().abandoned(seg, new SpoolWriteException("segment " + seg.tempPath() + " abandoned after a failed write", cause));
         segment = null;
         staged.clear();
         generator = null;

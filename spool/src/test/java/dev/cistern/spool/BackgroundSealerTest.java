@@ -90,7 +90,13 @@ class BackgroundSealerTest {
             }));
             Thread.sleep(600); // several rotation ticks past the segment's age
             assertTrue(Fixtures.sealedFiles(dir).isEmpty(), "half of entry 4 was sealed");
+            // until the replay, entry 3 is needed (its journal cycle must stay) and nothing else is written
+            assertEquals(3, spool.openFirstSource(), "the given-up segment's entries look released");
+            assertThrows(SpoolWriteException.class, spool::checkWrites);
+            assertThrows(SpoolWriteException.class, () -> spool.writer("other").batch(5, 0, sink -> sink.append(series, T0, 1)));
             assertEquals(Set.of("metrics"), spool.discardOpenSegments(), "entry 3's rows are replayed");
+            assertEquals(SegmentName.NO_SOURCE, spool.openFirstSource());
+            spool.checkWrites();
         }
     }
 }

@@ -70,12 +70,19 @@ public final class Sealer {
 
     /** The first journal index still needed: rows from it on may not be sealed yet. */
     public long firstNeededIndex() {
-        // the lanes' positions first: read the other way round, a lane could write entries into a newly
-        // opened segment between the two reads, and they would be counted as neither open nor pending
-        long next = Long.MAX_VALUE;
-        for (Lane l : lanes) next = Math.min(next, l.lastSeen + 1);
-        long open = spool.openFirstSource();
-        return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
+        // under the read lock: a replan between the two reads would discard open segments holding
+        // entries the lanes had moved past, and their cycles would be released before the replay
+        writing.readLock().lock();
+        try {
+            // the lanes' positions first: read the other way round, a lane could write entries into a newly
+            // opened segment between the two reads, and they would be counted as neither open nor pending
+            long next = Long.MAX_VALUE;
+            for (Lane l : lanes) next = Math.min(next, l.lastSeen + 1);
+            long open = spool.openFirstSource();
+            return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
+        } finally {
+            writing.readLock().unlock();
+        }
     }
 
     /** Writes everything already in the journal, then stops. */
