@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,27 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FullDiskTest {
     @TempDir Path dir;
+    private Tmpfs tmpfs;
     private Path mount;
-    private boolean mounted;
 
     @BeforeEach
     void mountTmpfs() throws Exception {
-        mount = dir.resolve("tmpfs");
-        Files.createDirectories(mount);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=112m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        mounted = p.waitFor() == 0;
-        if (!mounted) {
-            System.err.println("\n*** FullDiskTest SKIPPED: cannot mount a tmpfs here (" + out.strip()
-                    + "). Run as root (CI does) to test a real full disk. ***\n");
-        }
-        Assumptions.assumeTrue(mounted, "mount -t tmpfs needs root: " + out.strip());
+        tmpfs = Tmpfs.mount(dir.resolve("tmpfs"), "112m", "FullDiskTest");
+        mount = tmpfs.path();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted) new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+        if (tmpfs != null) tmpfs.close();
     }
 
     @Test

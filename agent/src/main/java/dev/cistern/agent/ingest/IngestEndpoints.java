@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.cistern.agent.http.IngestServer;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
+import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.InvalidRowException;
 import dev.cistern.spool.JsonLines;
@@ -102,6 +103,8 @@ public final class IngestEndpoints {
         space.checkRoomFor(body.length);
         try {
             journal.append(kind, stream, body, 0, body.length);
+        } catch (JournalFullException e) {
+            throw new IngestException(503, "disk_full", e.getMessage() + "; retry later");
         } catch (RuntimeException | InternalError e) {
             // InternalError: the JVM's answer to a fault in a memory-mapped write, such as a full disk
             throw new IngestException(503, "journal_unavailable", "could not write the journal: " + e.getMessage());

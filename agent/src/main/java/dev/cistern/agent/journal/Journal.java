@@ -30,20 +30,40 @@ public final class Journal implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
     private static final String CYCLE_SUFFIX = ".cq4";
+    /** Blocks are allocated this far past what the next entry needs, so most appends make no system call. */
+    private static final long RESERVE_STEP = 1 << 20;
+    /** Room kept for a new cycle file's header and first indexes (12 KiB measured), beyond the entry and index slack. */
+    private static final long NEW_CYCLE_BYTES = 256 << 10;
 
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final DateTimeFormatter cycleFileFormat;
-    private final ExcerptAppender appender;
+    private ExcerptAppender appender;
+    /** Reads back entries written where blocks were not allocated first; used under the append lock. */
+    private final ExcerptTailer checker;
+    /** What Chronicle may write ahead of an entry: an index array, twice over. */
+    private final long indexSlack;
+    private boolean fallocate = Fallocate.available();
+    private int writeCycle = Integer.MIN_VALUE;
+    private long writeEnd = -1;
+    private long reservedTo = -1;
 
     private Journal(Path dir, RollCycle rollCycle) {
         this.dir = dir;
         this.rollCycle = rollCycle;
         this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
         this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
-        this.appender = queue.createAppender();
-        appender.singleThreadedCheckDisabled(true); // used by many threads, always under this object's lock
+        this.appender = newAppender();
+        this.checker = queue.createTailer();
+        checker.singleThreadedCheckDisabled(true);
+        this.indexSlack = 2L * rollCycle.defaultIndexCount() * Long.BYTES + (64 << 10);
+    }
+
+    private ExcerptAppender newAppender() {
+        ExcerptAppender a = queue.createAppender();
+        a.singleThreadedCheckDisabled(true); // used by many threads, always under this object's lock
+        return a;
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
@@ -79,16 +99,94 @@ public final class Journal implements AutoCloseable {
         return RollCycles.valueOf(name);
     }
 
-    /** Appends one entry and returns its index. The entry is in the OS page cache when this returns. */
-    public synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) {
+    /**
+     * Appends one entry and returns its index. The entry is in the OS page cache when this returns,
+     * and its bytes were checked to be there: on a full disk this throws {@link JournalFullException}
+     * instead, before anything is written when it can (see {@link Fallocate}).
+     */
+    public synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
+        boolean reserved = reserveFor(1 + 5 + 3L * stream.length() + 4 + len);
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeByte(kind.code);
             b.writeUtf8(stream);
             b.writeInt(len);
             b.write(payload, off, len);
+            end = b.writePosition(); // a file offset: Chronicle's mapped bytes span the whole cycle file
+        } catch (InternalError fault) {
+            // a page of a new cycle file the disk could not back; the JVM reported it in time
+            appender.close();
+            appender = newAppender();
+            writeEnd = -1;
+            throw new JournalFullException("the journal's memory-mapped file could not be written (disk full?): " + fault.getMessage());
         }
-        return appender.lastIndexAppended();
+        long index = appender.lastIndexAppended();
+        int cycle = rollCycle.toCycle(index);
+        // a new cycle file (or no fallocate): its pages were not allocated first, so check they took the bytes
+        if (!reserved || cycle != writeCycle) checkWritten(index, kind, stream, payload, off, len);
+        writeCycle = cycle;
+        writeEnd = end;
+        return index;
+    }
+
+    /**
+     * Allocates the blocks the next entry of {@code entryBytes} may touch in the current cycle file,
+     * plus what Chronicle may write before it (an index array). False when that cannot be known (no
+     * entry yet in this cycle, or no fallocate here): the caller then checks what it wrote.
+     */
+    private boolean reserveFor(long entryBytes) throws JournalFullException {
+        if (!fallocate || writeEnd < 0 || queue.cycle() != writeCycle) {
+            // Chronicle is about to create a cycle file (or nothing can be allocated ahead): it writes its
+            // header and indexes before the entry, so there must be clear room for them all
+            long free = dir.toFile().getUsableSpace();
+            if (free < entryBytes + indexSlack + NEW_CYCLE_BYTES) {
+                throw new JournalFullException("only " + free + " bytes free for the journal in " + dir);
+            }
+            return false;
+        }
+        long to = writeEnd + entryBytes + indexSlack;
+        if (to <= reservedTo) return true;
+        Path file = cycleFile(writeCycle);
+        Fallocate.Result r;
+        try {
+            r = Fallocate.allocate(file, writeEnd, to + RESERVE_STEP - writeEnd);
+        } catch (IOException e) {
+            LOG.warning("allocating journal blocks failed, reading the entry back instead: " + e.getMessage());
+            return false;
+        }
+        switch (r) {
+            case ALLOCATED -> {
+                reservedTo = to + RESERVE_STEP;
+                return true;
+            }
+            case NO_SPACE -> throw new JournalFullException("no space left for the journal in " + dir + " (fallocate: ENOSPC)");
+            default -> {
+                fallocate = false;
+                LOG.warning("the journal's filesystem cannot allocate blocks ahead (fallocate); every entry is read back instead");
+                return false;
+            }
+        }
+    }
+
+    /** Reads entry {@code index} back; a page the disk could not back reads as zeros. */
+    private void checkWritten(long index, JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
+        JournalEntry e;
+        if (!checker.moveToIndex(index)) throw new JournalFullException("journal entry " + index + " cannot be read back (disk full?)");
+        try (DocumentContext dc = checker.readingDocument()) {
+            if (!dc.isPresent() || dc.index() != index) throw new JournalFullException("journal entry " + index + " is missing after its write (disk full?)");
+            e = Reader.decode(index, dc.wire().bytes());
+        } catch (RuntimeException torn) {
+            throw new JournalFullException("journal entry " + index + " cannot be decoded after its write (disk full?): " + torn);
+        }
+        if (e.kind() != kind || !e.stream().equals(stream)
+                || !java.util.Arrays.equals(e.payload(), 0, e.payload().length, payload, off, off + len)) {
+            throw new JournalFullException("journal entry " + index + " did not reach the disk whole (disk full?)");
+        }
+    }
+
+    private Path cycleFile(int cycle) {
+        return dir.resolve(cycleFileFormat.format(Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + CYCLE_SUFFIX);
     }
 
     /** A tailer reading entries in order; not thread-safe, one per reader. */
@@ -163,6 +261,7 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
+        checker.close();
         appender.close();
         queue.close();
     }
@@ -202,16 +301,21 @@ public final class Journal implements AutoCloseable {
                     long index = dc.index();
                     lastIndexRead = index;
                     if (lanes > 1 && ResumePlan.laneOf(index, lanes) != lane) continue; // closing the context moves past it
-                    Bytes<?> b = dc.wire().bytes();
-                    JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
-                    if (kind == null) return new JournalEntry(index, null, "", new byte[0]);
-                    String stream = b.readUtf8();
-                    int len = b.readInt();
-                    byte[] payload = new byte[len];
-                    b.read(payload);
-                    return new JournalEntry(index, kind, stream, payload);
+                    return decode(index, dc.wire().bytes());
                 }
             }
+        }
+
+        /** An entry's fields; an unknown kind (a torn entry) comes back with a null kind and nothing else. */
+        static JournalEntry decode(long index, Bytes<?> b) {
+            JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
+            if (kind == null) return new JournalEntry(index, null, "", new byte[0]);
+            String stream = b.readUtf8();
+            int len = b.readInt();
+            if (len < 0 || len > b.readRemaining()) return new JournalEntry(index, null, "", new byte[0]);
+            byte[] payload = new byte[len];
+            b.read(payload);
+            return new JournalEntry(index, kind, stream, payload);
         }
 
         /** Index of the last entry this reader moved past, in any lane; -1 before the first. */
