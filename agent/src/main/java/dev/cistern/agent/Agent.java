@@ -68,14 +68,14 @@ public final class Agent implements AutoCloseable {
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
             this.sealer = new Sealer(j, spool, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
-                    metrics, lag, spool.recovery().discardedStreams());
+                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
             Journal journalRef = j;
             metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
             metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
             metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
             this.retention = new Retention(spool, config.retention());
             metrics.bindRetention(retention);
-            IngestEndpoints ingest = new IngestEndpoints(j, lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
+            IngestEndpoints ingest = new IngestEndpoints(j, sealer, lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
                     new SpaceGuard(retention, spool.layout().root()));
             BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
             s = new IngestServer(config.listen(),

@@ -24,18 +24,20 @@ import java.util.zip.ZipException;
  */
 public final class IngestEndpoints {
     private final Journal journal;
+    private final RemoteWriteHandoff handoff;
     private final JournalLag lag;
     private final AgentMetrics metrics;
     private final long maxBodyBytes;
     private final long maxLagBytes;
     private final SpaceGuard space;
-    // Decompressed bodies are only checked (the journal keeps the snappy body): each HTTP thread reuses a buffer.
+    // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a buffer.
     private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
-    public IngestEndpoints(Journal journal, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
+    public IngestEndpoints(Journal journal, Sealer sealer, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
                            SpaceGuard space) {
         this.journal = journal;
+        this.handoff = sealer.handoff();
         this.space = space;
         this.lag = lag;
         this.metrics = metrics;
@@ -58,12 +60,14 @@ public final class IngestEndpoints {
         byte[] body = IngestServer.readBody(ex, maxBodyBytes);
         RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
         if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
-        long samples = WriteRequestValidator.validate(raw.bytes(), raw.length());
+        DecodedRequest rows = handoff.decode(raw.bytes(), raw.length()); // validates it whole, or throws
+        long samples = rows.sampleCount();
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", samples);
             return IngestServer.Responses.empty(ex, 204);
         }
-        append(JournalEntry.Kind.REMOTE_WRITE, "", body);
+        long index = append(JournalEntry.Kind.REMOTE_WRITE, "", body);
+        handoff.offer(index, rows, Sealer.LANES);
         metrics.samplesAccepted(samples);
         return IngestServer.Responses.empty(ex, 204);
     }
@@ -99,10 +103,11 @@ public final class IngestEndpoints {
         return IngestServer.Responses.empty(ex, 204);
     }
 
-    private void append(JournalEntry.Kind kind, String stream, byte[] body) {
+    private long append(JournalEntry.Kind kind, String stream, byte[] body) {
         space.checkRoomFor(body.length);
+        long index;
         try {
-            journal.append(kind, stream, body, 0, body.length);
+            index = journal.append(kind, stream, body, 0, body.length);
         } catch (JournalFullException e) {
             throw new IngestException(503, "disk_full", e.getMessage() + "; retry later");
         } catch (RuntimeException | InternalError e) {
@@ -110,6 +115,7 @@ public final class IngestEndpoints {
             throw new IngestException(503, "journal_unavailable", "could not write the journal: " + e.getMessage());
         }
         lag.appended(body.length);
+        return index;
     }
 
     private void checkBackpressure() {

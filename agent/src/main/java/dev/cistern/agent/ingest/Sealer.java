@@ -41,6 +41,7 @@ public final class Sealer {
     private final AgentMetrics metrics;
     private final JournalLag lag;
     private final Lane[] lanes = new Lane[LANES];
+    private final RemoteWriteHandoff handoff;
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
     private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
     private volatile ResumePlan plan;
@@ -49,7 +50,7 @@ public final class Sealer {
     private volatile boolean halted;
 
     public Sealer(Journal journal, Spool spool, Router router, Labels staticLabels, AgentMetrics metrics, JournalLag lag,
-                  Set<String> discardedStreams) throws IOException {
+                  Set<String> discardedStreams, int httpThreads) throws IOException {
         if (spool.config().shardsPerStream() != LANES) {
             throw new IllegalArgumentException("the spool needs " + LANES + " shards per stream, one per sealer lane");
         }
@@ -59,9 +60,16 @@ public final class Sealer {
         this.staticLabels = staticLabels;
         this.metrics = metrics;
         this.lag = lag;
+        // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
+        this.handoff = new RemoteWriteHandoff(LANES, this::newSeries, SeriesCache.defaultBudget() / Math.max(1, httpThreads),
+                Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
         this.plan = ResumePlan.fromSealedOutput(spool.layout(), discardedStreams, LANES);
         LOG.info("sealer: " + plan);
         for (int l = 0; l < LANES; l++) lanes[l] = new Lane(l);
+    }
+
+    RemoteWriteHandoff handoff() {
+        return handoff;
     }
 
     public void start() {
@@ -139,16 +147,22 @@ public final class Sealer {
         final int lane;
         final Thread thread;
         final Journal.Reader reader;
+        /** Decodes entries from the journal when the HTTP thread's rows are not at hand (a replay). */
         final WriteRequestReader remoteWrite;
         /** Every entry of this lane up to here is written into the spool. */
         volatile long lastSeen;
         long appliedEpoch = -1;
+        /** Rows of the entry being read, from the hand-off; set while the reader decides whether to copy its payload. */
+        private DecodedRequest handed;
+        private final java.util.function.LongPredicate payloadWanted;
 
         Lane(int lane) {
             this.lane = lane;
             this.reader = journal.reader();
+            this.payloadWanted = index -> (handed = handoff.take(lane, index)) == null;
             this.lastSeen = Math.max(-1, plan.resumeAt(lane) - 1);
-            this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget() / LANES), Sealer.this::newSeries);
+            // small: after a restart it holds the series being replayed, and the HTTP threads' caches take over
+            this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget() / 8 / LANES), Sealer.this::newSeries);
             this.thread = new Thread(this, "cistern-sealer-lane-" + lane);
         }
 
@@ -182,7 +196,8 @@ public final class Sealer {
                         reader.seek(at);
                         lastSeen = Math.max(-1, at - 1);
                     }
-                    JournalEntry e = reader.next(lane, LANES);
+                    handed = null;
+                    JournalEntry e = reader.next(lane, LANES, payloadWanted);
                     if (e == null) {
                         lastSeen = Math.max(lastSeen, reader.lastIndexRead()); // other lanes' entries it moved past
                         caughtUp = true;
@@ -198,7 +213,7 @@ public final class Sealer {
                         try {
                             process(e);
                             lastSeen = e.index();
-                            lag.consumed(e.index(), e.payload().length);
+                            lag.consumed(e.index(), e.length());
                         } catch (IOException | RuntimeException | InternalError ex) {
                             metrics.sealerFailure();
                             LOG.log(Level.WARNING, "sealer lane " + lane + ": writing journal entry " + e.index()
@@ -255,13 +270,17 @@ public final class Sealer {
         }
 
         private void processRemoteWrite(JournalEntry e) throws IOException {
-            WriteRequestReader r = remoteWrite;
-            try {
-                r.read(e.payload());
-            } catch (IngestException | InvalidProtocolBufferException bad) {
-                damaged(e, bad.getMessage());
-                return;
+            DecodedRequest rows = handed;
+            if (rows == null) {
+                try {
+                    remoteWrite.read(e.payload());
+                } catch (IngestException | InvalidProtocolBufferException bad) {
+                    damaged(e, bad.getMessage());
+                    return;
+                }
+                rows = remoteWrite.decoded();
             }
+            DecodedRequest r = rows; // effectively final, for the batch below
             int n = r.seriesCount();
             long dropped = 0;
             for (int i = 0; i < n; i++) {

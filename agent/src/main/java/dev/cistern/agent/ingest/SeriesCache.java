@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sealer's series, keyed by the raw bytes of a TimeSeries' label fields: Prometheus sends the
+ * Series, keyed by the raw bytes of a TimeSeries' label fields: Prometheus sends the
  * same label set for a series request after request, so a repeat costs a hash and a byte compare
  * instead of strings, a label set and JSON escaping. And since a scrape lists its series in the
  * same order every time, each series remembers the one that came after it: when the next series
@@ -18,7 +18,9 @@ import java.util.Map;
  *
  * <p>Bounded by an estimate of the memory it holds; the least recently looked-up series go first
  * (a series found as a follower does not refresh its place, so under pressure it may be evicted
- * and made again: the cost is speed, never a wrong row). Not thread-safe: one sealer lane owns it.
+ * and made again: the cost is speed, never a wrong row). Not thread-safe: each HTTP thread has
+ * one (it decodes requests as it validates them, see {@link RemoteWriteHandoff}), and so does each
+ * sealer lane, for entries it replays from the journal.
  */
 final class SeriesCache {
     /** A series with the streams its rows go to (a {@link Router#route} mask). */

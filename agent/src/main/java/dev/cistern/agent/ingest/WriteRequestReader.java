@@ -13,11 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The sealer's reader of journaled remote_write bodies. It walks the protobuf in place, without
+ * Reads remote_write bodies: on the HTTP thread as it validates them, and in a sealer lane that
+ * replays them from the journal. It walks the protobuf in place, without
  * message objects, and finds each TimeSeries' series in a {@link SeriesCache} by the raw bytes of
- * its label fields, so labels are decoded only the first time a series is seen. After
- * {@link #read}, series {@code i} has samples {@code [firstSample(i), endSample(i))}. Buffers are
- * reused from entry to entry; one reader per thread.
+ * its label fields, so labels are decoded only the first time a series is seen. After a read,
+ * {@link #decoded} copies the rows out. Buffers are reused from request to request; one reader
+ * per thread.
  */
 final class WriteRequestReader {
     /** Makes the series for a label set seen for the first time; {@code labels} are key/value pairs without {@code __name__}. */
@@ -47,22 +48,23 @@ final class WriteRequestReader {
         this.maker = maker;
     }
 
-    /** Reads one snappy-compressed WriteRequest; throws on anything it cannot decode. */
+    /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
     void read(byte[] body) throws IOException {
-        seriesCount = 0;
-        sampleCount = 0;
-        histograms = 0;
         RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw);
         if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
-        byte[] b = d.bytes();
-        int end = d.length();
+        readDecompressed(d.bytes(), d.length());
+    }
+
+    /** Reads a decompressed WriteRequest known to be valid (see {@link WriteRequestValidator}). */
+    void readDecompressed(byte[] b, int end) throws IOException {
+        reset();
         CodedInputStream in = CodedInputStream.newInstance(b, 0, end);
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == REQUEST_TIMESERIES) {
                 int n = length(in, end);
                 int at = in.getTotalBytesRead();
-                if (!usualTimeSeries(b, at, at + n)) anyTimeSeries(b, at, n);
+                if (!usualTimeSeries(b, at, at + n, false)) anyTimeSeries(b, at, n);
                 in.skipRawBytes(n);
             } else {
                 skip(in, tag);
@@ -71,11 +73,39 @@ final class WriteRequestReader {
     }
 
     /**
+     * Reads a decompressed WriteRequest not validated yet, validating it on the way, when that is
+     * quick: every field is a TimeSeries of the usual shape, and each one's label bytes are those
+     * of a series in the cache (which were valid when it was made) or pass the validator's check.
+     * Returns false for anything else, having decided nothing: the caller validates the request in
+     * full ({@link WriteRequestValidator}, which words the error) and reads it again.
+     */
+    boolean readIfValid(byte[] b, int end) throws IOException {
+        reset();
+        CodedInputStream in = CodedInputStream.newInstance(b, 0, end);
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != REQUEST_TIMESERIES) return false;
+            int n = length(in, end);
+            int at = in.getTotalBytesRead();
+            if (!usualTimeSeries(b, at, at + n, true)) return false;
+            in.skipRawBytes(n);
+        }
+        return true;
+    }
+
+    private void reset() {
+        seriesCount = 0;
+        sampleCount = 0;
+        histograms = 0;
+    }
+
+    /**
      * Reads a TimeSeries of the shape Prometheus sends (label fields with one-byte lengths, then
      * sample fields: value, timestamp) straight from the bytes; its labels are one run of bytes,
-     * the cache key, without a copy. Returns false, having read nothing, for any other shape.
+     * the cache key, without a copy. Returns false, having read nothing, for any other shape, and
+     * when {@code validating}, for labels neither cached nor passing the validator's check.
      */
-    private boolean usualTimeSeries(byte[] b, int from, int end) throws IOException {
+    private boolean usualTimeSeries(byte[] b, int from, int end, boolean validating) throws IOException {
         int p = from;
         while (p < end && b[p] == SERIES_LABELS) {
             if (p + 1 >= end || b[p + 1] < 0) return false;
@@ -104,7 +134,17 @@ final class WriteRequestReader {
             addSample(ts, value);
             p = qEnd;
         }
-        addSeries(b, from, labelsEnd - from, first);
+        if (sampleCount == first) {
+            // no rows, so no series to look up: its labels still have to be valid
+            return !validating || WriteRequestValidator.usualTimeSeries(b, from, end) >= 0;
+        }
+        SeriesCache.Entry e = cache.get(b, from, labelsEnd - from);
+        if (e == null) {
+            if (validating && WriteRequestValidator.usualTimeSeries(b, from, end) < 0) return undo(first);
+            e = make(b, from, labelsEnd - from);
+            cache.put(b, from, labelsEnd - from, e);
+        }
+        addSeries(e, first);
         return true;
     }
 
@@ -134,7 +174,13 @@ final class WriteRequestReader {
             }
             at = in.getTotalBytesRead();
         }
-        addSeries(key, 0, keyLen, first);
+        if (sampleCount == first) return; // nothing to write: no series needed
+        SeriesCache.Entry e = cache.get(key, 0, keyLen);
+        if (e == null) {
+            e = make(key, 0, keyLen);
+            cache.put(key, 0, keyLen, e);
+        }
+        addSeries(e, first);
     }
 
     private void sample(CodedInputStream in) throws IOException {
@@ -159,14 +205,8 @@ final class WriteRequestReader {
         sampleCount++;
     }
 
-    /** Ends a series whose samples start at {@code firstSample}; its label fields are {@code k[off, off+len)}. */
-    private void addSeries(byte[] k, int off, int len, int firstSample) throws IOException {
-        if (sampleCount == firstSample) return; // nothing to write: no series needed
-        SeriesCache.Entry e = cache.get(k, off, len);
-        if (e == null) {
-            e = make(k, off, len);
-            cache.put(k, off, len, e);
-        }
+    /** Ends a series whose samples start at {@code firstSample}. */
+    private void addSeries(SeriesCache.Entry e, int firstSample) {
         if (seriesCount == series.length) {
             series = Arrays.copyOf(series, seriesCount * 2);
             sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
@@ -210,32 +250,9 @@ final class WriteRequestReader {
         return maker.make(name, kv.toArray(new String[0]));
     }
 
-    int seriesCount() {
-        return seriesCount;
-    }
-
-    SeriesCache.Entry series(int i) {
-        return series[i];
-    }
-
-    int firstSample(int i) {
-        return i == 0 ? 0 : sampleEnd[i - 1];
-    }
-
-    int endSample(int i) {
-        return sampleEnd[i];
-    }
-
-    long timestamp(int k) {
-        return timestamps[k];
-    }
-
-    double value(int k) {
-        return values[k];
-    }
-
-    /** Native histograms seen (not stored). */
-    long histograms() {
-        return histograms;
+    /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */
+    DecodedRequest decoded() {
+        return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
+                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), histograms);
     }
 }

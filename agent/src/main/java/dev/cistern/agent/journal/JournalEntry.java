@@ -1,10 +1,15 @@
 package dev.cistern.agent.journal;
 
 /**
- * One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload.
+ * One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload
+ * of {@code length} bytes ({@code payload} is null when the reader was asked not to copy it).
  * {@code kind} is null for a damaged entry (torn by a fault while it was written, never acknowledged).
  */
-public record JournalEntry(long index, Kind kind, String stream, byte[] payload) {
+public record JournalEntry(long index, Kind kind, String stream, byte[] payload, int length) {
+
+    public JournalEntry(long index, Kind kind, String stream, byte[] payload) {
+        this(index, kind, stream, payload, payload.length);
+    }
 
     public enum Kind {
         /** A remote_write body as received: snappy block-compressed protobuf WriteRequest. */

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Random damage to valid requests: the in-place validator accepts exactly what the generated
  * parser plus the agent's label rules accept, with the same sample count, and for every accepted
- * request the sealer's reader yields the rows the generated parser yields. Both the fast paths
- * (Prometheus-shaped series) and the general walk are exercised.
+ * request the sealer's reader yields the rows the generated parser yields. So does the HTTP
+ * thread's validating decoder ({@link RemoteWriteHandoff#decode}), which trusts cached label bytes.
+ * Both the fast paths (Prometheus-shaped series) and the general walk are exercised.
  */
 class WriteRequestFuzzTest {
 
@@ -44,6 +45,9 @@ class WriteRequestFuzzTest {
     private static void fuzz(byte[] good, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         WriteRequestReader reader = new WriteRequestReader(new SeriesCache(1 << 20), WriteRequestReaderTest::make);
+        // the HTTP thread's path: one walk validates and decodes, trusting the label bytes of cached series
+        RemoteWriteHandoff handoff = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        handoff.decode(good, good.length); // its series are cached: damaged copies mostly hit them
         int accepted = 0;
         for (int round = 0; round < 20_000; round++) {
             byte[] b = mutate(good, rnd);
@@ -56,10 +60,20 @@ class WriteRequestFuzzTest {
                 actual = -1;
             }
             assertEquals(expected, actual, () -> "validator on " + Arrays.toString(b));
+            DecodedRequest decoded;
+            try {
+                decoded = handoff.decode(b, b.length);
+            } catch (IngestException e) {
+                decoded = null;
+            }
+            assertEquals(actual >= 0, decoded != null, () -> "validating decoder on " + Arrays.toString(b));
             if (actual >= 0) {
                 accepted++;
                 assertEquals(WriteRequestReaderTest.expected(parsed), WriteRequestReaderTest.read(reader, b),
                         () -> "reader on " + Arrays.toString(b));
+                assertEquals(actual, decoded.sampleCount());
+                assertEquals(WriteRequestReaderTest.expected(parsed), WriteRequestReaderTest.rows(decoded),
+                        () -> "validating decoder on " + Arrays.toString(b));
             }
         }
         assertTrue(accepted > 100, "the damage leaves some requests valid: " + accepted);

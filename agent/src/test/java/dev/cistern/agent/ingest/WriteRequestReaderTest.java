@@ -72,6 +72,10 @@ class WriteRequestReaderTest {
 
     static List<Row> read(WriteRequestReader r, byte[] raw) throws Exception {
         r.read(Snappy.compress(raw));
+        return rows(r.decoded());
+    }
+
+    static List<Row> rows(DecodedRequest r) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < r.seriesCount(); i++) {
             SeriesCache.Entry e = r.series(i);
@@ -142,9 +146,9 @@ class WriteRequestReaderTest {
                 .addLabels(label("__name__", "h")).addHistograms(RemoteWrite.Histogram.getDefaultInstance())
                 .addHistograms(RemoteWrite.Histogram.getDefaultInstance())).build();
         assertEquals(List.of(), read(reader, req));
-        assertEquals(2, reader.histograms());
+        assertEquals(2, reader.decoded().histograms());
         assertEquals(List.of(), read(reader, RemoteWrite.WriteRequest.getDefaultInstance()));
-        assertEquals(0, reader.histograms());
+        assertEquals(0, reader.decoded().histograms());
     }
 
     @Test

@@ -1,0 +1,60 @@
+package dev.cistern.agent.ingest;
+
+/**
+ * A remote_write request's rows, decoded: series {@code i} has samples {@code [firstSample(i),
+ * endSample(i))}. Made by a {@link WriteRequestReader}; immutable once made, so an HTTP thread can
+ * hand it to a sealer lane.
+ */
+final class DecodedRequest {
+    private final SeriesCache.Entry[] series;
+    private final int[] sampleEnd;
+    private final long[] timestamps;
+    private final double[] values;
+    private final long histograms;
+
+    DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms) {
+        this.series = series;
+        this.sampleEnd = sampleEnd;
+        this.timestamps = timestamps;
+        this.values = values;
+        this.histograms = histograms;
+    }
+
+    int seriesCount() {
+        return series.length;
+    }
+
+    SeriesCache.Entry series(int i) {
+        return series[i];
+    }
+
+    int firstSample(int i) {
+        return i == 0 ? 0 : sampleEnd[i - 1];
+    }
+
+    int endSample(int i) {
+        return sampleEnd[i];
+    }
+
+    int sampleCount() {
+        return timestamps.length;
+    }
+
+    long timestamp(int k) {
+        return timestamps[k];
+    }
+
+    double value(int k) {
+        return values[k];
+    }
+
+    /** Native histograms seen (not stored). */
+    long histograms() {
+        return histograms;
+    }
+
+    /** About what it holds on the heap (the series are shared with a cache). */
+    long heapBytes() {
+        return 64 + 12L * series.length + 16L * timestamps.length;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.cistern.agent.ingest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cistern.agent.journal.ResumePlan;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remote-write requests are decoded once: on the HTTP thread that validates them (validation and
+ * decoding are one walk, see {@link WriteRequestReader#readIfValid}), and the rows go to the
+ * sealer lane in memory, by journal index, next to the journaled body. The journal stays the
+ * record: a lane that finds no rows here (a restart, a replay, a full hand-off, or an entry read
+ * before the HTTP thread got to offer it) decodes the body from the journal as before.
+ *
+ * <p>Each lane has its own map; only the lane removes from it, so what it finds stays found.
+ * The rows held are bounded in bytes; past that, requests go through the journal only.
+ */
+final class RemoteWriteHandoff {
+    private final ThreadLocal<WriteRequestReader> readers;
+    private final ConcurrentSkipListMap<Long, DecodedRequest>[] byLane;
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final long budgetBytes;
+
+    @SuppressWarnings("unchecked")
+    RemoteWriteHandoff(int lanes, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread, long budgetBytes) {
+        this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(new SeriesCache(seriesBudgetPerThread), maker));
+        this.byLane = new ConcurrentSkipListMap[lanes];
+        for (int l = 0; l < lanes; l++) byLane[l] = new ConcurrentSkipListMap<>();
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** Validates a decompressed WriteRequest whole and decodes it; every problem is an {@link IngestException} (400). */
+    DecodedRequest decode(byte[] raw, int len) {
+        WriteRequestReader r = readers.get();
+        try {
+            if (quicklyValid(r, raw, len)) return r.decoded();
+            WriteRequestValidator.validate(raw, len); // throws, with the reason
+            r.readDecompressed(raw, len);
+            return r.decoded();
+        } catch (InvalidProtocolBufferException e) {
+            throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
+        } catch (IOException e) {
+            throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
+        }
+    }
+
+    private static boolean quicklyValid(WriteRequestReader r, byte[] raw, int len) {
+        try {
+            return r.readIfValid(raw, len);
+        } catch (IOException e) {
+            return false; // the full validation words it
+        }
+    }
+
+    /** Hands the rows of journal entry {@code index} to its lane, unless the hand-off is full. */
+    void offer(long index, DecodedRequest rows, int lanes) {
+        long bytes = rows.heapBytes();
+        if (heldBytes.addAndGet(bytes) > budgetBytes) {
+            heldBytes.addAndGet(-bytes);
+            return;
+        }
+        byLane[ResumePlan.laneOf(index, lanes)].put(index, rows);
+    }
+
+    /**
+     * The rows of entry {@code index}, or null; called by lane {@code lane} for each of its entries in
+     * order, so rows offered for entries it has passed (offered late) are dropped here.
+     */
+    DecodedRequest take(int lane, long index) {
+        ConcurrentNavigableMap<Long, DecodedRequest> passed = byLane[lane].headMap(index, true);
+        DecodedRequest found = null;
+        for (Map.Entry<Long, DecodedRequest> e; (e = passed.pollFirstEntry()) != null; ) {
+            heldBytes.addAndGet(-e.getValue().heapBytes());
+            if (e.getKey() == index) found = e.getValue();
+        }
+        return found;
+    }
+
+    long heldBytes() {
+        return heldBytes.get();
+    }
+}
