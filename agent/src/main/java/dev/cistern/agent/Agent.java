@@ -73,7 +73,7 @@ public final class Agent implements AutoCloseable {
             metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
             metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
             metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
-            this.retention = new Retention(spool, config.retention());
+            this.retention = new Retention(spool, config.retention(), journalRef::diskBytes);
             metrics.bindRetention(retention);
             IngestEndpoints ingest = new IngestEndpoints(j, sealer, lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
                     new SpaceGuard(retention, spool.layout().root()));

@@ -26,6 +26,7 @@ public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
 
     private final Spool spool;
+    private final java.util.function.LongSupplier journalBytes;
     private final RetentionPolicy policy;
     private final Map<DropReason, LongAdder> filesDropped = new EnumMap<>(DropReason.class);
     private final Map<DropReason, LongAdder> rowsDropped = new EnumMap<>(DropReason.class);
@@ -41,8 +42,17 @@ public final class Retention {
     }
 
     public Retention(Spool spool, RetentionPolicy policy) {
+        this(spool, policy, null);
+    }
+
+    /**
+     * @param journalBytes what the journal in {@code journal/} really holds on disk, for a journal
+     *                     whose files are sparse (the agent's); null counts the files' sizes
+     */
+    public Retention(Spool spool, RetentionPolicy policy, java.util.function.LongSupplier journalBytes) {
         this.spool = spool;
         this.policy = policy;
+        this.journalBytes = journalBytes;
         for (DropReason r : DropReason.values()) {
             filesDropped.put(r, new LongAdder());
             rowsDropped.put(r, new LongAdder());
@@ -109,7 +119,8 @@ public final class Retention {
     public Usage measure() throws IOException {
         SpoolLayout l = spool.layout();
         FileStore store = Files.getFileStore(l.root());
-        return new Usage(treeBytes(l.journal()), treeBytes(l.active()), treeBytes(l.sealed()), treeBytes(l.uploaded()),
+        long journal = journalBytes != null ? journalBytes.getAsLong() : treeBytes(l.journal());
+        return new Usage(journal, treeBytes(l.active()), treeBytes(l.sealed()), treeBytes(l.uploaded()),
                 store.getUsableSpace(), store.getTotalSpace());
     }
 

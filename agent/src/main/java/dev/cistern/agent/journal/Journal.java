@@ -44,7 +44,7 @@ public final class Journal implements AutoCloseable {
     private final ExcerptTailer checker;
     /** What Chronicle may write ahead of an entry: an index array, twice over. */
     private final long indexSlack;
-    private boolean fallocate = Fallocate.available();
+    private boolean fallocate = FileBlocks.available();
     private int writeCycle = Integer.MIN_VALUE;
     private long writeEnd = -1;
     private long reservedTo = -1;
@@ -102,7 +102,7 @@ public final class Journal implements AutoCloseable {
     /**
      * Appends one entry and returns its index. The entry is in the OS page cache when this returns,
      * and its bytes were checked to be there: on a full disk this throws {@link JournalFullException}
-     * instead, before anything is written when it can (see {@link Fallocate}).
+     * instead, before anything is written when it can (see {@link FileBlocks}).
      */
     public synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
         boolean reserved = reserveFor(1 + 5 + 3L * stream.length() + 4 + len);
@@ -148,9 +148,9 @@ public final class Journal implements AutoCloseable {
         long to = writeEnd + entryBytes + indexSlack;
         if (to <= reservedTo) return true;
         Path file = cycleFile(writeCycle);
-        Fallocate.Result r;
+        FileBlocks.Result r;
         try {
-            r = Fallocate.allocate(file, writeEnd, to + RESERVE_STEP - writeEnd);
+            r = FileBlocks.allocate(file, writeEnd, to + RESERVE_STEP - writeEnd);
         } catch (IOException e) {
             LOG.warning("allocating journal blocks failed, reading the entry back instead: " + e.getMessage());
             return false;
@@ -210,16 +210,10 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Bytes of cycle files on disk. */
+    /** Bytes the cycle files take on disk: allocated blocks, not their (sparse) apparent size. */
     public long diskBytes() {
         long total = 0;
-        for (Path p : cycleFiles()) {
-            try {
-                total += Files.size(p);
-            } catch (IOException ignored) {
-                // released while we looked
-            }
-        }
+        for (Path p : cycleFiles()) total += FileBlocks.allocatedBytes(p);
         return total;
     }
 

@@ -2,6 +2,7 @@ package dev.cistern.agent.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,21 @@ class JournalTest {
                 assertEquals(appended.get(3), e.index());
                 assertEquals("s", e.stream());
             }
+        }
+    }
+
+    @Test
+    void diskUseCountsWhatTheSparseCycleFilesHold() throws Exception {
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY")) {
+            byte[] p = new byte[100_000];
+            j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+            long apparent;
+            try (Stream<Path> s = Files.list(dir)) {
+                apparent = s.filter(f -> f.toString().endsWith(".cq4")).mapToLong(f -> f.toFile().length()).sum();
+            }
+            long used = j.diskBytes();
+            assertTrue(used >= p.length, "the entry's bytes are counted: " + used);
+            assertTrue(used < apparent / 8, "counted at the sparse file's apparent size " + apparent + ": " + used);
         }
     }
 
