@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent is kill -9'ed at random moments while clients send numbered samples; after the last
  * restart and a clean shutdown every acknowledged sample is in sealed output exactly once, and no
- * sample at all appears twice. More cycles: -Dcistern.crash.cycles=200.
+ * sample at all appears twice. More cycles: mvn -Plong-crash (200), or -Dcistern.crash.cycles=N.
  */
 class CrashTest {
     private static final long BASE_TS = 1763773200000L;
