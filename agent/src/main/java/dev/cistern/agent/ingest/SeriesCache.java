@@ -47,15 +47,39 @@ final class SeriesCache {
         return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
     }
 
-    /** The entry for these label-field bytes, or null. */
-    Entry get(byte[] b, int off, int len) {
+    /** The key length of the series expected next (the one that followed the last one found), or -1. */
+    int followerLength() {
+        Slot guess = last == null ? null : last.next;
+        return guess == null || guess.evicted ? -1 : guess.key.len;
+    }
+
+    /**
+     * The entry for these label-field bytes if they are the expected next series', else null: no
+     * hash, no map. Nothing changes until {@link #acceptFollower}: the caller may still give up on
+     * the series.
+     */
+    Entry peekFollower(byte[] b, int off, int len) {
         Slot guess = last == null ? null : last.next;
         if (guess != null && !guess.evicted && guess.key.len == len
                 && Arrays.equals(b, off, off + len, guess.key.b, 0, len)) {
-            hits++;
-            followed++;
-            last = guess;
             return guess.entry;
+        }
+        return null;
+    }
+
+    /** The series {@link #peekFollower} just found is the one looked up: the next guess follows it. */
+    void acceptFollower() {
+        hits++;
+        followed++;
+        last = last.next;
+    }
+
+    /** The entry for these label-field bytes, or null. */
+    Entry get(byte[] b, int off, int len) {
+        Entry followed = peekFollower(b, off, len);
+        if (followed != null) {
+            acceptFollower();
+            return followed;
         }
         probe.set(b, off, len);
         Slot s = map.get(probe);

@@ -106,12 +106,22 @@ final class WriteRequestReader {
      * when {@code validating}, for labels neither cached nor passing the validator's check.
      */
     private boolean usualTimeSeries(byte[] b, int from, int end, boolean validating) throws IOException {
+        // Most series are the one that followed the previous series last time: when the bytes of its
+        // cached labels come next, followed by a sample field, they are this series' labels (a cached
+        // key is whole label fields, valid when it was made), found without walking them.
         int p = from;
-        while (p < end && b[p] == SERIES_LABELS) {
-            if (p + 1 >= end || b[p + 1] < 0) return false;
-            p += 2 + b[p + 1];
+        int guess = cache.followerLength();
+        SeriesCache.Entry known = guess > 0 && from + guess < end && b[from + guess] == SERIES_SAMPLES
+                ? cache.peekFollower(b, from, guess) : null;
+        if (known != null) {
+            p = from + guess;
+        } else {
+            while (p < end && b[p] == SERIES_LABELS) {
+                if (p + 1 >= end || b[p + 1] < 0) return false;
+                p += 2 + b[p + 1];
+            }
+            if (p > end) return false;
         }
-        if (p > end) return false;
         int labelsEnd = p;
         int first = sampleCount;
         while (p < end) {
@@ -137,6 +147,11 @@ final class WriteRequestReader {
         if (sampleCount == first) {
             // no rows, so no series to look up: its labels still have to be valid
             return !validating || WriteRequestValidator.usualTimeSeries(b, from, end) >= 0;
+        }
+        if (known != null) {
+            cache.acceptFollower();
+            addSeries(known, first);
+            return true;
         }
         SeriesCache.Entry e = cache.get(b, from, labelsEnd - from);
         if (e == null) {
