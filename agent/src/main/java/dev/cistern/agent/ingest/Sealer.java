@@ -154,12 +154,12 @@ public final class Sealer {
         long appliedEpoch = -1;
         /** Rows of the entry being read, from the hand-off; set while the reader decides whether to copy its payload. */
         private DecodedRequest handed;
-        private final java.util.function.LongPredicate payloadWanted;
+        private final Journal.Reader.PayloadWanted payloadWanted;
 
         Lane(int lane) {
             this.lane = lane;
             this.reader = journal.reader();
-            this.payloadWanted = index -> (handed = handoff.take(lane, index)) == null;
+            this.payloadWanted = (index, kind) -> kind != JournalEntry.Kind.REMOTE_WRITE || (handed = handoff.take(lane, index)) == null;
             this.lastSeen = Math.max(-1, plan.resumeAt(lane) - 1);
             // small: after a restart it holds the series being replayed, and the HTTP threads' caches take over
             this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget() / 8 / LANES), Sealer.this::newSeries);

@@ -175,7 +175,7 @@ public final class Journal implements AutoCloseable {
         if (!checker.moveToIndex(index)) throw new JournalFullException("journal entry " + index + " cannot be read back (disk full?)");
         try (DocumentContext dc = checker.readingDocument()) {
             if (!dc.isPresent() || dc.index() != index) throw new JournalFullException("journal entry " + index + " is missing after its write (disk full?)");
-            e = Reader.decode(index, dc.wire().bytes(), true);
+            e = Reader.decode(index, dc.wire().bytes(), (i, k) -> true);
         } catch (RuntimeException torn) {
             throw new JournalFullException("journal entry " + index + " cannot be decoded after its write (disk full?): " + torn);
         }
@@ -289,33 +289,39 @@ public final class Journal implements AutoCloseable {
          * moving past other lanes' entries without copying them; null when there is none yet.
          */
         public JournalEntry next(int lane, int lanes) {
-            return next(lane, lanes, index -> true);
+            return next(lane, lanes, (index, kind) -> true);
+        }
+
+        /** Whether the payload of an entry is to be copied out. */
+        @FunctionalInterface
+        public interface PayloadWanted {
+            boolean test(long index, JournalEntry.Kind kind);
         }
 
         /**
          * As {@link #next(int, int)}, but the payload is copied only when {@code wantPayload} says so
-         * for the entry's index (the caller may have its contents already).
+         * for the entry (the caller may have its contents already).
          */
-        public JournalEntry next(int lane, int lanes, java.util.function.LongPredicate wantPayload) {
+        public JournalEntry next(int lane, int lanes, PayloadWanted wantPayload) {
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) return null;
                     long index = dc.index();
                     lastIndexRead = index;
                     if (lanes > 1 && ResumePlan.laneOf(index, lanes) != lane) continue; // closing the context moves past it
-                    return decode(index, dc.wire().bytes(), wantPayload.test(index));
+                    return decode(index, dc.wire().bytes(), wantPayload);
                 }
             }
         }
 
         /** An entry's fields; an unknown kind (a torn entry) comes back with a null kind and nothing else. */
-        static JournalEntry decode(long index, Bytes<?> b, boolean copyPayload) {
+        static JournalEntry decode(long index, Bytes<?> b, PayloadWanted wantPayload) {
             JournalEntry.Kind kind = JournalEntry.Kind.of(b.readByte());
             if (kind == null) return new JournalEntry(index, null, "", new byte[0]);
             String stream = b.readUtf8();
             int len = b.readInt();
             if (len < 0 || len > b.readRemaining()) return new JournalEntry(index, null, "", new byte[0]);
-            if (!copyPayload) return new JournalEntry(index, kind, stream, null, len);
+            if (!wantPayload.test(index, kind)) return new JournalEntry(index, kind, stream, null, len);
             byte[] payload = new byte[len];
             b.read(payload);
             return new JournalEntry(index, kind, stream, payload);
