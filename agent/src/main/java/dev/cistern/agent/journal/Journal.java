@@ -58,6 +58,24 @@ public final class Journal implements AutoCloseable {
         this.checker = queue.createTailer();
         checker.singleThreadedCheckDisabled(true);
         this.indexSlack = 2L * rollCycle.defaultIndexCount() * Long.BYTES + (64 << 10);
+        allocateMetadata();
+    }
+
+    /**
+     * Chronicle's table store ({@code metadata.cq4t}) is memory-mapped and sparse too, and written at
+     * every roll: its blocks are allocated now, while there is room, so a roll on a full disk cannot
+     * fault in it. Best effort: a full disk at startup is reported by the first append instead.
+     */
+    private void allocateMetadata() {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".cq4t")).toList()) {
+                if (FileBlocks.allocate(p, 0, Files.size(p)) == FileBlocks.Result.NO_SPACE) {
+                    LOG.warning("no space to allocate the journal's " + p.getFileName() + ": a cycle roll on this full disk could fault in it");
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("could not allocate the journal's table store: " + e.getMessage());
+        }
     }
 
     private ExcerptAppender newAppender() {
