@@ -48,6 +48,7 @@ public final class Journal implements AutoCloseable {
     private int writeCycle = Integer.MIN_VALUE;
     private long writeEnd = -1;
     private long reservedTo = -1;
+    private long faults;
 
     private Journal(Path dir, RollCycle rollCycle) {
         this.dir = dir;
@@ -134,6 +135,7 @@ public final class Journal implements AutoCloseable {
             end = b.writePosition(); // a file offset: Chronicle's mapped bytes span the whole cycle file
         } catch (InternalError fault) {
             // a page of a new cycle file the disk could not back; the JVM reported it in time
+            faults++;
             appender.close();
             appender = newAppender();
             writeEnd = -1;
@@ -143,9 +145,15 @@ public final class Journal implements AutoCloseable {
         int cycle = rollCycle.toCycle(index);
         // a new cycle file (or no fallocate): its pages were not allocated first, so check they took the bytes
         if (!reserved || cycle != writeCycle) checkWritten(index, kind, stream, payload, off, len);
+        if (cycle != writeCycle) reservedTo = -1; // a new file: nothing of it is allocated yet
         writeCycle = cycle;
         writeEnd = end;
         return index;
+    }
+
+    /** Appends that hit a fault of the memory-mapped file (and were refused): none while allocation works. */
+    public synchronized long faults() {
+        return faults;
     }
 
     /**

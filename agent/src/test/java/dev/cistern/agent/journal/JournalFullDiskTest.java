@@ -39,6 +39,7 @@ class JournalFullDiskTest {
             List<byte[]> appended = new ArrayList<>();
             List<Long> indexes = new ArrayList<>();
             int refused = 0;
+            long cycles;
             Files.write(ballast, new byte[2 << 20]); // deleted at the end: space that comes back
             try (Journal j = Journal.open(journalDir, rollCycle)) {
                 while (refused < 20) {
@@ -53,6 +54,11 @@ class JournalFullDiskTest {
                     }
                 }
                 assertTrue(refused > 0, "the disk never filled");
+                try (var files = Files.list(journalDir)) {
+                    cycles = files.filter(f -> f.toString().endsWith(".cq4")).count();
+                }
+                // refused by allocation or the free-space check, never by a fault caught in the write
+                assertEquals(0, j.faults(), "appends that hit a fault of the mapped file");
                 assertTrue(appended.size() > 50, "too little was appended to mean anything: " + appended.size());
 
                 try (Journal.Reader r = j.reader()) {
@@ -81,7 +87,7 @@ class JournalFullDiskTest {
                 }
                 assertEquals(null, refusal, "no append after space came back");
             }
-            System.out.println("JournalFullDiskTest " + rollCycle + ": appended " + appended.size() + ", refused " + refused);
+            System.out.println("JournalFullDiskTest " + rollCycle + ": appended " + appended.size() + ", refused " + refused + ", cycle files " + cycles);
         }
     }
 }
