@@ -64,7 +64,7 @@ public final class Agent implements AutoCloseable {
         Journal j = null;
         IngestServer s = null;
         try {
-            j = Journal.open(spool.layout().journal(), config.rollCycle());
+            j = Journal.open(spool.layout().journal(), config.rollCycle(), config.journalSync());
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
             this.sealer = new Sealer(j, spool, new Router(config.rules(), config.defaultStream()), config.staticLabels(),

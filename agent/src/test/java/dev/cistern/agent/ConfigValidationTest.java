@@ -31,6 +31,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void journalSyncIsNoneOrSync() throws Exception {
+        assertEquals(false, ConfigLoader.load(null, Map.of(), Map.of()).journalSync(), "acknowledged = in the page cache, by default");
+        Path f = dir.resolve("sync.yaml");
+        Files.writeString(f, "journal:\n  sync: sync\n");
+        assertEquals(true, ConfigLoader.load(f, Map.of(), Map.of()).journalSync());
+        ConfigException e = fails("journal:\n  sync: always\n", Map.of());
+        assertEquals("journal.sync", e.key());
+        assertTrue(e.getMessage().contains("none") && e.getMessage().contains("sync"), e.getMessage());
+    }
+
+    @Test
     void unknownKeyIsNamed() throws Exception {
         ConfigException e = fails("spool:\n  qualty: 5\n", Map.of());
         assertEquals("spool.qualty", e.key());

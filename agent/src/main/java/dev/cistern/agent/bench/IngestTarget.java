@@ -43,7 +43,12 @@ public abstract class IngestTarget implements AutoCloseable {
 
     /** Starts an agent on 127.0.0.1 (free port) with a fresh data directory, deleted on close. */
     public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads) throws IOException {
-        return new InProcess(dataDir, quality, window, ingestThreads);
+        return inProcess(dataDir, quality, window, ingestThreads, false);
+    }
+
+    /** @param journalSync {@code journal.sync: sync}: every acknowledged request is on disk */
+    public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+        return new InProcess(dataDir, quality, window, ingestThreads, journalSync);
     }
 
     /** An agent already running; {@code base} is like http://127.0.0.1:9464. */
@@ -65,14 +70,14 @@ public abstract class IngestTarget implements AutoCloseable {
         private final URL url;
         private boolean closed;
 
-        InProcess(Path data, int quality, int window, int ingestThreads) throws IOException {
+        InProcess(Path data, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
             this.data = data;
             // Same rotation as `bench write` (64 MiB raw, no row limit) so the two compare like for like.
             this.agent = Agent.start(ConfigLoader.load(null, Map.of(), Map.of(
                     "data_dir", data.toString(), "listen", "127.0.0.1:0",
                     "spool.quality", Integer.toString(quality), "spool.window", Integer.toString(window),
                     "spool.rotate_rows", Long.toString(Long.MAX_VALUE), "spool.rotate_bytes", "64MiB",
-                    "ingest.threads", Integer.toString(ingestThreads),
+                    "ingest.threads", Integer.toString(ingestThreads), "journal.sync", journalSync ? "sync" : "none",
                     "upload.to", "")));  // the benchmark measures ingest; it must not upload into the working directory
             this.url = URI.create("http://127.0.0.1:" + agent.address().getPort() + "/api/v1/write").toURL();
         }

@@ -49,6 +49,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--ingest-threads", defaultValue = "4", description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
     int ingestThreads;
 
+    @Option(names = "--journal-sync", description = "Run the in-process agent with journal.sync: sync (every acknowledged request on disk).")
+    boolean journalSync;
+
     @Option(names = "--data", description = "Parent for the in-process agent's fresh data directory (default: the system temp dir); deleted after.")
     Path dataParent;
 
@@ -77,7 +80,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         } else {
             Path parent = dataParent != null ? Files.createDirectories(dataParent) : Path.of(System.getProperty("java.io.tmpdir"));
             try (IngestTarget target = IngestTarget.inProcess(Files.createTempDirectory(parent, "cistern-bench-ingest-"),
-                    quality, window, ingestThreads)) {
+                    quality, window, ingestThreads, journalSync)) {
                 r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
             }
         }

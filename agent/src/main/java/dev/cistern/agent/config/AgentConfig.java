@@ -36,6 +36,11 @@ public final class AgentConfig {
         @JsonProperty("roll_cycle") public String rollCycle = "FIVE_MINUTELY";
         /** Ingest answers 503 with Retry-After while this many journal bytes wait to be sealed. */
         @JsonProperty("max_lag_bytes") public String maxLagBytes = "1GiB";
+        /**
+         * {@code none}: an acknowledged request is in the OS page cache (survives a process crash);
+         * {@code sync}: it is on disk (survives an OS crash or power loss), at the cost of a sync per request.
+         */
+        @JsonProperty("sync") public String sync = "none";
     }
 
     public static final class Ingest {

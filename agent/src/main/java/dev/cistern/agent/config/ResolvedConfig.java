@@ -25,6 +25,7 @@ public record ResolvedConfig(
         int window,
         Rotation rotation,
         String rollCycle,
+        boolean journalSync,
         long maxLagBytes,
         long maxBodyBytes,
         Labels staticLabels,
@@ -60,6 +61,10 @@ public record ResolvedConfig(
             throw new ConfigException("journal.roll_cycle", "'" + roll + "' is not one of " + List.of(net.openhft.chronicle.queue.RollCycles.values()));
         }
         long maxLag = Sizes.bytes("journal.max_lag_bytes", c.journal.maxLagBytes);
+        String sync = c.journal.sync == null ? "" : c.journal.sync.strip();
+        if (!sync.equals("none") && !sync.equals("sync")) {
+            throw new ConfigException("journal.sync", "must be none (acknowledged = in the page cache) or sync (= on disk), was '" + sync + "'");
+        }
         long maxBody = Sizes.bytes("ingest.max_body_bytes", c.ingest.maxBodyBytes);
         if (maxBody < 1024 || maxBody > (1L << 30)) throw new ConfigException("ingest.max_body_bytes", "must be 1KiB-1GiB");
         if (c.ingest.threads < 1 || c.ingest.threads > 256) throw new ConfigException("ingest.threads", "must be 1-256, was " + c.ingest.threads);
@@ -99,7 +104,7 @@ public record ResolvedConfig(
         if (ks != null && !java.nio.file.Files.isReadable(ks)) throw new ConfigException("tls.keystore_file", ks + " is not a readable file");
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window,
-                new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, maxLag, maxBody, statics, c.ingest.threads,
+                new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, sync.equals("sync"), maxLag, maxBody, statics, c.ingest.threads,
                 def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -49,11 +50,15 @@ public final class Journal implements AutoCloseable {
     private long writeEnd = -1;
     private long reservedTo = -1;
     private long faults;
+    private final boolean sync;
+    private long synced;
 
-    private Journal(Path dir, RollCycle rollCycle) {
+    private Journal(Path dir, RollCycle rollCycle, boolean sync) {
         this.dir = dir;
         this.rollCycle = rollCycle;
-        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
+        this.sync = sync;
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
+                .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE).build();
         this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.appender = newAppender();
         this.checker = queue.createTailer();
@@ -86,9 +91,14 @@ public final class Journal implements AutoCloseable {
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
+        return open(dir, rollCycle, false);
+    }
+
+    /** @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache */
+    public static Journal open(Path dir, String rollCycle, boolean sync) throws IOException {
         Files.createDirectories(dir);
         removeUninitialisedCycles(dir);
-        return new Journal(dir, rollCycle(rollCycle));
+        return new Journal(dir, rollCycle(rollCycle), sync);
     }
 
     /**
@@ -119,8 +129,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends one entry and returns its index. The entry is in the OS page cache when this returns,
-     * and its bytes were checked to be there: on a full disk this throws {@link JournalFullException}
+     * Appends one entry and returns its index. The entry is in the OS page cache when this returns
+     * (on disk, when opened with {@code sync}), and its bytes were checked to be there: on a full disk this throws {@link JournalFullException}
      * instead, before anything is written when it can (see {@link FileBlocks}).
      */
     public synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
@@ -148,7 +158,16 @@ public final class Journal implements AutoCloseable {
         if (cycle != writeCycle) reservedTo = -1; // a new file: nothing of it is allocated yet
         writeCycle = cycle;
         writeEnd = end;
+        if (sync) {
+            appender.sync(); // msync of the pages written since the last one
+            synced++;
+        }
         return index;
+    }
+
+    /** Appends that returned only once on disk ({@code journal.sync: sync}). */
+    public synchronized long syncedAppends() {
+        return synced;
     }
 
     /** Appends that hit a fault of the memory-mapped file (and were refused): none while allocation works. */

@@ -36,6 +36,26 @@ class JournalTest {
     }
 
     @Test
+    void withSyncEveryAppendIsSyncedAndReadsBack() throws Exception {
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY", true)) {
+            for (int i = 0; i < 3; i++) {
+                byte[] p = ("synced " + i).getBytes(StandardCharsets.UTF_8);
+                j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+            }
+            assertEquals(3, j.syncedAppends());
+            try (Journal.Reader r = j.reader()) {
+                r.seek(-1);
+                for (int i = 0; i < 3; i++) assertEquals("synced " + i, new String(r.next().payload(), StandardCharsets.UTF_8));
+            }
+        }
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY")) {
+            byte[] p = "not synced".getBytes(StandardCharsets.UTF_8);
+            j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+            assertEquals(0, j.syncedAppends(), "sync is off by default");
+        }
+    }
+
+    @Test
     void diskUseCountsWhatTheSparseCycleFilesHold() throws Exception {
         try (Journal j = Journal.open(dir, "FIVE_MINUTELY")) {
             byte[] p = new byte[100_000];
