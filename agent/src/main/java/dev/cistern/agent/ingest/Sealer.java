@@ -161,8 +161,9 @@ public final class Sealer {
             this.reader = journal.reader();
             this.payloadWanted = (index, kind) -> kind != JournalEntry.Kind.REMOTE_WRITE || (handed = handoff.take(lane, index)) == null;
             this.lastSeen = Math.max(-1, plan.resumeAt(lane) - 1);
-            // small: after a restart it holds the series being replayed, and the HTTP threads' caches take over
-            this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget() / 8 / LANES), Sealer.this::newSeries);
+            // empty while the HTTP threads hand rows over; it fills when the lane replays the journal (after a
+            // restart), and then must hold a scrape's series, or every series is a miss
+            this.remoteWrite = new WriteRequestReader(new SeriesCache(SeriesCache.defaultBudget() / LANES), Sealer.this::newSeries);
             this.thread = new Thread(this, "cistern-sealer-lane-" + lane);
         }
 
