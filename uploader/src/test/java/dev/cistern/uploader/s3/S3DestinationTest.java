@@ -94,9 +94,18 @@ class S3DestinationTest {
         try (FaultyProxy proxy = new FaultyProxy(s3.port())) {
             S3Destination d = dest(URI.create(proxy.endpoint())).multipartThreshold(5L << 20).partSize(5L << 20).build();
             assertEquals(1, upload(d, Policies.fast().build()).uploaded());
-            List<String> parts = proxy.heads().stream().filter(h -> h.startsWith("PUT ") && h.contains("partNumber=")).toList();
-            assertEquals(3, parts.size(), "13 MiB in 5 MiB parts: " + proxy.heads().stream().map(h -> h.lines().findFirst().orElse("")).toList());
+            List<String> lines = proxy.heads().stream().map(h -> h.lines().findFirst().orElse("")).toList();
+            // the multipart upload that was completed (a retry on a busy machine may have aborted one before it)
+            String completed = lines.stream().filter(l -> l.startsWith("POST ") && l.contains("?uploadId=")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no multipart upload completed: " + lines));
+            String uploadId = completed.substring(completed.indexOf("uploadId=") + 9, completed.indexOf(' ', completed.indexOf("uploadId=")));
+            List<String> parts = proxy.heads().stream()
+                    .filter(h -> h.startsWith("PUT ") && h.contains("partNumber=") && h.contains("uploadId=" + uploadId)).toList();
+            assertEquals(3, parts.size(), "13 MiB in 5 MiB parts: " + lines);
             for (String h : parts) assertChecksummed(h);
+            long started = lines.stream().filter(l -> l.startsWith("POST ") && l.contains("?uploads")).count();
+            long aborted = lines.stream().filter(l -> l.startsWith("DELETE ") && l.contains("uploadId=")).count();
+            assertEquals(started - 1, aborted, "every multipart upload given up is aborted: " + lines);
         }
         assertEquals(List.of(key(big)), s3.keys(bucket));
         assertArrayEquals(original, s3.get(bucket, key(big)));
