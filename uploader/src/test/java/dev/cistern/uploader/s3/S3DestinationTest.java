@@ -241,13 +241,14 @@ class S3DestinationTest {
     @Test
     void aMissingBucketIsPermanent() throws Exception {
         TestSpools.seal(spool, "cost", 1, 10);
-        S3Destination d = S3Destination.builder("no-such-bucket").endpoint(s3.endpoint()).pathStyle(true)
-                .region("us-east-1").credentials(S3Server.credentials()).build();
         // S3 (and S3Proxy) may answer 404 before reading the body and close the connection; the
         // client then sees only "Error writing request body", which is rightly transient. So the
         // answer is looked for over a few passes: once it is read, it must be classified permanent.
+        // A pass closes its destination (and the SDK client in it): each pass gets a new one.
         UploadRecord answered = null;
         for (int pass = 0; pass < 5 && answered == null; pass++) {
+            S3Destination d = S3Destination.builder("no-such-bucket").endpoint(s3.endpoint()).pathStyle(true)
+                    .region("us-east-1").credentials(S3Server.credentials()).build();
             assertEquals(1, upload(d, Policies.fast().maxAttempts(1).build()).failed());
             answered = log().stream().filter(r -> r.message().contains("404")).findFirst().orElse(null);
         }
