@@ -67,7 +67,7 @@ public final class IngestEndpoints {
             return IngestServer.Responses.empty(ex, 204);
         }
         long index = append(JournalEntry.Kind.REMOTE_WRITE, "", body);
-        handoff.offer(index, rows, Sealer.LANES);
+        handoff.offer(index, rows);
         metrics.samplesAccepted(samples);
         return IngestServer.Responses.empty(ex, 204);
     }

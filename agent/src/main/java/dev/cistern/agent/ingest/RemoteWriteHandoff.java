@@ -1,6 +1,5 @@
 package dev.cistern.agent.ingest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.journal.ResumePlan;
 import java.io.IOException;
 import java.util.Map;
@@ -40,9 +39,7 @@ final class RemoteWriteHandoff {
             WriteRequestValidator.validate(raw, len); // throws, with the reason
             r.readDecompressed(raw, len);
             return r.decoded();
-        } catch (InvalidProtocolBufferException e) {
-            throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
         }
     }
@@ -56,13 +53,13 @@ final class RemoteWriteHandoff {
     }
 
     /** Hands the rows of journal entry {@code index} to its lane, unless the hand-off is full. */
-    void offer(long index, DecodedRequest rows, int lanes) {
+    void offer(long index, DecodedRequest rows) {
         long bytes = rows.heapBytes();
         if (heldBytes.addAndGet(bytes) > budgetBytes) {
             heldBytes.addAndGet(-bytes);
             return;
         }
-        byLane[ResumePlan.laneOf(index, lanes)].put(index, rows);
+        byLane[ResumePlan.laneOf(index, byLane.length)].put(index, rows);
     }
 
     /**

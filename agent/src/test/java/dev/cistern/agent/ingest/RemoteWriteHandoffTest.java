@@ -17,8 +17,8 @@ class RemoteWriteHandoffTest {
         RemoteWriteHandoff h = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
         DecodedRequest four = h.decode(request, request.length);
         DecodedRequest five = h.decode(request, request.length);
-        h.offer(4, four, 2);
-        h.offer(5, five, 2);
+        h.offer(4, four);
+        h.offer(5, five);
         assertNull(h.take(1, 4), "entry 4 is lane 0's");
         assertSame(four, h.take(0, 4));
         assertNull(h.take(0, 4), "taken once");
@@ -29,7 +29,7 @@ class RemoteWriteHandoffTest {
     @Test
     void rowsOfferedAfterTheLanePassedTheirEntryAreDropped() {
         RemoteWriteHandoff h = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
-        h.offer(2, h.decode(request, request.length), 2); // the lane read entry 2 from the journal before this
+        h.offer(2, h.decode(request, request.length)); // the lane read entry 2 from the journal before this
         assertNull(h.take(0, 6));
         assertEquals(0, h.heldBytes(), "the late rows of entry 2 went when the lane moved on");
     }
@@ -38,9 +38,9 @@ class RemoteWriteHandoffTest {
     void overItsBudgetTheRowsGoThroughTheJournalOnly() {
         DecodedRequest rows = new RemoteWriteHandoff(1, WriteRequestReaderTest::make, 1 << 20, 1 << 20).decode(request, request.length);
         RemoteWriteHandoff h = new RemoteWriteHandoff(1, WriteRequestReaderTest::make, 1 << 20, rows.heapBytes() * 2);
-        h.offer(0, rows, 1);
-        h.offer(1, rows, 1);
-        h.offer(2, rows, 1);
+        h.offer(0, rows);
+        h.offer(1, rows);
+        h.offer(2, rows);
         assertSame(rows, h.take(0, 0));
         assertSame(rows, h.take(0, 1));
         assertNull(h.take(0, 2), "over the budget: not held");
