@@ -42,7 +42,9 @@ class JournalFullDiskTest {
             long cycles;
             Files.write(ballast, new byte[2 << 20]); // deleted at the end: space that comes back
             try (Journal j = Journal.open(journalDir, rollCycle)) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
                 while (refused < 20) {
+                    assertTrue(System.nanoTime() < deadline, "still appending after 2 minutes: " + appended.size() + " appended, " + refused + " refused");
                     if (pauseMillis > 0) Thread.sleep(pauseMillis);
                     byte[] p = new byte[8 + rnd.nextInt(48 << 10)]; // incompressible, none of it zero-filled
                     rnd.nextBytes(p);
