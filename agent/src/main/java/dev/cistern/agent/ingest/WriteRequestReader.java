@@ -32,7 +32,7 @@ final class WriteRequestReader {
 
     private final SeriesCache cache;
     private final SeriesMaker maker;
-    private byte[] raw = new byte[1 << 20];
+    private byte[] raw; // for snappy bodies read from the journal; made on first use (HTTP threads never need it)
     private byte[] key = new byte[1024];
     private int keyLen;
     private SeriesCache.Entry[] series = new SeriesCache.Entry[1024];
@@ -156,8 +156,7 @@ final class WriteRequestReader {
         SeriesCache.Entry e = cache.get(b, from, labelsEnd - from);
         if (e == null) {
             if (validating && WriteRequestValidator.usualTimeSeries(b, from, end) < 0) return undo(first);
-            e = make(b, from, labelsEnd - from);
-            cache.put(b, from, labelsEnd - from, e);
+            e = remember(b, from, labelsEnd - from);
         }
         addSeries(e, first);
         return true;
@@ -191,11 +190,14 @@ final class WriteRequestReader {
         }
         if (sampleCount == first) return; // nothing to write: no series needed
         SeriesCache.Entry e = cache.get(key, 0, keyLen);
-        if (e == null) {
-            e = make(key, 0, keyLen);
-            cache.put(key, 0, keyLen, e);
-        }
-        addSeries(e, first);
+        addSeries(e != null ? e : remember(key, 0, keyLen), first);
+    }
+
+    /** Makes the series of label fields {@code k[off, off+len)} seen for the first time, and caches it. */
+    private SeriesCache.Entry remember(byte[] k, int off, int len) throws IOException {
+        SeriesCache.Entry e = make(k, off, len);
+        cache.put(k, off, len, e);
+        return e;
     }
 
     private void sample(CodedInputStream in) throws IOException {
