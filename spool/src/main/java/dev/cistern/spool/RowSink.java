@@ -15,11 +15,6 @@ public interface RowSink {
     /** Appends one sample of a series. */
     void append(Series series, long timestampMillis, double value) throws IOException;
 
-    /** Appends a metric row; prefer {@link #append(Series, long, double)} with a reused Series. */
-    default void append(MetricRow row) throws IOException {
-        append(Series.of(row.name(), row.labels()), row.timestampMillis(), row.value());
-    }
-
     /**
      * Appends one JSON object given as UTF-8 bytes (one NDJSON line, without the newline). It is
      * validated whole first; its event time is its top-level numeric {@code "ts"} field (epoch ms)

@@ -57,10 +57,6 @@ public final class ScanQuery {
         return streams.isEmpty() || streams.contains(stream);
     }
 
-    boolean needsFields() {
-        return name != null || !labels.isEmpty() || from != Long.MIN_VALUE || to != Long.MAX_VALUE;
-    }
-
     public static final class Builder {
         private final Set<String> streams = new TreeSet<>();
         private long from = Long.MIN_VALUE;

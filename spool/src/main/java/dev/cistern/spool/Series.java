@@ -46,11 +46,6 @@ public final class Series {
     public String name() { return name; }
     public Labels labels() { return labels; }
 
-    /** Encoded size of one row of this series, excluding the timestamp and value digits. */
-    int fixedBytes() {
-        return head.length + tail.length + 9;
-    }
-
     @Override
     public String toString() {
         return name + labels;
