@@ -2,28 +2,32 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Durability helpers: a rename or a new directory entry is durable only once its directory is synced. */
-final class Fsync {
+/**
+ * Durability helpers: a rename or a new directory entry is durable only once its directory is synced.
+ * Public for the uploader, which moves and writes files under the same rule.
+ */
+public final class Fsync {
     private Fsync() {}
 
-    static void directory(Path dir) throws IOException {
+    public static void directory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
     }
 
     /** Creates the directory and any missing parents, syncing each parent that gained an entry. */
-    static void createDirectories(Path dir) throws IOException {
+    public static void createDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) return;
         Path parent = dir.getParent();
         if (parent != null) createDirectories(parent);
         try {
             Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             return; // another thread made it; it syncs the parent
         }
         if (parent != null) directory(parent);

@@ -9,9 +9,9 @@ import java.util.Arrays;
  * the line (without its newline) is {@code array()[offset() .. offset()+length())}, valid until
  * the next call. Bytes after the last newline are a partial line, reported by {@link #tailBytes()}.
  */
-public final class LineReader {
+final class LineReader {
     /** A line longer than this is treated as corruption rather than buffered without bound. */
-    public static final int MAX_LINE = 64 << 20;
+    static final int MAX_LINE = 64 << 20;
 
     private final InputStream in;
     private byte[] buf = new byte[1 << 16];
@@ -22,11 +22,11 @@ public final class LineReader {
     private int lineLength;
     private boolean eof;
 
-    public LineReader(InputStream in) {
+    LineReader(InputStream in) {
         this.in = in;
     }
 
-    public boolean next() throws IOException {
+    boolean next() throws IOException {
         while (true) {
             for (int i = scanFrom; i < end; i++) {
                 if (buf[i] == '\n') {
@@ -59,12 +59,12 @@ public final class LineReader {
         else end += n;
     }
 
-    public byte[] array() { return buf; }
-    public int offset() { return lineOffset; }
-    public int length() { return lineLength; }
+    byte[] array() { return buf; }
+    int offset() { return lineOffset; }
+    int length() { return lineLength; }
 
     /** Bytes read after the last complete line (a torn tail), once {@link #next()} has returned false. */
-    public int tailBytes() {
+    int tailBytes() {
         return end - start;
     }
 }

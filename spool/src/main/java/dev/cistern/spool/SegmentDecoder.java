@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * stream ends with {@link TruncatedException}, a corrupt one (or trailing bytes after the end of
  * the stream) with {@link CorruptException}.
  */
-public final class SegmentDecoder extends InputStream {
+final class SegmentDecoder extends InputStream {
     static {
         Brotli4jLoader.ensureAvailability();
     }
@@ -23,12 +23,12 @@ public final class SegmentDecoder extends InputStream {
     private static final int BUFFER = 1 << 16;
 
     /** The file ends before the Brotli stream does. */
-    public static final class TruncatedException extends IOException {
+    static final class TruncatedException extends IOException {
         TruncatedException(String message) { super(message); }
     }
 
     /** The bytes are not a valid Brotli stream. */
-    public static final class CorruptException extends IOException {
+    static final class CorruptException extends IOException {
         CorruptException(String message) { super(message); }
     }
 
@@ -52,7 +52,7 @@ public final class SegmentDecoder extends InputStream {
     // After output is taken the decoder may say it needs input while it still holds some.
     private boolean pulled;
 
-    public SegmentDecoder(Path path) throws IOException {
+    SegmentDecoder(Path path) throws IOException {
         this.path = path;
         this.in = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -65,7 +65,7 @@ public final class SegmentDecoder extends InputStream {
     }
 
     /** Uncompressed bytes returned so far. */
-    public long decodedBytes() {
+    long decodedBytes() {
         return decodedBytes;
     }
 
