@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Reads rows back from sealed segments (in {@code sealed/} and those kept in {@code uploaded/}) with bounded memory: files are streamed one line at a time,
- * and files are pruned by stream and time range from their names before any is opened. A file that
+ * Reads rows back from sealed segments (in {@code sealed/} and those kept in {@code uploaded/}) with
+ * bounded memory: files are streamed one line at a time, and files are pruned by stream and time
+ * range from their names before any is opened. A file that
  * cannot be read completely gives its readable rows and is reported, never fatal.
  */
 public final class Scanner {
@@ -60,13 +63,13 @@ public final class Scanner {
      * the two while we list could be seen twice: ids are unique, so the second sighting is dropped.
      */
     private void listSegments(ScanQuery q, List<SealedSegment> out, int[] pruned) throws IOException {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         listSegments(layout.sealed(), q, out, pruned, ids);
         if (q.includeUploaded()) listSegments(layout.uploaded(), q, out, pruned, ids);
         out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
     }
 
-    private void listSegments(Path root, ScanQuery q, List<SealedSegment> out, int[] pruned, java.util.Set<String> ids)
+    private void listSegments(Path root, ScanQuery q, List<SealedSegment> out, int[] pruned, Set<String> ids)
             throws IOException {
         if (!Files.isDirectory(root)) return;
         List<Path> streamDirs;
@@ -89,8 +92,24 @@ public final class Scanner {
         }
     }
 
-    /** Streams every matching row to the visitor (offset and limit are ignored here). */
+    /**
+     * Streams the query's page of matching rows to the visitor, in time order: the first
+     * {@link ScanQuery#offset()} matches are skipped, and with a {@link ScanQuery#limit()} the scan
+     * stops at the first match past the page. {@link Summary#matched()} counts the matches seen.
+     */
     public Summary scan(ScanQuery q, RowVisitor visitor) throws IOException {
+        return scan(q, visitor, false);
+    }
+
+    /** One page of matches (the query's offset and limit), with the total number of matches. */
+    public ScanPage page(ScanQuery q) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        Summary s = scan(q, rows::add, true);
+        return new ScanPage(rows, s.matched(), q.offset(), q.limit(), s.filesScanned(), s.filesPruned(), s.problems());
+    }
+
+    /** The one place offset and limit are applied; {@code countAll} reads on past the page to count every match. */
+    private Summary scan(ScanQuery q, RowVisitor visitor, boolean countAll) throws IOException {
         List<SealedSegment> segments = new ArrayList<>();
         int[] pruned = new int[1];
         listSegments(q, segments, pruned);
@@ -98,6 +117,7 @@ public final class Scanner {
         long read = 0;
         long matched = 0;
         int scanned = 0;
+        long pageEnd = q.limit() == 0 ? Long.MAX_VALUE : q.offset() + Math.min(q.limit(), Long.MAX_VALUE - q.offset());
         RowMatcher m = new RowMatcher(q);
         for (SealedSegment seg : segments) {
             scanned++;
@@ -107,8 +127,11 @@ public final class Scanner {
                     read++;
                     Row row = m.match(seg.name().stream(), lr.array(), lr.offset(), lr.length());
                     if (row == null) continue;
-                    matched++;
-                    if (!visitor.visit(row)) return new Summary(scanned, pruned[0], read, matched, problems);
+                    long index = matched++;
+                    if (index < q.offset()) continue; // before the page
+                    boolean past = index >= pageEnd;
+                    if (past && countAll) continue;
+                    if (past || !visitor.visit(row)) return new Summary(scanned, pruned[0], read, matched, problems);
                 }
                 if (lr.tailBytes() > 0) problems.add(seg.path() + ": " + lr.tailBytes() + " bytes after the last newline");
             } catch (NoSuchFileException e) {
@@ -118,18 +141,6 @@ public final class Scanner {
             }
         }
         return new Summary(scanned, pruned[0], read, matched, problems);
-    }
-
-    /** One page of matches, with the total number of matches. */
-    public ScanPage page(ScanQuery q) throws IOException {
-        List<Row> rows = new ArrayList<>();
-        long[] index = {0};
-        Summary s = scan(q, row -> {
-            long i = index[0]++;
-            if (i >= q.offset() && (q.limit() == 0 || i < q.offset() + q.limit())) rows.add(row);
-            return true;
-        });
-        return new ScanPage(rows, s.matched(), q.offset(), q.limit(), s.filesScanned(), s.filesPruned(), s.problems());
     }
 
     /** Every raw line of one segment file, in order. Throws at the point the file stops decoding. */

@@ -210,6 +210,17 @@ class ScannerTest {
     }
 
     @Test
+    void scanDeliversOnlyTheQuerysPage() throws Exception {
+        List<String> all = page(ScanQuery.builder().name("mem_bytes")).rows().stream().map(Row::json).toList();
+        List<String> seen = new ArrayList<>();
+        Scanner.of(spoolDir).scan(ScanQuery.builder().name("mem_bytes").offset(3).limit(5).build(), r -> seen.add(r.json()));
+        assertEquals(all.subList(3, 8), seen);
+        seen.clear();
+        Scanner.of(spoolDir).scan(ScanQuery.builder().name("mem_bytes").offset(all.size() - 2).build(), r -> seen.add(r.json()));
+        assertEquals(all.subList(all.size() - 2, all.size()), seen, "no limit: every match from the offset on");
+    }
+
+    @Test
     void visitorCanStopTheScanEarly() throws Exception {
         List<Row> seen = new ArrayList<>();
         Scanner.Summary s = Scanner.of(spoolDir).scan(ScanQuery.all(), r -> {

@@ -69,12 +69,7 @@ final class CatCommand implements Callable<Integer> {
 
     private int catSpool(Path dir, PrintStream out) throws Exception {
         Cli.requireSpoolDir(dir);
-        ScanQuery q = query();
-        long[] index = {0};
-        Scanner.Summary s = Scanner.of(dir).scan(q, row -> {
-            long i = index[0]++;
-            if (i < q.offset()) return true;
-            if (q.limit() != 0 && i >= q.offset() + q.limit()) return false;
+        Scanner.Summary s = Scanner.of(dir).scan(query(), row -> { // the scan applies --offset and --limit
             out.print(row.json());
             out.print('\n');
             return true;
