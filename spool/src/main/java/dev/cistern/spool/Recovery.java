@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
@@ -96,9 +97,7 @@ final class Recovery {
             return;
         }
         if (sealedIds.contains(id)) {
-            Files.delete(temp); // sealed already; the rename was durable, this is a stale copy
-            removed++;
-            event(temp, "removed", "already sealed as id " + id);
+            remove(temp, "already sealed as id " + id); // the rename was durable, this is a stale copy
             return;
         }
         if (config.replayedFromJournal()) {
@@ -109,18 +108,64 @@ final class Recovery {
             return;
         }
         if (Files.size(temp) == 0) {
-            Files.delete(temp);
-            removed++;
-            event(temp, "removed", "empty temp file");
+            remove(temp, "empty temp file");
             return;
         }
+        salvage(temp, stream, id);
+    }
+
+    /** Reseals the complete lines of a temp file under its own id; a temp file with none is removed or quarantined. */
+    private void salvage(Path temp, String stream, String id) throws IOException {
         long fallbackTs = Files.getLastModifiedTime(temp).toMillis();
         Path out = layout.active().resolve(stream + '.' + id + SALVAGE_SUFFIX);
         Segment seg = Segment.create(layout, stream, id, out, config.quality(), config.window());
-        long lines = 0;
+        Salvage s;
+        try {
+            s = copyReadableRows(temp, seg, fallbackTs);
+        } catch (IOException | RuntimeException e) {
+            seg.abandon();
+            Files.deleteIfExists(out);
+            throw e;
+        }
+        tornBytes += s.tornBytes();
+        badLines += s.badLines();
+        if (s.rows() == 0) {
+            seg.abandon();
+            Files.deleteIfExists(out);
+            if (s.ending() == Ending.CORRUPT) {
+                quarantine(temp, stream, QuarantineReason.UNDECODABLE, "no readable rows");
+            } else {
+                remove(temp, "no complete rows (" + s.ending() + ", " + s.tornBytes() + " torn bytes dropped)");
+            }
+            return;
+        }
+        SealedSegment sealed = seg.seal();
+        Files.delete(temp);
+        Fsync.directory(layout.active());
+        salvaged++;
+        rowsSalvaged += s.rows();
+        event(temp, "salvaged", s.rows() + " rows into " + sealed.name().fileName() + " (" + s.ending() + ", "
+                + s.tornBytes() + " torn bytes and " + s.badLines() + " bad lines dropped)");
+    }
+
+    /** How a temp file's Brotli stream ended when it was read for salvage. */
+    private enum Ending {
+        COMPLETE, TRUNCATED, CORRUPT;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT); // as recovery events word it
+        }
+    }
+
+    /** What a salvage read: rows copied, lines dropped as not JSON objects, bytes of a torn last line. */
+    private record Salvage(long rows, long badLines, long tornBytes, Ending ending) {}
+
+    /** Copies each complete, valid line of the temp file into the segment, up to where the file stops decoding. */
+    private static Salvage copyReadableRows(Path temp, Segment seg, long fallbackTs) throws IOException {
+        long rows = 0;
         long bad = 0;
-        long torn = 0;
-        String ending = "complete";
+        Ending ending = Ending.COMPLETE;
         try (SegmentDecoder in = new SegmentDecoder(temp)) {
             LineReader lr = new LineReader(in);
             RowBuffer row = new RowBuffer(1 << 12);
@@ -133,45 +178,24 @@ final class Recovery {
                         row.write('\n');
                         seg.countRow(ts, row.size());
                         seg.write(row.array(), 0, row.size());
-                        lines++;
+                        rows++;
                     } catch (InvalidRowException e) {
                         bad++;
                     }
                 }
-                torn = lr.tailBytes();
             } catch (SegmentDecoder.TruncatedException e) {
-                torn = lr.tailBytes();
-                ending = "truncated";
+                ending = Ending.TRUNCATED;
             } catch (SegmentDecoder.CorruptException e) {
-                torn = lr.tailBytes();
-                ending = "corrupt";
+                ending = Ending.CORRUPT;
             }
-        } catch (IOException | RuntimeException e) {
-            seg.abandon();
-            Files.deleteIfExists(out);
-            throw e;
+            return new Salvage(rows, bad, lr.tailBytes(), ending);
         }
-        tornBytes += torn;
-        badLines += bad;
-        if (lines == 0) {
-            seg.abandon();
-            Files.deleteIfExists(out);
-            if (ending.equals("corrupt")) {
-                quarantine(temp, stream, QuarantineReason.UNDECODABLE, "no readable rows");
-            } else {
-                Files.delete(temp);
-                removed++;
-                event(temp, "removed", "no complete rows (" + ending + ", " + torn + " torn bytes dropped)");
-            }
-            return;
-        }
-        SealedSegment sealed = seg.seal();
+    }
+
+    private void remove(Path temp, String why) throws IOException {
         Files.delete(temp);
-        Fsync.directory(layout.active());
-        salvaged++;
-        rowsSalvaged += lines;
-        event(temp, "salvaged", lines + " rows into " + sealed.name().fileName() + " (" + ending + ", "
-                + torn + " torn bytes and " + bad + " bad lines dropped)");
+        removed++;
+        event(temp, "removed", why);
     }
 
     private void quarantine(Path file, String stream, QuarantineReason reason, String detail) {
