@@ -1,12 +1,14 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -104,11 +106,11 @@ final class BackgroundSealer {
         try {
             Future<?> done = thread.submit(() -> { });
             done.get();
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for segments to seal");
+            throw new InterruptedIOException("interrupted while waiting for segments to seal");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -141,7 +143,7 @@ final class BackgroundSealer {
             if (!thread.awaitTermination(5, TimeUnit.MINUTES)) throw new IOException("segments still sealing after 5 minutes");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for segments to seal");
+            throw new InterruptedIOException("interrupted while waiting for segments to seal");
         }
     }
 }

@@ -6,12 +6,14 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -26,7 +28,7 @@ public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
 
     private final Spool spool;
-    private final java.util.function.LongSupplier journalBytes;
+    private final LongSupplier journalBytes;
     private final RetentionPolicy policy;
     private final Map<DropReason, LongAdder> filesDropped = new EnumMap<>(DropReason.class);
     private final Map<DropReason, LongAdder> rowsDropped = new EnumMap<>(DropReason.class);
@@ -49,7 +51,7 @@ public final class Retention {
      * @param journalBytes what the journal in {@code journal/} really holds on disk, for a journal
      *                     whose files are sparse (the agent's); null counts the files' sizes
      */
-    public Retention(Spool spool, RetentionPolicy policy, java.util.function.LongSupplier journalBytes) {
+    public Retention(Spool spool, RetentionPolicy policy, LongSupplier journalBytes) {
         this.spool = spool;
         this.policy = policy;
         this.journalBytes = journalBytes;
@@ -137,8 +139,8 @@ public final class Retention {
         bytesDropped.add(size);
         boolean unsent = s.path().startsWith(spool.layout().sealed());
         LOG.warning("dropped " + (unsent ? "UNSENT " : "uploaded ") + s.path().getFileName() + " (" + reason + "): stream "
-                + s.name().stream() + ", rows " + s.name().rows() + ", time " + java.time.Instant.ofEpochMilli(s.name().minTs())
-                + " .. " + java.time.Instant.ofEpochMilli(s.name().maxTs()));
+                + s.name().stream() + ", rows " + s.name().rows() + ", time " + Instant.ofEpochMilli(s.name().minTs())
+                + " .. " + Instant.ofEpochMilli(s.name().maxTs()));
         spool.publish(new SpoolEvent(SpoolEvent.Type.DROPPED, s.name(), s.path(), reason.name()));
         return true;
     }

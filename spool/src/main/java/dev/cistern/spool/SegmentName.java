@@ -35,8 +35,11 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
 
     public static final int FORMAT_VERSION = 1;
     public static final String SUFFIX = ".json.br";
-    private static final Pattern GRAMMAR = Pattern.compile(
-            "([a-z0-9_-]{1,64})\\.(-?\\d{1,19})\\.(-?\\d{1,19})\\.(\\d{1,19})\\.(\\d{1,19})\\.v(\\d{1,4})\\.([0-9a-f]{20})(?:\\.j(\\d{1,19}))?\\.json\\.br");
+    private static final Pattern GRAMMAR = Pattern.compile("([a-z0-9_-]{1,64})"  // stream
+            + "\\.(-?\\d{1,19})\\.(-?\\d{1,19})"                                 // minTs, maxTs
+            + "\\.(\\d{1,19})\\.(\\d{1,19})"                                     // rows, rawBytes
+            + "\\.v(\\d{1,4})\\.([0-9a-f]{20})"                                  // format, id
+            + "(?:\\.j(\\d{1,19}))?\\.json\\.br");                               // journal source, suffix
 
     public SegmentName {
         StreamName.check(stream);
