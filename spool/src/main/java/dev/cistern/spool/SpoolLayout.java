@@ -9,7 +9,7 @@ public final class SpoolLayout {
     public static final String UPLOADED = "uploaded";
     public static final String QUARANTINE = "quarantine";
     public static final String JOURNAL = "journal";
-    public static final String TEMP_SUFFIX = ".json.br.tmp";
+    static final String TEMP_SUFFIX = ".json.br.tmp";
 
     private final Path root;
 
@@ -40,12 +40,12 @@ public final class SpoolLayout {
     }
 
     /** {@code active/<stream>.<id>.json.br.tmp} */
-    public Path tempPath(String stream, String id) {
+    Path tempPath(String stream, String id) {
         return active().resolve(StreamName.check(stream) + '.' + id + TEMP_SUFFIX);
     }
 
     /** The stream a temp file belongs to, or null when the name is not one of ours. */
-    public static String streamOfTemp(String tempFileName) {
+    static String streamOfTemp(String tempFileName) {
         if (!tempFileName.endsWith(TEMP_SUFFIX)) return null;
         int dot = tempFileName.indexOf('.');
         if (dot <= 0) return null;
