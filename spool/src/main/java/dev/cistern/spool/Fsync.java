@@ -7,17 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Durability helpers: a rename or a new directory entry is durable only once its directory is synced. */
-final class Fsync {
+public final class Fsync {
     private Fsync() {}
 
-    static void directory(Path dir) throws IOException {
+    public static void directory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
     }
 
     /** Creates the directory and any missing parents, syncing each parent that gained an entry. */
-    static void createDirectories(Path dir) throws IOException {
+    public static void createDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) return;
         Path parent = dir.getParent();
         if (parent != null) createDirectories(parent);
