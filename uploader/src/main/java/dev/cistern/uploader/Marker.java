@@ -1,8 +1,8 @@
 package dev.cistern.uploader;
 
+import dev.cistern.spool.Fsync;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
-import dev.cistern.uploader.internal.Fsync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

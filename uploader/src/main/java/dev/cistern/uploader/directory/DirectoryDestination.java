@@ -1,11 +1,11 @@
 package dev.cistern.uploader.directory;
 
+import dev.cistern.spool.Fsync;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.uploader.Destination;
 import dev.cistern.uploader.DestinationException;
 import dev.cistern.uploader.KeyTemplate;
 import dev.cistern.uploader.UploadItem;
-import dev.cistern.uploader.internal.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

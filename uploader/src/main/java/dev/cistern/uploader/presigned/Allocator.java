@@ -2,6 +2,7 @@ package dev.cistern.uploader.presigned;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cistern.uploader.DestinationException;
@@ -87,7 +88,8 @@ final class Allocator {
         try {
             response = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw DestinationException.retryable("allocation endpoint " + url + " did not answer within " + timeout.toMillis() + " ms", 0, e);
+            throw DestinationException.retryable("allocation endpoint " + url + " did not answer within " + timeout.toMillis() + " ms",
+                    0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("allocation call to " + url + " interrupted");
@@ -105,10 +107,11 @@ final class Allocator {
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(MAX_RESPONSE + 1);
             if (bytes.length > MAX_RESPONSE) {
-                throw DestinationException.retryable("allocation answer from " + url + " is larger than " + MAX_RESPONSE + " bytes", status, null);
+                throw DestinationException.retryable("allocation answer from " + url + " is larger than " + MAX_RESPONSE + " bytes",
+                        status, null);
             }
             root = MAPPER.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw DestinationException.retryable("allocation answer from " + url + " is not JSON: " + e.getOriginalMessage(), status, e);
         }
         return parse(root, items);

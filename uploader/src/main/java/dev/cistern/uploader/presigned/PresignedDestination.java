@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,8 @@ public final class PresignedDestination implements Destination {
                 Allocator.Result r = allocator.allocate(List.of(item));
                 String refused = r.refused().get(item.key());
                 if (refused != null) {
-                    throw DestinationException.permanent("allocation endpoint " + name + " refused " + item.key() + ": " + refused, 0, null);
+                    throw DestinationException.permanent("allocation endpoint " + name + " refused " + item.key() + ": " + refused,
+                            0, null);
                 }
                 grant = r.grants().get(item.key());
                 if (grant == null) {
@@ -163,7 +165,8 @@ public final class PresignedDestination implements Destination {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw DestinationException.retryable("PUT of " + item.key() + " got no answer within " + item.timeout().toMillis() + " ms", 0, e);
+            throw DestinationException.retryable("PUT of " + item.key() + " got no answer within " + item.timeout().toMillis() + " ms",
+                    0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("PUT of " + item.key() + " interrupted");
@@ -195,7 +198,7 @@ public final class PresignedDestination implements Destination {
     /** Settings of a presigned-URL destination. */
     public static final class Builder {
         private final URI allocationUrl;
-        private java.nio.file.Path apiKeyFile;
+        private Path apiKeyFile;
         private String apiKeyHeader = "X-Api-Key";
         private String prefix = "";
         private KeyTemplate template = KeyTemplate.DEFAULT;
@@ -213,7 +216,7 @@ public final class PresignedDestination implements Destination {
         }
 
         /** A file holding the API key (whitespace around it is ignored); read at every allocation, so it can be rotated. */
-        public Builder apiKeyFile(java.nio.file.Path file) {
+        public Builder apiKeyFile(Path file) {
             this.apiKeyFile = file;
             return this;
         }

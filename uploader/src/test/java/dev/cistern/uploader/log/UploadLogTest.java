@@ -27,7 +27,7 @@ class UploadLogTest {
         try (UploadLog log = UploadLog.open(spool)) {
             log.append(r);
         }
-        List<Path> files = UploadLog.files(UploadLog.directoryOf(spool));
+        List<Path> files = LogFiles.list(UploadLog.directoryOf(spool));
         assertEquals(1, files.size());
         List<String> lines = Files.readAllLines(files.get(0));
         assertEquals(1, lines.size());
@@ -70,7 +70,7 @@ class UploadLogTest {
         try (UploadLog log = UploadLog.open(spool)) {
             log.append(record(1, UploadStatus.SUCCESS, ""));
         }
-        Path file = UploadLog.files(UploadLog.directoryOf(spool)).get(0);
+        Path file = LogFiles.list(UploadLog.directoryOf(spool)).get(0);
         Files.writeString(file, "{\"ts\":2,\"file\":\"torn", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (UploadLog log = UploadLog.open(spool)) {
             log.append(record(3, UploadStatus.SUCCESS, ""));
@@ -84,7 +84,7 @@ class UploadLogTest {
         try (UploadLog log = UploadLog.open(spool, small)) {
             for (int i = 0; i < 200; i++) log.append(record(i, UploadStatus.SUCCESS, ""));
         }
-        List<Path> files = UploadLog.files(UploadLog.directoryOf(spool));
+        List<Path> files = LogFiles.list(UploadLog.directoryOf(spool));
         assertTrue(files.size() > 1, "rolled: " + files);
         long total = 0;
         for (Path f : files) total += Files.size(f);
@@ -100,7 +100,7 @@ class UploadLogTest {
         try (UploadLog log = UploadLog.open(spool, r)) {
             for (int i = 0; i < 20; i++) log.append(record(i, UploadStatus.SUCCESS, ""));
         }
-        List<Path> before = UploadLog.files(UploadLog.directoryOf(spool));
+        List<Path> before = LogFiles.list(UploadLog.directoryOf(spool));
         assertTrue(before.size() > 1);
         Path old = before.get(0);
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(2))));

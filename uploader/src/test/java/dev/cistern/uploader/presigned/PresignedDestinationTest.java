@@ -15,6 +15,7 @@ import dev.cistern.uploader.testing.TestSpools;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,7 @@ class PresignedDestinationTest {
     @Test
     void allocatesInOneBatchThenPutsEachFile() throws Exception {
         List<SealedSegment> segs = TestSpools.seal(spool, "cost", 5, 100);
-        List<byte[]> bytes = new java.util.ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
         for (SealedSegment s : segs) bytes.add(Files.readAllBytes(s.path()));
         UploadSummary sum = upload(dest(), Policies.fast().build());
         assertEquals(5, sum.uploaded());

@@ -98,7 +98,8 @@ class S3DestinationTest {
             // the multipart upload that was completed (a retry on a busy machine may have aborted one before it)
             String completed = lines.stream().filter(l -> l.startsWith("POST ") && l.contains("?uploadId=")).findFirst()
                     .orElseThrow(() -> new AssertionError("no multipart upload completed: " + lines));
-            String uploadId = completed.substring(completed.indexOf("uploadId=") + 9, completed.indexOf(' ', completed.indexOf("uploadId=")));
+            int idAt = completed.indexOf("uploadId=") + 9;
+            String uploadId = completed.substring(idAt, completed.indexOf(' ', idAt));
             List<String> parts = proxy.heads().stream()
                     .filter(h -> h.startsWith("PUT ") && h.contains("partNumber=") && h.contains("uploadId=" + uploadId)).toList();
             assertEquals(3, parts.size(), "13 MiB in 5 MiB parts: " + lines);

@@ -1,4 +1,4 @@
-package dev.cistern.uploader;
+package dev.cistern.uploader.internal;
 
 import dev.cistern.uploader.log.UploadLog;
 import dev.cistern.uploader.log.UploadStatus;
