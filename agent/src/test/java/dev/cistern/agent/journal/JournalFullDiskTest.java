@@ -63,7 +63,7 @@ class JournalFullDiskTest {
                 assertEquals(0, j.faults(), "appends that hit a fault of the mapped file");
                 assertTrue(appended.size() > 50, "too little was appended to mean anything: " + appended.size());
 
-                try (Journal.Reader r = j.reader()) {
+                try (JournalTailer r = j.tailer()) {
                     r.seek(-1);
                     for (int i = 0; i < appended.size(); i++) {
                         JournalEntry e = r.next();
