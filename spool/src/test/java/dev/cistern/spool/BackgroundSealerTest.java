@@ -81,7 +81,8 @@ class BackgroundSealerTest {
 
     @Test
     void aSourcedBatchThatFailsHalfwayLeavesNothingForTheTimerToSeal() throws Exception {
-        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).rotation(Fixtures.NEVER.withMaxAge(Duration.ofMillis(100))).build(), 1);
+        Rotation byAge = Fixtures.NEVER.withMaxAge(Duration.ofMillis(100));
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).rotation(byAge).build(), 1);
         try (Spool spool = fed.spool()) {
             fed.batch("metrics", 3, 0, sink -> rows(sink, 0, 5));
             assertThrows(IllegalStateException.class, () -> fed.batch("metrics", 4, 0, sink -> {
