@@ -1,17 +1,19 @@
 package dev.cistern.agent;
 
+import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.http.BearerAuth;
 import dev.cistern.agent.http.IngestServer;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
-import dev.cistern.agent.ingest.JournalLag;
 import dev.cistern.agent.ingest.SpaceGuard;
 import dev.cistern.agent.ingest.Router;
-import dev.cistern.agent.ingest.Sealer;
 import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalLag;
+import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
@@ -28,7 +30,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The running agent: HTTP ingest → journal → sealer → spool. {@link #start} recovers and starts
+ * The running agent: HTTP ingest → journal → applier → spool. {@link #start} recovers and starts
  * everything; {@link #close} stops accepting, finishes in-flight requests, seals what the journal
  * holds, and closes the journal.
  */
@@ -43,7 +45,7 @@ public final class Agent implements AutoCloseable {
     private final AgentMetrics metrics;
     private final Spool spool;
     private final Journal journal;
-    private final Sealer sealer;
+    private final JournalApplier applier;
     private final IngestServer server;
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
@@ -56,10 +58,9 @@ public final class Agent implements AutoCloseable {
         StartupCheck.dataDirectory(config.dataDir());
         SpoolConfig spoolConfig = SpoolConfig.builder(config.dataDir())
                 .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .shardsPerStream(Sealer.LANES) // one shard per sealer lane keeps journal positions exact
-                .replayedFromJournal(true)
                 .build();
-        this.spool = Spool.open(spoolConfig);
+        JournalFedSpool fed = JournalFedSpool.open(spoolConfig, Lanes.AGENT.count()); // one shard per lane keeps journal positions exact
+        this.spool = fed.spool();
         boolean ok = false;
         Journal j = null;
         IngestServer s = null;
@@ -67,7 +68,7 @@ public final class Agent implements AutoCloseable {
             j = Journal.open(spool.layout().journal(), config.rollCycle(), config.journalSync());
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
-            this.sealer = new Sealer(j, spool, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
+            this.applier = new JournalApplier(j, fed, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
             Journal journalRef = j;
             metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
@@ -75,7 +76,7 @@ public final class Agent implements AutoCloseable {
             metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
             this.retention = new Retention(spool, config.retention(), journalRef::diskBytes);
             metrics.bindRetention(retention);
-            IngestEndpoints ingest = new IngestEndpoints(j, sealer, lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
+            IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
                     new SpaceGuard(retention, spool.layout().root()));
             BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
             s = new IngestServer(config.listen(),
@@ -127,7 +128,7 @@ public final class Agent implements AutoCloseable {
     /** Recovers the data directory, replays the journal into the spool, and starts serving. */
     public static Agent start(ResolvedConfig config) throws IOException {
         Agent a = new Agent(config);
-        a.sealer.start();
+        a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
         long every = Math.max(100, config.retentionInterval().toMillis());
         a.enforceRetention();
@@ -141,7 +142,7 @@ public final class Agent implements AutoCloseable {
 
     private void releaseJournal() {
         try {
-            journal.releaseBefore(sealer.firstNeededIndex());
+            journal.releaseBefore(applier.firstNeededIndex());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "releasing consumed journal cycles failed", e);
         }
@@ -177,7 +178,7 @@ public final class Agent implements AutoCloseable {
         LOG.info("cistern agent stopping: finishing requests, sealing what the journal holds");
         server.close();
         try {
-            sealer.drainAndStop(60_000);
+            applier.drainAndStop(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -23,7 +23,7 @@ public record RecoveryReport(
         }
     }
 
-    /** With {@link SpoolConfig#replayedFromJournal()}: streams whose open segments were discarded for replay. */
+    /** For a {@link JournalFedSpool}: streams whose open segments were discarded for replay. */
     public Set<String> discardedStreams() {
         return discardedStreams;
     }

@@ -2,6 +2,7 @@ package dev.cistern.spool;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -197,7 +198,7 @@ final class Shard implements RowSink {
         Segment seg = segment;
         if (seg == null) return false;
         seg.abandon();
-        java.nio.file.Files.deleteIfExists(seg.tempPath());
+        Files.deleteIfExists(seg.tempPath());
         segment = null;
         staged.clear();
         generator = null;

@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,6 +116,7 @@ public final class Spool implements AutoCloseable {
     public SpoolLayout layout() { return layout; }
     public SpoolMetrics metrics() { return metrics; }
     BackgroundSealer sealer() { return sealer; }
+    Collection<StreamWriter> writers() { return writers.values(); }
 
     /** What recovery found and did when this spool opened. */
     public RecoveryReport recovery() { return recovery; }
@@ -176,46 +178,6 @@ public final class Spool implements AutoCloseable {
         sealer.await();
         if (first != null) throw first;
         sealer.check();
-    }
-
-    /**
-     * For a spool fed from a journal, after a write failure: drops every open segment and every
-     * temp file, as recovery would after a crash, and returns the streams they belonged to. Their
-     * rows must be replayed from the journal (see {@link SpoolConfig#replayedFromJournal()}).
-     */
-    public java.util.Set<String> discardOpenSegments() throws IOException {
-        java.util.Set<String> streams = new java.util.TreeSet<>();
-        for (StreamWriter w : writers.values()) {
-            if (w.discardOpen()) streams.add(w.stream());
-        }
-        sealer.await(); // segments handed over before are sealed or left in active/ by now
-        try (java.util.stream.Stream<Path> temps = Files.list(layout.active())) {
-            for (Path t : temps.toList()) {
-                String stream = SpoolLayout.streamOfTemp(t.getFileName().toString());
-                Files.deleteIfExists(t);
-                if (stream != null) streams.add(stream);
-            }
-        }
-        sealer.reset();
-        return streams;
-    }
-
-    /**
-     * Throws a write failure not yet reported to a writer: a segment that failed to seal on the
-     * sealing thread (a rotation timer's seal, say) while no one was appending.
-     */
-    public void checkWrites() throws SpoolWriteException {
-        sealer.check();
-    }
-
-    /** The lowest journal index with rows in any segment not yet sealed, or NO_SOURCE when there is none. */
-    public long openFirstSource() {
-        long min = SegmentName.NO_SOURCE;
-        for (StreamWriter w : writers.values()) {
-            min = SegmentName.lowerSource(min, w.openFirstSource());
-        }
-        // after the shards: a segment leaves its shard only once it is queued for sealing
-        return SegmentName.lowerSource(min, sealer.firstSource());
     }
 
     void sealed(SealedSegment s, long sealNanos) {

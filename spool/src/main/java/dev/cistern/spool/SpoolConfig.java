@@ -39,7 +39,15 @@ public final class SpoolConfig {
     public int window() { return window; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
-    public boolean replayedFromJournal() { return replayedFromJournal; }
+    /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
+    boolean replayedFromJournal() { return replayedFromJournal; }
+
+    /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
+    SpoolConfig journalFed(int lanes) {
+        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes);
+        b.replayedFromJournal = true;
+        return b.build();
+    }
 
     @Override
     public String toString() {
@@ -83,15 +91,6 @@ public final class SpoolConfig {
         public Builder shardsPerStream(int shards) {
             if (shards < 1 || shards > 256) throw new IllegalArgumentException("shardsPerStream must be 1-256, was " + shards);
             this.shardsPerStream = shards;
-            return this;
-        }
-
-        /**
-         * The rows of open segments are also in a journal that will be replayed (the agent): on
-         * open, temp files are deleted instead of salvaged, since salvaging would duplicate them.
-         */
-        public Builder replayedFromJournal(boolean replayed) {
-            this.replayedFromJournal = replayed;
             return this;
         }
 

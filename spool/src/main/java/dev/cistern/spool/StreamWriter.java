@@ -88,29 +88,20 @@ public final class StreamWriter implements RowSink {
         }
     }
 
-    /**
-     * Runs {@code batch} for the rows of one journal entry (index {@code source}) on shard
-     * {@code lane}. Rows of one entry are never split across segments, and the sealed name records
-     * the index. One thread per lane, with increasing indexes, keeps each shard's sealed files a
-     * prefix of its lane's entries, which is what lets a journal resume from sealed names alone.
-     */
-    public void batch(long source, int lane, Batch batch) throws IOException {
-        if (source < 0) throw new IllegalArgumentException("source must not be negative, was " + source);
-        if (lane < 0 || lane >= shards.length) {
-            throw new IllegalArgumentException("lane " + lane + " out of range: stream " + stream + " has " + shards.length + " shards");
-        }
+    /** Runs {@code batch} for the rows of journal entry {@code journalIndex} on shard {@code lane} (see {@link JournalFedSpool}). */
+    void journalBatch(long journalIndex, int lane, Batch batch) throws IOException {
         sealer.check();
         Shard s = shards[lane];
         s.lock.lock();
         try {
-            s.sourcedBatch(source, batch);
+            s.sourcedBatch(journalIndex, batch);
         } finally {
             s.lock.unlock();
         }
     }
 
     /** The lowest journal index with rows in an open (unsealed) segment of this stream, or NO_SOURCE. */
-    public long openFirstSource() {
+    long firstOpenJournalIndex() {
         long min = SegmentName.NO_SOURCE;
         for (Shard s : shards) {
             s.lock.lock();

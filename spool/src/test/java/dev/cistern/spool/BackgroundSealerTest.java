@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,22 +57,22 @@ class BackgroundSealerTest {
 
     @Test
     void aJournalFedSpoolRefusesWritesUntilItsOpenSegmentsAreDiscarded() throws Exception {
-        try (Spool spool = Spool.open(Fixtures.config(dir).shardsPerStream(1).replayedFromJournal(true)
-                .rotation(Fixtures.NEVER.withMaxRows(10)).build())) {
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).rotation(Fixtures.NEVER.withMaxRows(10)).build(), 1);
+        try (Spool spool = fed.spool()) {
             Path blocker = blockSealing("metrics");
-            spool.writer("metrics").batch(7, 0, sink -> rows(sink, 0, 10));
+            fed.batch("metrics", 7, 0, sink -> rows(sink, 0, 10));
             assertThrows(SpoolWriteException.class, spool::flush);
-            assertEquals(7, spool.openFirstSource(), "the failed segment's journal entry is still needed");
+            assertEquals(7, fed.firstOpenJournalIndex(), "the failed segment's journal entry is still needed");
 
             // Sealed output must stay a prefix of the journal: nothing else is written, in any stream.
             Files.delete(blocker);
-            assertThrows(SpoolWriteException.class, () -> spool.writer("other").batch(8, 0, sink -> sink.append(series, T0, 1)));
-            assertThrows(SpoolWriteException.class, () -> spool.writer("metrics").batch(8, 0, sink -> sink.append(series, T0, 1)));
+            assertThrows(SpoolWriteException.class, () -> fed.batch("other", 8, 0, sink -> sink.append(series, T0, 1)));
+            assertThrows(SpoolWriteException.class, () -> fed.batch("metrics", 8, 0, sink -> sink.append(series, T0, 1)));
             assertTrue(Fixtures.sealedFiles(dir).isEmpty());
 
-            assertEquals(Set.of("metrics"), spool.discardOpenSegments());
-            assertEquals(SegmentName.NO_SOURCE, spool.openFirstSource());
-            spool.writer("metrics").batch(7, 0, sink -> rows(sink, 0, 10));
+            assertEquals(Set.of("metrics"), fed.discardOpenSegments());
+            assertEquals(SegmentName.NO_SOURCE, fed.firstOpenJournalIndex());
+            fed.batch("metrics", 7, 0, sink -> rows(sink, 0, 10));
             spool.flush();
             assertEquals(1, Fixtures.sealedFiles(dir).size());
             assertEquals(7, SealedSegment.of(Fixtures.sealedFiles(dir).get(0)).name().source());
@@ -80,23 +81,23 @@ class BackgroundSealerTest {
 
     @Test
     void aSourcedBatchThatFailsHalfwayLeavesNothingForTheTimerToSeal() throws Exception {
-        try (Spool spool = Spool.open(Fixtures.config(dir).shardsPerStream(1).replayedFromJournal(true)
-                .rotation(Fixtures.NEVER.withMaxAge(java.time.Duration.ofMillis(100))).build())) {
-            StreamWriter w = spool.writer("metrics");
-            w.batch(3, 0, sink -> rows(sink, 0, 5));
-            assertThrows(IllegalStateException.class, () -> w.batch(4, 0, sink -> {
+        Rotation byAge = Fixtures.NEVER.withMaxAge(Duration.ofMillis(100));
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).rotation(byAge).build(), 1);
+        try (Spool spool = fed.spool()) {
+            fed.batch("metrics", 3, 0, sink -> rows(sink, 0, 5));
+            assertThrows(IllegalStateException.class, () -> fed.batch("metrics", 4, 0, sink -> {
                 rows(sink, 5, 5);
                 throw new IllegalStateException("entry 4 turned out damaged");
             }));
             Thread.sleep(600); // several rotation ticks past the segment's age
             assertTrue(Fixtures.sealedFiles(dir).isEmpty(), "half of entry 4 was sealed");
             // until the replay, entry 3 is needed (its journal cycle must stay) and nothing else is written
-            assertEquals(3, spool.openFirstSource(), "the given-up segment's entries look released");
-            assertThrows(SpoolWriteException.class, spool::checkWrites);
-            assertThrows(SpoolWriteException.class, () -> spool.writer("other").batch(5, 0, sink -> sink.append(series, T0, 1)));
-            assertEquals(Set.of("metrics"), spool.discardOpenSegments(), "entry 3's rows are replayed");
-            assertEquals(SegmentName.NO_SOURCE, spool.openFirstSource());
-            spool.checkWrites();
+            assertEquals(3, fed.firstOpenJournalIndex(), "the given-up segment's entries look released");
+            assertThrows(SpoolWriteException.class, fed::checkWrites);
+            assertThrows(SpoolWriteException.class, () -> fed.batch("other", 5, 0, sink -> sink.append(series, T0, 1)));
+            assertEquals(Set.of("metrics"), fed.discardOpenSegments(), "entry 3's rows are replayed");
+            assertEquals(SegmentName.NO_SOURCE, fed.firstOpenJournalIndex());
+            fed.checkWrites();
         }
     }
 }

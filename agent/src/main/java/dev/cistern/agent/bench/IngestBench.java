@@ -82,7 +82,7 @@ public final class IngestBench {
                 percentile(lat, 0.99) / 1e6, cpu / 1e9, load.clientCpuNanos() / 1e9, load.retries(),
                 sealed1[0] - sealed0[0], sealed1[1] - sealed0[1], sealed1[2] - sealed0[2], requests.totalBodyBytes(),
                 target.sealsOpenSegments(), warmup == null ? 0 : totalSamples(warmup),
-                ThreadCpu.sum(byThread, "cistern-sealer"), ThreadCpu.sum(byThread, "cistern-http", "HTTP-Dispatcher"),
+                ThreadCpu.sum(byThread, "cistern-apply", "cistern-sealer"), ThreadCpu.sum(byThread, "cistern-http", "HTTP-Dispatcher"),
                 ThreadCpu.sum(byThread, "C1 Compiler", "C2 Compiler"));
     }
 

@@ -5,6 +5,7 @@ import dev.cistern.agent.http.IngestServer;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalFullException;
+import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.InvalidRowException;
 import dev.cistern.spool.JsonLines;
@@ -34,10 +35,10 @@ public final class IngestEndpoints {
     private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
-    public IngestEndpoints(Journal journal, Sealer sealer, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
+    public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
                            SpaceGuard space) {
         this.journal = journal;
-        this.handoff = sealer.handoff();
+        this.handoff = handoff;
         this.space = space;
         this.lag = lag;
         this.metrics = metrics;
@@ -127,7 +128,7 @@ public final class IngestEndpoints {
     }
 
     /** Validates every non-blank line as one JSON object; returns the row count. */
-    static long validateLines(byte[] p) throws IOException {
+    public static long validateLines(byte[] p) throws IOException {
         return NdjsonBody.forEachRow(p, (line, start, end) -> {
             try {
                 JsonLines.validate(p, start, end - start, 0);

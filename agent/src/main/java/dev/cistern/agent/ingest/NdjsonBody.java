@@ -4,20 +4,20 @@ import java.io.IOException;
 
 /**
  * The rows of an NDJSON body: lines split on LF (a trailing CR is dropped), blank lines skipped.
- * Ingest validates with it and the sealer writes with it, so both see the same rows.
+ * Ingest validates with it and the applier writes with it, so both see the same rows.
  */
-final class NdjsonBody {
+public final class NdjsonBody {
 
     /** Sees each non-blank line as {@code body[start, end)}, with its 1-based line number. */
     @FunctionalInterface
-    interface LineVisitor {
+    public interface LineVisitor {
         void line(int lineNumber, int start, int end) throws IOException;
     }
 
     private NdjsonBody() {}
 
     /** Visits every non-blank line and returns how many there were. */
-    static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {
+    public static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {
         long rows = 0;
         int line = 0;
         int start = 0;

@@ -1,6 +1,6 @@
 package dev.cistern.agent.ingest;
 
-import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.agent.journal.Lanes;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -10,22 +10,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Remote-write requests are decoded once: on the HTTP thread that validates them (validation and
  * decoding are one walk, see {@link WriteRequestReader#readIfValid}), and the rows go to the
- * sealer lane in memory, by journal index, next to the journaled body. The journal stays the
+ * applier lane in memory, by journal index, next to the journaled body. The journal stays the
  * record: a lane that finds no rows here (a restart, a replay, a full hand-off, or an entry read
  * before the HTTP thread got to offer it) decodes the body from the journal as before.
  *
  * <p>Each lane has its own map; only the lane removes from it, so what it finds stays found.
  * The rows held are bounded in bytes; past that, requests go through the journal only.
  */
-final class RemoteWriteHandoff {
+public final class RemoteWriteHandoff {
     private final ThreadLocal<WriteRequestReader> readers;
+    private final Lanes lanes;
     private final ConcurrentSkipListMap<Long, DecodedRequest>[] byLane;
     private final AtomicLong heldBytes = new AtomicLong();
     private final long budgetBytes;
 
     @SuppressWarnings("unchecked")
-    RemoteWriteHandoff(int lanes, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread, long budgetBytes) {
+    public RemoteWriteHandoff(int lanes, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread, long budgetBytes) {
         this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(new SeriesCache(seriesBudgetPerThread), maker));
+        this.lanes = new Lanes(lanes);
         this.byLane = new ConcurrentSkipListMap[lanes];
         for (int l = 0; l < lanes; l++) byLane[l] = new ConcurrentSkipListMap<>();
         this.budgetBytes = budgetBytes;
@@ -59,14 +61,14 @@ final class RemoteWriteHandoff {
             heldBytes.addAndGet(-bytes);
             return;
         }
-        byLane[ResumePlan.laneOf(index, byLane.length)].put(index, rows);
+        byLane[lanes.laneOf(index)].put(index, rows);
     }
 
     /**
      * The rows of entry {@code index}, or null; called by lane {@code lane} for each of its entries in
      * order, so rows offered for entries it has passed (offered late) are dropped here.
      */
-    DecodedRequest take(int lane, long index) {
+    public DecodedRequest take(int lane, long index) {
         ConcurrentNavigableMap<Long, DecodedRequest> passed = byLane[lane].headMap(index, true);
         DecodedRequest found = null;
         for (Map.Entry<Long, DecodedRequest> e; (e = passed.pollFirstEntry()) != null; ) {

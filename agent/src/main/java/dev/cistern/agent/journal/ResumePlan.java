@@ -10,18 +10,19 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Where the sealer lanes resume after a restart, read from sealed output alone.
+ * Where the applier lanes resume after a restart, read from sealed output alone.
  *
- * <p>Journal entries are dealt to lanes by index ({@link #laneOf}); lane l is one thread that
+ * <p>Journal entries are dealt to lanes by index ({@link Lanes}); lane l is one thread that
  * handles its entries in order and writes a stream's rows of them into that stream's shard l, one
  * batch per entry. Each sealed segment names the highest journal index whose rows it holds (its
- * source), and a shard's segments are sealed in order. So, lane by lane: let M be the highest
- * source of the lane over all sealed files. Every entry of the lane before M was fully written for
+ * {@code .j<index>}), and a shard's segments are sealed in order. So, lane by lane: let M be the
+ * highest journal index of the lane over all sealed files. Every entry of the lane before M was fully written for
  * every stream before the segment holding M was sealed; entry M itself may have been written for
- * some streams only. Hence, with P(s) the highest source of the lane among stream s's sealed files:
+ * some streams only. Hence, with P(s) the highest journal index of the lane among stream s's sealed files:
  * <ul>
  *   <li>a stream whose open segment was discarded at recovery has exactly the rows of the lane's
  *       entries up to P(s): later entries are replayed for it;</li>
@@ -33,13 +34,13 @@ import java.util.stream.Stream;
  * names are kept in {@code uploaded/}).
  */
 public final class ResumePlan {
-    private final int lanes;
+    private final Lanes lanes;
     private final Map<String, long[]> highest; // stream -> P(s) per lane
     private final Set<String> discarded;
     private final long[] m;
     private final long[] resumeAt;
 
-    private ResumePlan(int lanes, Map<String, long[]> highest, Set<String> discarded, long[] m, long[] resumeAt) {
+    private ResumePlan(Lanes lanes, Map<String, long[]> highest, Set<String> discarded, long[] m, long[] resumeAt) {
         this.lanes = lanes;
         this.highest = highest;
         this.discarded = discarded;
@@ -47,18 +48,13 @@ public final class ResumePlan {
         this.resumeAt = resumeAt;
     }
 
-    /** The lane that handles journal entry {@code index}. */
-    public static int laneOf(long index, int lanes) {
-        return (int) Math.floorMod(index, (long) lanes);
-    }
-
     /** A plan for one lane. */
     public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams) throws IOException {
-        return fromSealedOutput(layout, discardedStreams, 1);
+        return fromSealedOutput(layout, discardedStreams, Lanes.ONE);
     }
 
-    public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams, int lanes) throws IOException {
-        if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1, was " + lanes);
+    public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams, Lanes lanes) throws IOException {
+        int count = lanes.count();
         Map<String, long[]> highest = new HashMap<>();
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) {
             if (!Files.isDirectory(root)) continue;
@@ -66,20 +62,21 @@ public final class ResumePlan {
                 files.forEach(p -> {
                     SegmentName n = SegmentName.tryParse(p.getFileName().toString());
                     if (n == null || n.source() == SegmentName.NO_SOURCE) return;
-                    long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(lanes));
-                    int lane = laneOf(n.source(), lanes);
-                    own[lane] = Math.max(own[lane], n.source());
+                    long journalIndex = n.source(); // the .j<index> of the name
+                    long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(count));
+                    int lane = lanes.laneOf(journalIndex);
+                    own[lane] = Math.max(own[lane], journalIndex);
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
         }
-        long[] m = minusOnes(lanes);
-        for (long[] own : highest.values()) for (int l = 0; l < lanes; l++) m[l] = Math.max(m[l], own[l]);
+        long[] m = minusOnes(count);
+        for (long[] own : highest.values()) for (int l = 0; l < count; l++) m[l] = Math.max(m[l], own[l]);
         long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest
         for (String s : discardedStreams) {
-            long[] own = highest.getOrDefault(s, minusOnes(lanes));
-            for (int l = 0; l < lanes; l++) resume[l] = Math.min(resume[l], own[l] < 0 ? -1 : own[l] + 1);
+            long[] own = highest.getOrDefault(s, minusOnes(count));
+            for (int l = 0; l < count; l++) resume[l] = Math.min(resume[l], own[l] < 0 ? -1 : own[l] + 1);
         }
         return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), m, resume);
     }
@@ -90,7 +87,7 @@ public final class ResumePlan {
         return a;
     }
 
-    public int lanes() {
+    public Lanes lanes() {
         return lanes;
     }
 
@@ -101,13 +98,13 @@ public final class ResumePlan {
 
     /** Where the only lane of a one-lane plan starts. */
     public long resumeAt() {
-        if (lanes != 1) throw new IllegalStateException("a plan for " + lanes + " lanes resumes per lane");
+        if (lanes.count() != 1) throw new IllegalStateException("a plan for " + lanes.count() + " lanes resumes per lane");
         return resumeAt[0];
     }
 
     /** Whether rows of entry {@code index} for {@code stream} are already sealed. */
     public boolean alreadySealed(String stream, long index) {
-        int lane = laneOf(index, lanes);
+        int lane = lanes.laneOf(index);
         long[] own = highest.get(stream);
         if (own != null && index <= own[lane]) return true;
         return !discarded.contains(stream) && index < m[lane];
@@ -116,13 +113,13 @@ public final class ResumePlan {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        for (int l = 0; l < lanes; l++) {
+        for (int l = 0; l < lanes.count(); l++) {
             if (l > 0) b.append("; ");
             b.append("lane ").append(l).append(": resume at ").append(resumeAt[l]).append(", highest sealed entry ").append(m[l]);
         }
         b.append("; per stream {");
         int i = 0;
-        for (Map.Entry<String, long[]> e : new java.util.TreeMap<>(highest).entrySet()) {
+        for (Map.Entry<String, long[]> e : new TreeMap<>(highest).entrySet()) {
             if (i++ > 0) b.append(", ");
             b.append(e.getKey()).append('=').append(Arrays.toString(e.getValue()));
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +43,10 @@ class JournalFullDiskTest {
             long cycles;
             Files.write(ballast, new byte[2 << 20]); // deleted at the end: space that comes back
             try (Journal j = Journal.open(journalDir, rollCycle)) {
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                 while (refused < 20) {
-                    assertTrue(System.nanoTime() < deadline, "still appending after 2 minutes: " + appended.size() + " appended, " + refused + " refused");
+                    assertTrue(System.nanoTime() < deadline,
+                            "still appending after 2 minutes: " + appended.size() + " appended, " + refused + " refused");
                     if (pauseMillis > 0) Thread.sleep(pauseMillis);
                     byte[] p = new byte[8 + rnd.nextInt(48 << 10)]; // incompressible, none of it zero-filled
                     rnd.nextBytes(p);
@@ -63,7 +65,7 @@ class JournalFullDiskTest {
                 assertEquals(0, j.faults(), "appends that hit a fault of the mapped file");
                 assertTrue(appended.size() > 50, "too little was appended to mean anything: " + appended.size());
 
-                try (Journal.Reader r = j.reader()) {
+                try (JournalTailer r = j.tailer()) {
                     r.seek(-1);
                     for (int i = 0; i < appended.size(); i++) {
                         JournalEntry e = r.next();
@@ -89,7 +91,8 @@ class JournalFullDiskTest {
                 }
                 assertEquals(null, refusal, "no append after space came back");
             }
-            System.out.println("JournalFullDiskTest " + rollCycle + ": appended " + appended.size() + ", refused " + refused + ", cycle files " + cycles);
+            System.out.println("JournalFullDiskTest " + rollCycle + ": appended " + appended.size() + ", refused " + refused
+                    + ", cycle files " + cycles);
         }
     }
 }

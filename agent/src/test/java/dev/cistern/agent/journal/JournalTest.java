@@ -25,7 +25,7 @@ class JournalTest {
                 byte[] p = ("entry " + i).getBytes(StandardCharsets.UTF_8);
                 appended.add(j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length));
             }
-            try (Journal.Reader r = j.reader()) {
+            try (JournalTailer r = j.tailer()) {
                 r.seek(appended.get(2));
                 assertEquals("entry 2", new String(r.next().payload(), StandardCharsets.UTF_8));
                 JournalEntry e = r.next();
@@ -43,7 +43,7 @@ class JournalTest {
                 j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
             }
             assertEquals(3, j.syncedAppends());
-            try (Journal.Reader r = j.reader()) {
+            try (JournalTailer r = j.tailer()) {
                 r.seek(-1);
                 for (int i = 0; i < 3; i++) assertEquals("synced " + i, new String(r.next().payload(), StandardCharsets.UTF_8));
             }
@@ -79,7 +79,7 @@ class JournalTest {
         // what kill -9 between creating a cycle file and writing its header leaves: a later cycle, all zeros
         Files.write(dir.resolve("29991231-235959T.cq4"), new byte[1 << 16]);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Journal j = Journal.open(dir, "TEST_SECONDLY"); Journal.Reader r = j.reader()) {
+            try (Journal j = Journal.open(dir, "TEST_SECONDLY"); JournalTailer r = j.tailer()) {
                 r.seek(-1);
                 assertEquals("before the crash", new String(r.next().payload(), StandardCharsets.UTF_8));
                 byte[] p = "after".getBytes(StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ class ResumePlanTest {
         // two lanes: even entries in lane 0, odd in lane 1; lane 1 had fallen behind lane 0
         sealed("a", 10);
         sealed("a", 7);
-        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of(), 2);
+        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of(), new Lanes(2));
         assertEquals(10, p.resumeAt(0));
         assertEquals(7, p.resumeAt(1));
         assertTrue(p.alreadySealed("a", 8));
@@ -90,7 +90,7 @@ class ResumePlanTest {
         sealed("a", 40);
         sealed("a", 31);
         sealed("b", 20);
-        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of("b"), 2);
+        ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of("b"), new Lanes(2));
         assertEquals(21, p.resumeAt(0));
         assertEquals(-1, p.resumeAt(1), "b has nothing sealed from lane 1");
         assertTrue(p.alreadySealed("b", 20));
@@ -98,11 +98,5 @@ class ResumePlanTest {
         assertFalse(p.alreadySealed("b", 1));
         assertTrue(p.alreadySealed("a", 29));
         assertTrue(p.alreadySealed("a", 38));
-    }
-
-    @Test
-    void entriesAreDealtRoundRobin() {
-        for (long i = 0; i < 10; i++) assertEquals((int) (i % 2), ResumePlan.laneOf(i, 2));
-        assertEquals(0, ResumePlan.laneOf(123, 1));
     }
 }

@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.journal;
 
 import java.util.concurrent.atomic.AtomicLong;
 

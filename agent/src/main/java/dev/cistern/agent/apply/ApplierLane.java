@@ -1,0 +1,210 @@
+package dev.cistern.agent.apply;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cistern.agent.ingest.DecodedRequest;
+import dev.cistern.agent.ingest.IngestEndpoints;
+import dev.cistern.agent.ingest.IngestException;
+import dev.cistern.agent.ingest.NdjsonBody;
+import dev.cistern.agent.ingest.SeriesCache;
+import dev.cistern.agent.ingest.WriteRequestReader;
+import dev.cistern.agent.journal.JournalEntry;
+import dev.cistern.agent.journal.JournalTailer;
+import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.spool.Series;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** One lane of the {@link JournalApplier}: a thread, its journal tailer and its own series cache. */
+final class ApplierLane implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ApplierLane.class.getName());
+
+    private final JournalApplier applier;
+    final int lane;
+    final Thread thread;
+    private final JournalTailer tailer;
+    /** Decodes entries from the journal when the HTTP thread's rows are not at hand (a replay). */
+    private final WriteRequestReader remoteWrite;
+    /** Every entry of this lane up to here is written into the spool. */
+    volatile long lastSeen;
+    private long appliedEpoch = -1;
+    /** Rows of the entry being read, from the hand-off; set while the tailer decides whether to copy its payload. */
+    private DecodedRequest handed;
+    private final JournalTailer.PayloadWanted payloadWanted;
+
+    ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget) {
+        this.applier = applier;
+        this.lane = lane;
+        this.tailer = tailer;
+        this.payloadWanted = (index, kind) -> kind != JournalEntry.Kind.REMOTE_WRITE
+                || (handed = applier.handoff.take(lane, index)) == null;
+        this.lastSeen = Math.max(-1, applier.plan().resumeAt(lane) - 1);
+        // empty while the HTTP threads hand rows over; it fills when the lane replays the journal (after a
+        // restart), and then must hold a scrape's series, or every series is a miss
+        this.remoteWrite = new WriteRequestReader(new SeriesCache(seriesBudget), applier::newSeries);
+        this.thread = new Thread(this, "cistern-apply-lane-" + lane);
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            try {
+                loop();
+                break;
+            } catch (InternalError ex) {
+                // the JVM may deliver a mapped-memory fault a little after the access that caused it
+                applier.metrics.sealerFailure();
+                LOG.log(Level.SEVERE, "applier lane " + lane + ": memory-mapped journal fault; replaying from sealed output", ex);
+                JournalApplier.sleep(1000);
+                applier.replan(appliedEpoch);
+            }
+        }
+        tailer.close();
+    }
+
+    private void loop() {
+        int idle = 0;
+        while (!applier.halted()) {
+            Step step = step();
+            if (step == Step.FAILED) {
+                JournalApplier.sleep(1000);
+                applier.replan(appliedEpoch);
+            } else if (step == Step.CAUGHT_UP) {
+                if (applier.stopping() && applier.journal.lastIndex() <= lastSeen) break;
+                idle = Math.min(idle + 1, 20);
+                LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
+            } else {
+                idle = 0;
+            }
+        }
+    }
+
+    private enum Step { WROTE, CAUGHT_UP, FAILED }
+
+    /** Reads and writes the lane's next entry under the entry lock (a replan waits for it). */
+    private Step step() {
+        applier.entryLock().lock();
+        try {
+            long epoch = applier.epoch();
+            if (appliedEpoch != epoch) {
+                appliedEpoch = epoch;
+                long at = applier.plan().resumeAt(lane);
+                tailer.seek(at);
+                lastSeen = Math.max(-1, at - 1);
+            }
+            handed = null;
+            JournalEntry e = tailer.next(payloadWanted);
+            return e == null ? caughtUp() : write(e);
+        } catch (RuntimeException | InternalError ex) {
+            // InternalError: a fault in Chronicle's memory-mapped file (its tailer writes index
+            // pages), such as a full disk. The tailer may be mid-entry: replay from sealed output.
+            applier.metrics.sealerFailure();
+            LOG.log(Level.SEVERE, "applier lane " + lane + ": cannot read the journal; replaying from sealed output", ex);
+            return Step.FAILED;
+        } finally {
+            applier.entryLock().unlock();
+        }
+    }
+
+    private Step caughtUp() {
+        lastSeen = Math.max(lastSeen, tailer.lastIndexRead()); // other lanes' entries it moved past
+        try {
+            applier.spool.checkWrites(); // a seal may have failed with no entry to tell us, e.g. the rotation timer's
+            return Step.CAUGHT_UP;
+        } catch (IOException ex) {
+            applier.metrics.sealerFailure();
+            LOG.log(Level.WARNING, "applier lane " + lane + ": a segment failed to seal; replaying from sealed output", ex);
+            return Step.FAILED;
+        }
+    }
+
+    private Step write(JournalEntry e) {
+        try {
+            process(e);
+            lastSeen = e.index();
+            applier.lag.consumed(e.index(), e.length());
+            return Step.WROTE;
+        } catch (IOException | RuntimeException | InternalError ex) {
+            applier.metrics.sealerFailure();
+            LOG.log(Level.WARNING, "applier lane " + lane + ": writing journal entry " + e.index()
+                    + " failed; replaying from sealed output", ex);
+            return Step.FAILED;
+        }
+    }
+
+    private void process(JournalEntry e) throws IOException {
+        if (e.kind() == null) {
+            applier.damaged(e, "unknown entry kind");
+            return;
+        }
+        switch (e.kind()) {
+            case REMOTE_WRITE -> processRemoteWrite(e);
+            case NDJSON -> processNdjson(e);
+        }
+    }
+
+    private void processNdjson(JournalEntry e) throws IOException {
+        if (applier.plan().alreadySealed(e.stream(), e.index())) return;
+        byte[] p = e.payload();
+        try {
+            // validated before it was journaled; a failure now is an entry torn on a full disk, which
+            // would fail the batch on every replay: check it whole first (NDJSON entries only)
+            IngestEndpoints.validateLines(p);
+        } catch (IOException bad) {
+            applier.damaged(e, bad.getMessage());
+            return;
+        }
+        long[] rows = {0};
+        applier.spool.batch(e.stream(), e.index(), lane,
+                sink -> rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start)));
+        applier.metrics.rowsWritten(e.stream(), rows[0]);
+    }
+
+    private void processRemoteWrite(JournalEntry e) throws IOException {
+        DecodedRequest r = handed;
+        if (r == null) {
+            try {
+                remoteWrite.read(e.payload());
+            } catch (IngestException | InvalidProtocolBufferException bad) {
+                applier.damaged(e, bad.getMessage());
+                return;
+            }
+            r = remoteWrite.decoded();
+        }
+        int n = r.seriesCount();
+        long dropped = 0;
+        for (int i = 0; i < n; i++) {
+            if (r.series(i).route() == 0) dropped += r.endSample(i) - r.firstSample(i);
+        }
+        ResumePlan plan = applier.plan();
+        List<String> streams = applier.router.streams();
+        for (int s = 0; s < streams.size(); s++) {
+            String stream = streams.get(s);
+            if (plan.alreadySealed(stream, e.index())) continue;
+            long count = writeRoute(r, stream, 1L << s, e.index());
+            if (count > 0) applier.metrics.rowsWritten(stream, count);
+        }
+        if (dropped > 0) applier.metrics.rowsDropped("unrouted", dropped);
+        if (r.histograms() > 0) applier.metrics.rowsDropped("native_histogram_unsupported", r.histograms());
+    }
+
+    /** Writes the rows of {@code r} routed to {@code stream} (route bit {@code bit}); returns how many. */
+    private long writeRoute(DecodedRequest r, String stream, long bit, long journalIndex) throws IOException {
+        int n = r.seriesCount();
+        long count = 0;
+        for (int i = 0; i < n; i++) if ((r.series(i).route() & bit) != 0) count += r.endSample(i) - r.firstSample(i);
+        if (count == 0) return 0;
+        // one batch per entry and stream: its rows never span two segments (exactly-once resume)
+        applier.spool.batch(stream, journalIndex, lane, sink -> {
+            for (int i = 0; i < n; i++) {
+                SeriesCache.Entry se = r.series(i);
+                if ((se.route() & bit) == 0) continue;
+                Series sr = se.series();
+                for (int k = r.firstSample(i), end = r.endSample(i); k < end; k++) sink.append(sr, r.timestamp(k), r.value(k));
+            }
+        });
+        return count;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.cistern.agent.apply;
+
+import dev.cistern.agent.ingest.RemoteWriteHandoff;
+import dev.cistern.agent.ingest.Router;
+import dev.cistern.agent.ingest.SeriesCache;
+import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalEntry;
+import dev.cistern.agent.journal.JournalLag;
+import dev.cistern.agent.journal.Lanes;
+import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.spool.JournalFedSpool;
+import dev.cistern.spool.Labels;
+import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.Series;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Applies journal entries to the spool (it does not seal: the spool's {@code BackgroundSealer} does).
+ * Entries are dealt to {@link Lanes#AGENT} lanes by index; each {@link ApplierLane} is one thread
+ * that reads its entries in order and writes each stream's rows of an entry as one batch into that
+ * stream's shard of the same number. So both cores compress, sealed names record the journal index
+ * they cover, and a restart (or a write failure) resumes every lane from sealed output alone: see
+ * {@link ResumePlan}.
+ */
+public final class JournalApplier {
+    private static final Logger LOG = Logger.getLogger(JournalApplier.class.getName());
+    private static final Lanes LANES = Lanes.AGENT;
+
+    final Journal journal;
+    final JournalFedSpool spool;
+    final Router router;
+    final AgentMetrics metrics;
+    final JournalLag lag;
+    final RemoteWriteHandoff handoff;
+    private final Labels staticLabels;
+    private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
+    /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
+    private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
+    private volatile ResumePlan plan;
+    private volatile long epoch; // bumped by every replan; a lane re-seeks when it sees a new one
+    private volatile boolean stopping;
+    private volatile boolean halted;
+
+    public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
+                          JournalLag lag, Set<String> discardedStreams, int httpThreads) throws IOException {
+        if (spool.lanes() != LANES.count()) {
+            throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
+        }
+        this.journal = journal;
+        this.spool = spool;
+        this.router = router;
+        this.staticLabels = staticLabels;
+        this.metrics = metrics;
+        this.lag = lag;
+        // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
+        this.handoff = new RemoteWriteHandoff(LANES.count(), this::newSeries, SeriesCache.defaultBudget() / Math.max(1, httpThreads),
+                Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
+        this.plan = ResumePlan.fromSealedOutput(spool.spool().layout(), discardedStreams, LANES);
+        LOG.info("applier: " + plan);
+        for (int l = 0; l < lanes.length; l++) {
+            lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
+        }
+    }
+
+    /** Where the HTTP threads leave decoded remote_write rows for the lanes. */
+    public RemoteWriteHandoff handoff() {
+        return handoff;
+    }
+
+    public void start() {
+        for (ApplierLane l : lanes) l.thread.start();
+    }
+
+    /** The first journal index still needed: rows from it on may not be sealed yet. */
+    public long firstNeededIndex() {
+        // under the read lock: a replan between the two reads would discard open segments holding
+        // entries the lanes had moved past, and their cycles would be released before the replay
+        writing.readLock().lock();
+        try {
+            // the lanes' positions first: read the other way round, a lane could write entries into a newly
+            // opened segment between the two reads, and they would be counted as neither open nor pending
+            long next = Long.MAX_VALUE;
+            for (ApplierLane l : lanes) next = Math.min(next, l.lastSeen + 1);
+            long open = spool.firstOpenJournalIndex();
+            return open == SegmentName.NO_SOURCE ? next : Math.min(open, next);
+        } finally {
+            writing.readLock().unlock();
+        }
+    }
+
+    /** Writes everything already in the journal, then stops. */
+    public void drainAndStop(long timeoutMillis) throws InterruptedException {
+        stopping = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (ApplierLane l : lanes) l.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        boolean alive = false;
+        for (ApplierLane l : lanes) alive |= l.thread.isAlive();
+        if (alive) {
+            LOG.warning("applier did not catch up with the journal in " + timeoutMillis + " ms; the rest is replayed at next start");
+            halted = true; // stop between entries, before the journal closes under them
+            for (ApplierLane l : lanes) l.thread.join(10_000);
+        }
+    }
+
+    ResumePlan plan() {
+        return plan;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Lock entryLock() {
+        return writing.readLock();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    boolean halted() {
+        return halted;
+    }
+
+    /**
+     * After a write failure in any lane: waits for every lane to finish its entry, drops every open
+     * segment (as recovery would after a crash), and re-reads the plan from sealed output. A failure
+     * already covered by a replan since is ignored.
+     */
+    void replan(long failedInEpoch) {
+        writing.writeLock().lock();
+        try {
+            if (epoch != failedInEpoch) return;
+            for (ApplierLane l : lanes) l.lastSeen = -1; // until the new plan: the discarded rows' cycles must stay
+            while (true) {
+                try {
+                    Set<String> discarded = spool.discardOpenSegments();
+                    plan = ResumePlan.fromSealedOutput(spool.spool().layout(), discarded, LANES);
+                    epoch++;
+                    LOG.info("applier: " + plan);
+                    return;
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(Level.WARNING, "applier: cannot reset after failure, retrying", ex);
+                    sleep(2000);
+                }
+            }
+        } finally {
+            writing.writeLock().unlock();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An entry validated before it was journaled that no longer decodes is damage: skipped rather than stall forever. */
+    void damaged(JournalEntry e, String why) {
+        LOG.severe("applier: journal entry " + e.index() + " does not decode (" + why + "); skipped");
+        metrics.rowsDropped("journal_entry_undecodable", 1);
+    }
+
+    /** A series seen for the first time: its labels plus the static ones, and where its rows go. */
+    SeriesCache.Entry newSeries(String name, String[] labels) {
+        Series s = Series.of(name, Labels.of(labels).with(staticLabels));
+        return new SeriesCache.Entry(s, router.route(s.name(), s.labels()));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cistern.agent.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import net.openhft.chronicle.queue.RollCycle;
+
+/**
+ * The journal's cycle files ({@code *.cq4}) as files: their names, the disk they take, removing
+ * the ones a crash left uninitialised, and releasing the ones no longer needed.
+ */
+final class CycleFiles {
+    private static final Logger LOG = Logger.getLogger(CycleFiles.class.getName());
+    private static final String SUFFIX = ".cq4";
+
+    private final Path dir;
+    private final RollCycle rollCycle;
+    private final DateTimeFormatter nameFormat;
+
+    CycleFiles(Path dir, RollCycle rollCycle) {
+        this.dir = dir;
+        this.rollCycle = rollCycle;
+        this.nameFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    }
+
+    /**
+     * A process killed while creating a cycle file leaves it with no complete store header, and
+     * Chronicle then waits at startup for a writer that will never come. Such a file cannot hold an
+     * entry (entries follow the header), so it is deleted, and said so.
+     */
+    static void removeUninitialised(Path dir) throws IOException {
+        for (Path p : list(dir)) {
+            int header;
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                ch.read(b, 0);
+                header = b.position() < 4 ? 0 : b.getInt(0);
+            }
+            boolean notComplete = (header & 0x80000000) != 0;
+            if (header == 0 || notComplete) {
+                LOG.warning("journal cycle " + p.getFileName()
+                        + " was never initialised (a crash during its creation); it holds no entries and is removed");
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The file of cycle {@code cycle}. */
+    Path of(int cycle) {
+        return dir.resolve(nameOf(cycle));
+    }
+
+    private String nameOf(int cycle) {
+        return nameFormat.format(Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + SUFFIX;
+    }
+
+    /** Bytes the cycle files take on disk: allocated blocks, not their (sparse) apparent size. */
+    long diskBytes() {
+        long total = 0;
+        for (Path p : list(dir)) total += FileBlocks.allocatedBytes(p);
+        return total;
+    }
+
+    /**
+     * Deletes cycle files wholly before the cycle holding {@code firstNeededIndex}: every entry in
+     * them has been sealed. Returns how many files were deleted.
+     */
+    int releaseBefore(long firstNeededIndex) {
+        if (firstNeededIndex < 0) return 0;
+        String keepFrom = nameOf(rollCycle.toCycle(firstNeededIndex));
+        int deleted = 0;
+        for (Path p : list(dir)) {
+            if (p.getFileName().toString().compareTo(keepFrom) < 0) {
+                try {
+                    Files.deleteIfExists(p);
+                    deleted++;
+                    LOG.fine("released journal cycle " + p.getFileName());
+                } catch (IOException e) {
+                    LOG.warning("could not delete consumed journal cycle " + p + ": " + e);
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

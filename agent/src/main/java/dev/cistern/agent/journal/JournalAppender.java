@@ -1,0 +1,76 @@
+package dev.cistern.agent.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Appends entries, one at a time from any thread: on blocks reserved first ({@link BlockReservation}),
+ * and synced before returning when the journal is opened with {@code sync}.
+ */
+final class JournalAppender implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final BlockReservation blocks;
+    private final boolean sync;
+    private ExcerptAppender appender;
+    private long faults;
+    private long synced;
+
+    JournalAppender(SingleChronicleQueue queue, RollCycle rollCycle, BlockReservation blocks, boolean sync) {
+        this.queue = queue;
+        this.rollCycle = rollCycle;
+        this.blocks = blocks;
+        this.sync = sync;
+        this.appender = newAppender();
+    }
+
+    private ExcerptAppender newAppender() {
+        ExcerptAppender a = queue.createAppender();
+        a.singleThreadedCheckDisabled(true); // used by many threads, always under this object's lock
+        return a;
+    }
+
+    /** See {@link Journal#append}. */
+    synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
+        boolean reserved = blocks.reserveFor(EntryFormat.maxBytes(stream, len), queue.cycle());
+        long end;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            EntryFormat.write(b, kind, stream, payload, off, len);
+            end = b.writePosition(); // a file offset: Chronicle's mapped bytes span the whole cycle file
+        } catch (InternalError fault) {
+            // a page of a new cycle file the disk could not back; the JVM reported it in time
+            faults++;
+            appender.close();
+            appender = newAppender();
+            blocks.faulted();
+            throw new JournalFullException("the journal's memory-mapped file could not be written (disk full?): " + fault.getMessage());
+        }
+        long index = appender.lastIndexAppended();
+        int cycle = rollCycle.toCycle(index);
+        if (blocks.mustReadBack(reserved, cycle)) blocks.readBack(index, kind, stream, payload, off, len);
+        blocks.written(cycle, end);
+        if (sync) {
+            appender.sync(); // msync of the pages written since the last one
+            synced++;
+        }
+        return index;
+    }
+
+    synchronized long syncedAppends() {
+        return synced;
+    }
+
+    synchronized long faults() {
+        return faults;
+    }
+
+    @Override
+    public synchronized void close() {
+        blocks.close();
+        appender.close();
+    }
+}
