@@ -5,6 +5,13 @@ import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.ResumePlan;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
+import dev.cistern.agent.remotewrite.SeriesCache;
+import dev.cistern.agent.remotewrite.WriteRequestReader;
+import dev.cistern.agent.routing.Router;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
@@ -61,14 +68,15 @@ public final class Sealer {
         this.metrics = metrics;
         this.lag = lag;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
-        this.handoff = new RemoteWriteHandoff(LANES, this::newSeries, SeriesCache.defaultBudget() / Math.max(1, httpThreads),
+        this.handoff = new RemoteWriteHandoff(LANES, index -> ResumePlan.laneOf(index, LANES), this::newSeries,
+                SeriesCache.defaultBudget() / Math.max(1, httpThreads),
                 Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
         this.plan = ResumePlan.fromSealedOutput(spool.layout(), discardedStreams, LANES);
         LOG.info("sealer: " + plan);
         for (int l = 0; l < LANES; l++) lanes[l] = new Lane(l);
     }
 
-    RemoteWriteHandoff handoff() {
+    public RemoteWriteHandoff handoff() {
         return handoff;
     }
 
@@ -259,7 +267,7 @@ public final class Sealer {
             try {
                 // validated before it was journaled; a failure now is an entry torn on a full disk, which
                 // would fail the batch on every replay: check it whole first (NDJSON entries only)
-                IngestEndpoints.validateLines(p);
+                NdjsonBody.validateLines(p);
             } catch (IOException bad) {
                 damaged(e, bad.getMessage());
                 return;
@@ -275,7 +283,7 @@ public final class Sealer {
             if (rows == null) {
                 try {
                     remoteWrite.read(e.payload());
-                } catch (IngestException | InvalidProtocolBufferException bad) {
+                } catch (InvalidWriteRequestException | InvalidProtocolBufferException bad) {
                     damaged(e, bad.getMessage());
                     return;
                 }

@@ -1,11 +1,11 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 /**
  * A remote_write request's rows, decoded: series {@code i} has samples {@code [firstSample(i),
  * endSample(i))}. Made by a {@link WriteRequestReader}; immutable once made, so an HTTP thread can
  * hand it to a sealer lane.
  */
-final class DecodedRequest {
+public final class DecodedRequest {
     private final SeriesCache.Entry[] series;
     private final int[] sampleEnd;
     private final long[] timestamps;
@@ -20,36 +20,36 @@ final class DecodedRequest {
         this.histograms = histograms;
     }
 
-    int seriesCount() {
+    public int seriesCount() {
         return series.length;
     }
 
-    SeriesCache.Entry series(int i) {
+    public SeriesCache.Entry series(int i) {
         return series[i];
     }
 
-    int firstSample(int i) {
+    public int firstSample(int i) {
         return i == 0 ? 0 : sampleEnd[i - 1];
     }
 
-    int endSample(int i) {
+    public int endSample(int i) {
         return sampleEnd[i];
     }
 
-    int sampleCount() {
+    public int sampleCount() {
         return timestamps.length;
     }
 
-    long timestamp(int k) {
+    public long timestamp(int k) {
         return timestamps[k];
     }
 
-    double value(int k) {
+    public double value(int k) {
         return values[k];
     }
 
     /** Native histograms seen (not stored). */
-    long histograms() {
+    public long histograms() {
         return histograms;
     }
 

@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import dev.cistern.spool.Series;
 import java.lang.invoke.MethodHandles;
@@ -22,9 +22,9 @@ import java.util.Map;
  * one (it decodes requests as it validates them, see {@link RemoteWriteHandoff}), and so does each
  * sealer lane, for entries it replays from the journal.
  */
-final class SeriesCache {
-    /** A series with the streams its rows go to (a {@link Router#route} mask). */
-    record Entry(Series series, long route) {}
+public final class SeriesCache {
+    /** A series with the streams its rows go to: a route mask, bit i for the router's stream i. */
+    public record Entry(Series series, long route) {}
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int ENTRY_OVERHEAD = 256;
@@ -38,12 +38,12 @@ final class SeriesCache {
     private long misses;
     private long followed;
 
-    SeriesCache(long budgetBytes) {
+    public SeriesCache(long budgetBytes) {
         this.budgetBytes = budgetBytes;
     }
 
     /** A budget that scales with the heap: a 64 MiB edge box keeps about 4 MiB of series. */
-    static long defaultBudget() {
+    public static long defaultBudget() {
         return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
     }
 

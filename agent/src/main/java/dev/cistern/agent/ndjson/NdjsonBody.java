@@ -1,23 +1,39 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.ndjson;
 
+import dev.cistern.spool.InvalidRowException;
+import dev.cistern.spool.JsonLines;
 import java.io.IOException;
 
 /**
  * The rows of an NDJSON body: lines split on LF (a trailing CR is dropped), blank lines skipped.
- * Ingest validates with it and the sealer writes with it, so both see the same rows.
+ * Ingest validates with it and the journal's lanes write with it, so both see the same rows.
  */
-final class NdjsonBody {
+public final class NdjsonBody {
 
     /** Sees each non-blank line as {@code body[start, end)}, with its 1-based line number. */
     @FunctionalInterface
-    interface LineVisitor {
+    public interface LineVisitor {
         void line(int lineNumber, int start, int end) throws IOException;
     }
 
     private NdjsonBody() {}
 
+    /**
+     * Checks every non-blank line is one JSON object and returns the row count; a bad line is an
+     * {@link InvalidNdjsonException} naming its line number.
+     */
+    public static long validateLines(byte[] p) throws IOException {
+        return forEachRow(p, (line, start, end) -> {
+            try {
+                JsonLines.validate(p, start, end - start, 0);
+            } catch (InvalidRowException e) {
+                throw new InvalidNdjsonException("line " + line + ": " + e.getMessage());
+            }
+        });
+    }
+
     /** Visits every non-blank line and returns how many there were. */
-    static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {
+    public static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {
         long rows = 0;
         int line = 0;
         int start = 0;

@@ -1,6 +1,6 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import static dev.cistern.agent.ingest.WriteRequestWire.*;
+import static dev.cistern.agent.remotewrite.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -20,10 +20,10 @@ import java.util.List;
  * {@link #decoded} copies the rows out. Buffers are reused from request to request; one reader
  * per thread.
  */
-final class WriteRequestReader {
+public final class WriteRequestReader {
     /** Makes the series for a label set seen for the first time; {@code labels} are key/value pairs without {@code __name__}. */
     @FunctionalInterface
-    interface SeriesMaker {
+    public interface SeriesMaker {
         SeriesCache.Entry make(String name, String[] labels);
     }
 
@@ -43,13 +43,13 @@ final class WriteRequestReader {
     private int sampleCount;
     private long histograms;
 
-    WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
+    public WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
         this.cache = cache;
         this.maker = maker;
     }
 
     /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
-    void read(byte[] body) throws IOException {
+    public void read(byte[] body) throws IOException {
         RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw);
         if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
         readDecompressed(d.bytes(), d.length());
@@ -268,7 +268,7 @@ final class WriteRequestReader {
     }
 
     /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */
-    DecodedRequest decoded() {
+    public DecodedRequest decoded() {
         return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
                 Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), histograms);
     }
