@@ -4,9 +4,9 @@ import dev.cistern.agent.http.HttpException;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 
 /** A request refused before anything of it was written: the HTTP status, a metric reason and a message. */
-public final class IngestException extends HttpException {
+final class IngestException extends HttpException {
 
-    public IngestException(int status, String reason, String message) {
+    IngestException(int status, String reason, String message) {
         super(status, reason, message);
     }
 
