@@ -1,19 +1,21 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
+import com.sun.net.httpserver.HttpExchange;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.http.BearerAuth;
-import dev.cistern.agent.http.IngestServer;
+import dev.cistern.agent.http.HttpFront;
+import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
-import dev.cistern.agent.ingest.Router;
 import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
+import dev.cistern.agent.routing.Router;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
@@ -28,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The running agent: HTTP ingest → journal → applier → spool. {@link #start} recovers and starts
@@ -46,7 +49,7 @@ public final class Agent implements AutoCloseable {
     private final Spool spool;
     private final Journal journal;
     private final JournalApplier applier;
-    private final IngestServer server;
+    private final HttpFront server;
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
     private final Uploader uploader;
@@ -56,45 +59,26 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.metrics = new AgentMetrics();
         StartupCheck.dataDirectory(config.dataDir());
-        SpoolConfig spoolConfig = SpoolConfig.builder(config.dataDir())
-                .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .build();
-        JournalFedSpool fed = JournalFedSpool.open(spoolConfig, Lanes.AGENT.count()); // one shard per lane keeps journal positions exact
+        // one shard per lane keeps journal positions exact
+        JournalFedSpool fed = JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count());
         this.spool = fed.spool();
         boolean ok = false;
         Journal j = null;
-        IngestServer s = null;
+        HttpFront s = null;
         try {
             j = Journal.open(spool.layout().journal(), config.rollCycle(), config.journalSync());
+            Journal opened = j;
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
             this.applier = new JournalApplier(j, fed, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
-            Journal journalRef = j;
-            metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journalRef, Journal::diskBytes);
-            metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
-            metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag, JournalLag::pendingEntries);
-            this.retention = new Retention(spool, config.retention(), journalRef::diskBytes);
+            bindJournalGauges(opened, lag);
+            this.retention = new Retention(spool, config.retention(), opened::diskBytes);
             metrics.bindRetention(retention);
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
                     new SpaceGuard(retention, spool.layout().root()));
-            BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
-            s = new IngestServer(config.listen(),
-                    config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile()),
-                    config.ingestThreads(), metrics, auth);
-            s.route("/api/v1/write", "remote_write", true, ingest::remoteWrite);
-            s.route("/api/v1/ingest", "ndjson", true, ingest::ndjson);
-            s.route("/metrics", "metrics", false, ex -> {
-                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-                return 200;
-            });
-            s.route("/healthz", "healthz", false, ex -> IngestServer.Responses.text(ex, 200, "ok"));
-            s.route("/readyz", "readyz", false, ex -> ready
-                    ? IngestServer.Responses.text(ex, 200, "ready")
-                    : IngestServer.Responses.text(ex, 503, "not ready"));
+            s = httpFront(config, metrics);
+            route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
             this.journal = j;
             this.server = s;
@@ -111,6 +95,41 @@ public final class Agent implements AutoCloseable {
                 spool.close();
             }
         }
+    }
+
+    private static SpoolConfig spoolConfig(ResolvedConfig config) {
+        return SpoolConfig.builder(config.dataDir())
+                .quality(config.quality()).window(config.window()).rotation(config.rotation())
+                .build();
+    }
+
+    private void bindJournalGauges(Journal journal, JournalLag lag) {
+        metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journal, Journal::diskBytes);
+        metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
+        metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag,
+                JournalLag::pendingEntries);
+    }
+
+    private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
+        BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
+        SSLContext tls = config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile());
+        return new HttpFront(config.listen(), tls, config.ingestThreads(), metrics, auth);
+    }
+
+    private void route(HttpFront front, IngestEndpoints ingest) {
+        front.route("/api/v1/write", "remote_write", true, ingest::remoteWrite);
+        front.route("/api/v1/ingest", "ndjson", true, ingest::ndjson);
+        front.route("/metrics", "metrics", false, this::scrape);
+        front.route("/healthz", "healthz", false, ex -> Responses.text(ex, 200, "ok"));
+        front.route("/readyz", "readyz", false, ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
+    }
+
+    private int scrape(HttpExchange ex) throws IOException {
+        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        return 200;
     }
 
     private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {

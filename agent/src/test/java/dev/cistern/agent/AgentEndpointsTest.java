@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.config.ConfigLoader;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.cistern.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import java.io.ByteArrayOutputStream;

@@ -63,6 +63,20 @@ class ConfigValidationTest {
     }
 
     @Test
+    void atMostSixtyFourRoutedStreamsAndTheKeyOfTheOneTooManyIsNamed() throws Exception {
+        StringBuilder rules = new StringBuilder("routing:\n  default_stream: ''\n  rules:\n");
+        for (int i = 0; i < 64; i++) rules.append("    - stream: s").append(i).append("\n      name: m").append(i).append("\n");
+        Path f = dir.resolve("64.yaml");
+        Files.writeString(f, rules.toString());
+        assertEquals(64, ConfigLoader.load(f, Map.of(), Map.of()).rules().size(), "64 streams fit a route's bits");
+        ConfigException byDefault = fails(rules.toString().replace("default_stream: ''", "default_stream: other"), Map.of());
+        assertEquals("routing.default_stream", byDefault.key());
+        ConfigException byRule = fails(rules + "    - stream: s64\n      name: m64\n", Map.of());
+        assertEquals("routing.rules[64].stream", byRule.key());
+        assertTrue(byRule.getMessage().contains("at most 64"), byRule.getMessage());
+    }
+
+    @Test
     void environmentOverridesFileAndIsNamedWhenWrong() throws Exception {
         Path f = dir.resolve("c.yaml");
         Files.writeString(f, "spool:\n  quality: 5\n");

@@ -1,6 +1,6 @@
 package dev.cistern.agent;
 
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

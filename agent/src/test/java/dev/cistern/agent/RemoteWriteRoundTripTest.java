@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.Row;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;

@@ -1,12 +1,12 @@
 package dev.cistern.agent.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.cistern.agent.ingest.DecodedRequest;
-import dev.cistern.agent.ingest.IngestEndpoints;
-import dev.cistern.agent.ingest.IngestException;
-import dev.cistern.agent.ingest.NdjsonBody;
-import dev.cistern.agent.ingest.SeriesCache;
-import dev.cistern.agent.ingest.WriteRequestReader;
+import dev.cistern.agent.ndjson.InvalidNdjsonException;
+import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
+import dev.cistern.agent.remotewrite.SeriesCache;
+import dev.cistern.agent.remotewrite.WriteRequestReader;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
@@ -151,8 +151,8 @@ final class ApplierLane implements Runnable {
         try {
             // validated before it was journaled; a failure now is an entry torn on a full disk, which
             // would fail the batch on every replay: check it whole first (NDJSON entries only)
-            IngestEndpoints.validateLines(p);
-        } catch (IOException bad) {
+            NdjsonBody.validateLines(p);
+        } catch (IOException | InvalidNdjsonException bad) {
             applier.damaged(e, bad.getMessage());
             return;
         }
@@ -167,7 +167,7 @@ final class ApplierLane implements Runnable {
         if (r == null) {
             try {
                 remoteWrite.read(e.payload());
-            } catch (IngestException | InvalidProtocolBufferException bad) {
+            } catch (InvalidWriteRequestException | InvalidProtocolBufferException bad) {
                 applier.damaged(e, bad.getMessage());
                 return;
             }

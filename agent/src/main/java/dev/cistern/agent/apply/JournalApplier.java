@@ -1,8 +1,8 @@
 package dev.cistern.agent.apply;
 
-import dev.cistern.agent.ingest.RemoteWriteHandoff;
-import dev.cistern.agent.ingest.Router;
-import dev.cistern.agent.ingest.SeriesCache;
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
+import dev.cistern.agent.remotewrite.SeriesCache;
+import dev.cistern.agent.routing.Router;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalLag;
@@ -60,7 +60,8 @@ public final class JournalApplier {
         this.metrics = metrics;
         this.lag = lag;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
-        this.handoff = new RemoteWriteHandoff(LANES.count(), this::newSeries, SeriesCache.defaultBudget() / Math.max(1, httpThreads),
+        this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
+                SeriesCache.defaultBudget() / Math.max(1, httpThreads),
                 Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
         this.plan = ResumePlan.fromSealedOutput(spool.spool().layout(), discardedStreams, LANES);
         LOG.info("applier: " + plan);

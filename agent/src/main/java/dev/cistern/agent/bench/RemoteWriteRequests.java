@@ -1,7 +1,7 @@
 package dev.cistern.agent.bench;
 
 import com.google.protobuf.CodedOutputStream;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.Series;
 import java.io.IOException;

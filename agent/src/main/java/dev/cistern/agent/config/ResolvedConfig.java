@@ -1,5 +1,8 @@
 package dev.cistern.agent.config;
 
+import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.routing.RouteRule;
+import dev.cistern.agent.routing.Router;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.RetentionPolicy;
 import dev.cistern.spool.Rotation;
@@ -8,13 +11,17 @@ import dev.cistern.uploader.AfterUpload;
 import dev.cistern.uploader.Destinations;
 import dev.cistern.uploader.UploadPolicy;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import net.openhft.chronicle.queue.RollCycles;
 
 /** A validated configuration with its values parsed: sizes in bytes, durations, compiled rules. */
 public record ResolvedConfig(
@@ -40,74 +47,126 @@ public record ResolvedConfig(
         Duration retentionInterval,
         UploadPolicy uploadPolicy) {
 
-    /** A compiled routing rule; null conditions are absent. */
-    public record RouteRule(String stream, String name, String namePrefix, Pattern nameRegex, Map<String, String> labels,
-                            boolean isFinal) {}
-
+    /** Checks a configuration and parses its values; every problem is a {@link ConfigException} naming its key. */
     static ResolvedConfig of(AgentConfig c) {
         if (c.dataDir == null || c.dataDir.isBlank()) throw new ConfigException("data_dir", "must name a directory");
         InetSocketAddress listen = listen(c.listen);
-        if (c.spool.quality < 0 || c.spool.quality > 11) throw new ConfigException("spool.quality", "must be 0-11, was " + c.spool.quality);
-        if (c.spool.window < 10 || c.spool.window > 24) throw new ConfigException("spool.window", "must be 10-24, was " + c.spool.window);
-        if (c.spool.rotateRows < 1) throw new ConfigException("spool.rotate_rows", "must be at least 1, was " + c.spool.rotateRows);
-        long rotateBytes = Sizes.bytes("spool.rotate_bytes", c.spool.rotateBytes);
-        if (rotateBytes < 1) throw new ConfigException("spool.rotate_bytes", "must be at least 1 byte");
-        Duration rotateAge = Sizes.duration("spool.rotate_age", c.spool.rotateAge);
-        if (rotateAge.isZero()) throw new ConfigException("spool.rotate_age", "must be more than 0");
-        String roll = c.journal.rollCycle;
-        try {
-            dev.cistern.agent.journal.Journal.rollCycle(roll);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigException("journal.roll_cycle", "'" + roll + "' is not one of " + List.of(net.openhft.chronicle.queue.RollCycles.values()));
-        }
+        Rotation rotation = spool(c.spool);
+        String roll = rollCycle(c.journal.rollCycle);
         long maxLag = Sizes.bytes("journal.max_lag_bytes", c.journal.maxLagBytes);
-        String sync = c.journal.sync == null ? "" : c.journal.sync.strip();
-        if (!sync.equals("none") && !sync.equals("sync")) {
-            throw new ConfigException("journal.sync", "must be none (acknowledged = in the page cache) or sync (= on disk), was '" + sync + "'");
-        }
+        boolean sync = journalSync(c.journal.sync);
         long maxBody = Sizes.bytes("ingest.max_body_bytes", c.ingest.maxBodyBytes);
         if (maxBody < 1024 || maxBody > (1L << 30)) throw new ConfigException("ingest.max_body_bytes", "must be 1KiB-1GiB");
-        if (c.ingest.threads < 1 || c.ingest.threads > 256) throw new ConfigException("ingest.threads", "must be 1-256, was " + c.ingest.threads);
-        Labels statics = Labels.of(c.ingest.staticLabels);
-        for (String k : c.ingest.staticLabels.keySet()) {
-            if (!k.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new ConfigException("ingest.static_labels." + k, "not a valid label name");
+        if (c.ingest.threads < 1 || c.ingest.threads > 256) {
+            throw new ConfigException("ingest.threads", "must be 1-256, was " + c.ingest.threads);
         }
-        String def = c.routing.defaultStream == null ? "" : c.routing.defaultStream;
-        if (!def.isEmpty() && !StreamName.isValid(def)) {
-            throw new ConfigException("routing.default_stream", "'" + def + "' is not a stream name (lowercase letters, digits, '-', '_'; at most 64) — or \"\" to drop unmatched rows");
-        }
-        List<RouteRule> rules = new ArrayList<>();
-        for (int i = 0; i < c.routing.rules.size(); i++) {
-            AgentConfig.Rule r = c.routing.rules.get(i);
-            String key = "routing.rules[" + i + "]";
-            if (r == null) throw new ConfigException(key, "empty rule");
-            if (!StreamName.isValid(r.stream)) throw new ConfigException(key + ".stream", "'" + r.stream + "' is not a stream name");
-            Pattern regex = null;
-            if (r.nameRegex != null) {
-                try {
-                    regex = Pattern.compile(r.nameRegex);
-                } catch (PatternSyntaxException e) {
-                    throw new ConfigException(key + ".name_regex", "invalid regex: " + e.getDescription());
-                }
-            }
-            if (r.name == null && r.namePrefix == null && regex == null && (r.labels == null || r.labels.isEmpty())) {
-                throw new ConfigException(key, "needs at least one of name, name_prefix, name_regex, labels");
-            }
-            rules.add(new RouteRule(r.stream, r.name, r.namePrefix, regex, r.labels == null ? Map.of() : Map.copyOf(r.labels), r.isFinal));
-        }
-        Path token = blankToNull(c.auth.bearerTokenFile);
-        if (token != null && !java.nio.file.Files.isReadable(token)) {
-            throw new ConfigException("auth.bearer_token_file", token + " is not a readable file");
-        }
-        Path ks = blankToNull(c.tls.keystoreFile);
+        Labels statics = staticLabels(c.ingest.staticLabels);
+        String def = defaultStream(c.routing.defaultStream);
+        List<RouteRule> rules = rules(c.routing.rules);
+        checkStreamCount(rules, def);
+        Path token = readableFile("auth.bearer_token_file", c.auth.bearerTokenFile);
+        Path ks = readableFile("tls.keystore_file", c.tls.keystoreFile);
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
-        if (ks != null && !java.nio.file.Files.isReadable(ks)) throw new ConfigException("tls.keystore_file", ks + " is not a readable file");
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
-        return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window,
-                new Rotation(c.spool.rotateRows, rotateBytes, rotateAge), roll, sync.equals("sync"), maxLag, maxBody, statics, c.ingest.threads,
-                def.isEmpty() ? null : def, List.copyOf(rules), token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
+        return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
+                statics, c.ingest.threads, def, rules, token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload));
+    }
+
+    /** Checks the spool's compression settings and returns its rotation limits. */
+    private static Rotation spool(AgentConfig.Spool s) {
+        if (s.quality < 0 || s.quality > 11) throw new ConfigException("spool.quality", "must be 0-11, was " + s.quality);
+        if (s.window < 10 || s.window > 24) throw new ConfigException("spool.window", "must be 10-24, was " + s.window);
+        if (s.rotateRows < 1) throw new ConfigException("spool.rotate_rows", "must be at least 1, was " + s.rotateRows);
+        long rotateBytes = Sizes.bytes("spool.rotate_bytes", s.rotateBytes);
+        if (rotateBytes < 1) throw new ConfigException("spool.rotate_bytes", "must be at least 1 byte");
+        Duration rotateAge = Sizes.duration("spool.rotate_age", s.rotateAge);
+        if (rotateAge.isZero()) throw new ConfigException("spool.rotate_age", "must be more than 0");
+        return new Rotation(s.rotateRows, rotateBytes, rotateAge);
+    }
+
+    private static String rollCycle(String roll) {
+        try {
+            Journal.rollCycle(roll);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("journal.roll_cycle", "'" + roll + "' is not one of " + List.of(RollCycles.values()));
+        }
+        return roll;
+    }
+
+    /** True for {@code sync}, false for {@code none}. */
+    private static boolean journalSync(String value) {
+        String sync = value == null ? "" : value.strip();
+        if (!sync.equals("none") && !sync.equals("sync")) {
+            throw new ConfigException("journal.sync",
+                    "must be none (acknowledged = in the page cache) or sync (= on disk), was '" + sync + "'");
+        }
+        return sync.equals("sync");
+    }
+
+    private static Labels staticLabels(Map<String, String> labels) {
+        Labels statics = Labels.of(labels);
+        for (String k : labels.keySet()) {
+            if (!k.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new ConfigException("ingest.static_labels." + k, "not a valid label name");
+        }
+        return statics;
+    }
+
+    /** The default stream, or null when unmatched rows are dropped. */
+    private static String defaultStream(String value) {
+        String def = value == null ? "" : value;
+        if (!def.isEmpty() && !StreamName.isValid(def)) {
+            throw new ConfigException("routing.default_stream", "'" + def + "' is not a stream name"
+                    + " (lowercase letters, digits, '-', '_'; at most 64) — or \"\" to drop unmatched rows");
+        }
+        return def.isEmpty() ? null : def;
+    }
+
+    private static List<RouteRule> rules(List<AgentConfig.Rule> configured) {
+        List<RouteRule> rules = new ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) rules.add(rule("routing.rules[" + i + "]", configured.get(i)));
+        return List.copyOf(rules);
+    }
+
+    private static RouteRule rule(String key, AgentConfig.Rule r) {
+        if (r == null) throw new ConfigException(key, "empty rule");
+        if (!StreamName.isValid(r.stream)) throw new ConfigException(key + ".stream", "'" + r.stream + "' is not a stream name");
+        Pattern regex = null;
+        if (r.nameRegex != null) {
+            try {
+                regex = Pattern.compile(r.nameRegex);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(key + ".name_regex", "invalid regex: " + e.getDescription());
+            }
+        }
+        if (r.name == null && r.namePrefix == null && regex == null && (r.labels == null || r.labels.isEmpty())) {
+            throw new ConfigException(key, "needs at least one of name, name_prefix, name_regex, labels");
+        }
+        return new RouteRule(r.stream, r.name, r.namePrefix, regex, r.labels == null ? Map.of() : Map.copyOf(r.labels), r.isFinal);
+    }
+
+    /** A route is one bit per stream in a {@code long}: name the rule (or the default) that brings the first stream too many. */
+    private static void checkStreamCount(List<RouteRule> rules, String defaultStream) {
+        List<String> streams = Router.streams(rules, defaultStream);
+        if (streams.size() <= Router.MAX_STREAMS) return;
+        String extra = streams.get(Router.MAX_STREAMS);
+        String key = "routing.default_stream";
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).stream().equals(extra)) {
+                key = "routing.rules[" + i + "].stream";
+                break;
+            }
+        }
+        throw new ConfigException(key, "'" + extra + "' is stream number " + (Router.MAX_STREAMS + 1)
+                + "; routing sends rows to at most " + Router.MAX_STREAMS + " distinct streams");
+    }
+
+    /** A file that must be readable when named; null when blank. */
+    private static Path readableFile(String key, String value) {
+        Path p = blankToNull(value);
+        if (p != null && !Files.isReadable(p)) throw new ConfigException(key, p + " is not a readable file");
+        return p;
     }
 
     private static UploadPolicy uploadPolicy(AgentConfig.Upload u) {
@@ -118,7 +177,9 @@ public record ResolvedConfig(
             throw new ConfigException("upload.after", "must be move or delete, was '" + u.after + "'");
         }
         if (u.concurrency < 1 || u.concurrency > 64) throw new ConfigException("upload.concurrency", "must be 1-64, was " + u.concurrency);
-        if (u.maxAttempts < 1 || u.maxAttempts > 100) throw new ConfigException("upload.max_attempts", "must be 1-100, was " + u.maxAttempts);
+        if (u.maxAttempts < 1 || u.maxAttempts > 100) {
+            throw new ConfigException("upload.max_attempts", "must be 1-100, was " + u.maxAttempts);
+        }
         b.concurrency(u.concurrency).dryRun(u.dryRun).maxAttempts(u.maxAttempts)
                 .attemptTimeout(Sizes.duration("upload.attempt_timeout", u.attemptTimeout))
                 .scanInterval(Sizes.duration("upload.scan_interval", u.scanInterval));
@@ -150,7 +211,7 @@ public record ResolvedConfig(
         Destinations.Options o = new Destinations.Options();
         if (!blank(u.s3.endpoint)) {
             try {
-                o.endpoint(java.net.URI.create(u.s3.endpoint));
+                o.endpoint(URI.create(u.s3.endpoint));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("upload.s3.endpoint", "not a URL: " + u.s3.endpoint);
             }
@@ -170,7 +231,7 @@ public record ResolvedConfig(
         }
         RetentionPolicy.Overflow overflow;
         try {
-            overflow = RetentionPolicy.Overflow.valueOf(String.valueOf(r.overflow).toUpperCase(java.util.Locale.ROOT));
+            overflow = RetentionPolicy.Overflow.valueOf(String.valueOf(r.overflow).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("retention.overflow", "'" + r.overflow + "' is not one of block, drop_oldest, drop_newest");
         }

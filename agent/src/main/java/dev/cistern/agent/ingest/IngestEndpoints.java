@@ -1,16 +1,22 @@
 package dev.cistern.agent.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.cistern.agent.http.IngestServer;
+import dev.cistern.agent.http.RequestBody;
+import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.metrics.AgentMetrics;
-import dev.cistern.spool.InvalidRowException;
-import dev.cistern.spool.JsonLines;
+import dev.cistern.agent.ndjson.InvalidNdjsonException;
+import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
+import dev.cistern.agent.remotewrite.RemoteWriteDecoder;
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.spool.StreamName;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -35,8 +41,9 @@ public final class IngestEndpoints {
     private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
-    public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes, long maxLagBytes,
-                           SpaceGuard space) {
+    /** {@code handoff} decodes remote_write bodies and hands their rows to the lanes that write the journal into the spool. */
+    public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes,
+                           long maxLagBytes, SpaceGuard space) {
         this.journal = journal;
         this.handoff = handoff;
         this.space = space;
@@ -51,26 +58,36 @@ public final class IngestEndpoints {
         requirePost(ex);
         String type = header(ex, "Content-Type");
         if (!type.startsWith("application/x-protobuf")) {
-            throw new IngestException(415, "wrong_content_type", "remote_write needs Content-Type application/x-protobuf, got '" + type + "'");
+            throw new IngestException(415, "wrong_content_type",
+                    "remote_write needs Content-Type application/x-protobuf, got '" + type + "'");
         }
         String enc = header(ex, "Content-Encoding");
         if (!enc.equals("snappy")) {
             throw new IngestException(415, "wrong_content_encoding", "remote_write needs Content-Encoding snappy, got '" + enc + "'");
         }
         checkBackpressure();
-        byte[] body = IngestServer.readBody(ex, maxBodyBytes);
-        RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
-        if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
-        DecodedRequest rows = handoff.decode(raw.bytes(), raw.length()); // validates it whole, or throws
+        byte[] body = RequestBody.read(ex, maxBodyBytes);
+        DecodedRequest rows = decode(body);
         long samples = rows.sampleCount();
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", samples);
-            return IngestServer.Responses.empty(ex, 204);
+            return Responses.empty(ex, 204);
         }
         long index = append(JournalEntry.Kind.REMOTE_WRITE, "", body);
         handoff.offer(index, rows);
         metrics.samplesAccepted(samples);
-        return IngestServer.Responses.empty(ex, 204);
+        return Responses.empty(ex, 204);
+    }
+
+    /** Decompresses and validates a remote_write body whole, and decodes its rows. */
+    private DecodedRequest decode(byte[] body) {
+        try {
+            RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
+            if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
+            return handoff.decode(raw.bytes(), raw.length());
+        } catch (InvalidWriteRequestException e) {
+            throw IngestException.of(e);
+        }
     }
 
     /** {@code POST /api/v1/ingest?stream=NAME}: NDJSON, optionally gzip-compressed. */
@@ -84,24 +101,25 @@ public final class IngestEndpoints {
         String type = header(ex, "Content-Type");
         if (!(type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson")
                 || type.startsWith("application/jsonl") || type.startsWith("application/json"))) {
-            throw new IngestException(415, "wrong_content_type", "NDJSON ingest needs Content-Type application/x-ndjson, got '" + type + "'");
+            throw new IngestException(415, "wrong_content_type",
+                    "NDJSON ingest needs Content-Type application/x-ndjson, got '" + type + "'");
         }
         String enc = header(ex, "Content-Encoding");
         if (!enc.isEmpty() && !enc.equals("gzip") && !enc.equals("identity")) {
             throw new IngestException(415, "wrong_content_encoding", "Content-Encoding must be gzip or absent, got '" + enc + "'");
         }
         checkBackpressure();
-        byte[] body = IngestServer.readBody(ex, maxBodyBytes);
+        byte[] body = RequestBody.read(ex, maxBodyBytes);
         if (enc.equals("gzip")) body = gunzip(body);
         long rows = validateLines(body);
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", rows);
-            return IngestServer.Responses.empty(ex, 204);
+            return Responses.empty(ex, 204);
         }
         append(JournalEntry.Kind.NDJSON, stream, body);
         metrics.ndjsonRowsAccepted(rows);
-        return IngestServer.Responses.empty(ex, 204);
+        return Responses.empty(ex, 204);
     }
 
     private long append(JournalEntry.Kind kind, String stream, byte[] body) {
@@ -128,22 +146,22 @@ public final class IngestEndpoints {
     }
 
     /** Validates every non-blank line as one JSON object; returns the row count. */
-    public static long validateLines(byte[] p) throws IOException {
-        return NdjsonBody.forEachRow(p, (line, start, end) -> {
-            try {
-                JsonLines.validate(p, start, end - start, 0);
-            } catch (InvalidRowException e) {
-                throw IngestException.badRequest("malformed_json", "line " + line + ": " + e.getMessage());
-            }
-        });
+    private static long validateLines(byte[] body) throws IOException {
+        try {
+            return NdjsonBody.validateLines(body);
+        } catch (InvalidNdjsonException e) {
+            throw IngestException.badRequest("malformed_json", e.getMessage());
+        }
     }
 
     private byte[] gunzip(byte[] body) throws IOException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (out.length > maxBodyBytes) throw IngestException.tooLarge("decompressed body is over the limit of " + maxBodyBytes + " bytes");
+            if (out.length > maxBodyBytes) {
+                throw IngestException.tooLarge("decompressed body is over the limit of " + maxBodyBytes + " bytes");
+            }
             return out;
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw IngestException.badRequest("malformed_gzip", "body is not valid gzip: " + e.getMessage());
         }
     }

@@ -1,14 +1,13 @@
 package dev.cistern.agent.ingest;
 
-/** A request refused before anything was written: the HTTP status, a metric reason and a message. */
-public final class IngestException extends RuntimeException {
-    private final int status;
-    private final String reason;
+import dev.cistern.agent.http.HttpException;
+import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 
-    public IngestException(int status, String reason, String message) {
-        super(message);
-        this.status = status;
-        this.reason = reason;
+/** A request refused before anything of it was written: the HTTP status, a metric reason and a message. */
+final class IngestException extends HttpException {
+
+    IngestException(int status, String reason, String message) {
+        super(status, reason, message);
     }
 
     public static IngestException badRequest(String reason, String message) {
@@ -19,12 +18,8 @@ public final class IngestException extends RuntimeException {
         return new IngestException(413, "too_large", message);
     }
 
-    public int status() {
-        return status;
-    }
-
-    /** Label value for the rejected-requests metric. */
-    public String reason() {
-        return reason;
+    /** A remote_write body that does not decode: 413 when it decompresses past the limit, else 400. */
+    static IngestException of(InvalidWriteRequestException e) {
+        return new IngestException(e.tooLarge() ? 413 : 400, e.reason(), e.getMessage());
     }
 }

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -125,7 +126,7 @@ public final class AgentMetrics {
     /** Files and rows retention dropped, by reason; spool disk use by area; the over-limit flag. */
     public void bindRetention(Retention r) {
         for (DropReason reason : DropReason.values()) {
-            String tag = reason.name().toLowerCase(java.util.Locale.ROOT);
+            String tag = reason.name().toLowerCase(Locale.ROOT);
             FunctionCounter.builder("cistern.retention.dropped.files", r, x -> x.filesDropped(reason)).tag("reason", tag)
                     .description("files deleted by retention, by reason").register(registry);
             FunctionCounter.builder("cistern.retention.dropped.rows", r, x -> x.rowsDropped(reason)).tag("reason", tag)
@@ -151,7 +152,7 @@ public final class AgentMetrics {
         String dest = u.destination();
         for (UploadOutcome o : UploadOutcome.values()) {
             FunctionCounter.builder("cistern.upload.files", u, x -> x.files(o))
-                    .tags("destination", dest, "outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                    .tags("destination", dest, "outcome", o.name().toLowerCase(Locale.ROOT))
                     .description("files by upload outcome").register(registry);
         }
         FunctionCounter.builder("cistern.upload.bytes", u, UploaderMetrics::bytesUploaded).tag("destination", dest)

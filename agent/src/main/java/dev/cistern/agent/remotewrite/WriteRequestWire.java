@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

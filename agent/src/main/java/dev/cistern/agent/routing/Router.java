@@ -1,6 +1,5 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.routing;
 
-import dev.cistern.agent.config.ResolvedConfig.RouteRule;
 import dev.cistern.spool.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +11,29 @@ import java.util.Map;
  * the search; unmatched rows go to the default stream, or are dropped when there is none.
  */
 public final class Router {
+    /** A route is a {@code long} bitmask, one bit per stream. */
+    public static final int MAX_STREAMS = Long.SIZE;
+
     private final List<RouteRule> rules;
     private final String defaultStream;
-    private final List<String> streams = new ArrayList<>();
+    private final List<String> streams;
 
+    /** Throws {@link IllegalArgumentException} when the rules and default name more than {@link #MAX_STREAMS} streams. */
     public Router(List<RouteRule> rules, String defaultStream) {
         this.rules = List.copyOf(rules);
         this.defaultStream = defaultStream;
+        this.streams = streams(rules, defaultStream);
+        if (streams.size() > MAX_STREAMS) {
+            throw new IllegalArgumentException("routing names " + streams.size() + " streams; at most " + MAX_STREAMS);
+        }
+    }
+
+    /** Every stream the rules and the default name, in order of first mention: a route's bit i is stream i. */
+    public static List<String> streams(List<RouteRule> rules, String defaultStream) {
+        List<String> streams = new ArrayList<>();
         for (RouteRule r : rules) if (!streams.contains(r.stream())) streams.add(r.stream());
         if (defaultStream != null && !streams.contains(defaultStream)) streams.add(defaultStream);
+        return List.copyOf(streams);
     }
 
     /** Every stream a row can be routed to; a route is an index into this list. */

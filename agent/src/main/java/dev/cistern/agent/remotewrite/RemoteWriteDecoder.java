@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import java.io.IOException;
 import org.xerial.snappy.Snappy;
@@ -12,17 +12,17 @@ public final class RemoteWriteDecoder {
 
     /**
      * Decompresses {@code body} into {@code reuse} when it is big enough, else into a new array.
-     * Every problem is an {@link IngestException} with the status and a short reason.
+     * Every problem is an {@link InvalidWriteRequestException} with a short reason.
      */
     public static Decoded decompress(byte[] body, int len, long maxDecodedBytes, byte[] reuse) {
         int decodedLen;
         try {
             decodedLen = Snappy.uncompressedLength(body, 0, len);
         } catch (IOException e) {
-            throw IngestException.badRequest("malformed_snappy", "body is not valid snappy block data");
+            throw InvalidWriteRequestException.malformed("malformed_snappy", "body is not valid snappy block data");
         }
         if (decodedLen < 0 || decodedLen > maxDecodedBytes) {
-            throw IngestException.tooLarge("decompressed body of " + Integer.toUnsignedString(decodedLen)
+            throw InvalidWriteRequestException.tooLarge("decompressed body of " + Integer.toUnsignedString(decodedLen)
                     + " bytes is over the limit of " + maxDecodedBytes);
         }
         byte[] raw = reuse != null && reuse.length >= decodedLen ? reuse : new byte[decodedLen];
@@ -30,7 +30,7 @@ public final class RemoteWriteDecoder {
             // snappy checks the input as it goes and fails unless exactly the declared length comes out
             if (Snappy.uncompress(body, 0, len, raw, 0) != decodedLen) throw new IOException("length mismatch");
         } catch (IOException e) {
-            throw IngestException.badRequest("malformed_snappy", "body is not valid snappy block data");
+            throw InvalidWriteRequestException.malformed("malformed_snappy", "body is not valid snappy block data");
         }
         return new Decoded(raw, decodedLen);
     }

@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

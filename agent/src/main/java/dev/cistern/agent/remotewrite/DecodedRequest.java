@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 /**
  * A remote_write request's rows, decoded: series {@code i} has samples {@code [firstSample(i),
@@ -36,7 +36,7 @@ public final class DecodedRequest {
         return sampleEnd[i];
     }
 
-    int sampleCount() {
+    public int sampleCount() {
         return timestamps.length;
     }
 

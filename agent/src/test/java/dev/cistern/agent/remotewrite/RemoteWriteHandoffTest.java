@@ -1,20 +1,25 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
+import java.util.function.LongToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /** Rows decoded on the HTTP thread reach the lane of their journal index once, and never pile up. */
 class RemoteWriteHandoffTest {
+    /** Entries dealt to two lanes by index, as the journal's lanes read them. */
+    static final LongToIntFunction TWO_LANES = index -> (int) (index % 2);
+
     private final byte[] request = WriteRequestFuzzTest.usual().toByteArray();
 
     @Test
     void eachLaneTakesItsOwnEntriesOnce() {
-        RemoteWriteHandoff h = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        RemoteWriteHandoff h = new RemoteWriteHandoff(2, TWO_LANES, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
         DecodedRequest four = h.decode(request, request.length);
         DecodedRequest five = h.decode(request, request.length);
         h.offer(4, four);
@@ -28,7 +33,7 @@ class RemoteWriteHandoffTest {
 
     @Test
     void rowsOfferedAfterTheLanePassedTheirEntryAreDropped() {
-        RemoteWriteHandoff h = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        RemoteWriteHandoff h = new RemoteWriteHandoff(2, TWO_LANES, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
         h.offer(2, h.decode(request, request.length)); // the lane read entry 2 from the journal before this
         assertNull(h.take(0, 6));
         assertEquals(0, h.heldBytes(), "the late rows of entry 2 went when the lane moved on");
@@ -36,8 +41,9 @@ class RemoteWriteHandoffTest {
 
     @Test
     void overItsBudgetTheRowsGoThroughTheJournalOnly() {
-        DecodedRequest rows = new RemoteWriteHandoff(1, WriteRequestReaderTest::make, 1 << 20, 1 << 20).decode(request, request.length);
-        RemoteWriteHandoff h = new RemoteWriteHandoff(1, WriteRequestReaderTest::make, 1 << 20, rows.heapBytes() * 2);
+        DecodedRequest rows = new RemoteWriteHandoff(1, index -> 0, WriteRequestReaderTest::make, 1 << 20, 1 << 20)
+                .decode(request, request.length);
+        RemoteWriteHandoff h = new RemoteWriteHandoff(1, index -> 0, WriteRequestReaderTest::make, 1 << 20, rows.heapBytes() * 2);
         h.offer(0, rows);
         h.offer(1, rows);
         h.offer(2, rows);
@@ -51,9 +57,9 @@ class RemoteWriteHandoffTest {
         byte[] noName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(WriteRequestValidatorTest.label("job", "x"))
                 .addSamples(WriteRequestValidatorTest.sample(1, 2))).build().toByteArray();
-        RemoteWriteHandoff h = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
-        IngestException e = assertThrows(IngestException.class, () -> h.decode(noName, noName.length));
-        assertEquals(400, e.status());
+        RemoteWriteHandoff h = new RemoteWriteHandoff(2, TWO_LANES, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        InvalidWriteRequestException e = assertThrows(InvalidWriteRequestException.class, () -> h.decode(noName, noName.length));
+        assertFalse(e.tooLarge(), "a 400, not a 413");
         assertEquals("invalid_labels", e.reason());
     }
 }

@@ -1,12 +1,14 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import static dev.cistern.agent.ingest.WriteRequestWire.*;
+import static dev.cistern.agent.remotewrite.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Checks a decompressed remote_write WriteRequest whole before it is journaled, and counts its
@@ -16,7 +18,7 @@ import java.nio.ByteOrder;
  * non-empty {@code __name__}.
  */
 final class WriteRequestValidator {
-    private static final byte[] NAME_LABEL = "__name__".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] NAME_LABEL = "__name__".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NAME_LABEL_LONG = (long) LONGS.get(NAME_LABEL, 0);
 
@@ -32,13 +34,14 @@ final class WriteRequestValidator {
         this.in = CodedInputStream.newInstance(b, 0, len);
     }
 
-    /** Returns the number of samples; every problem is an {@link IngestException} (400) with a short reason. */
+    /** Returns the number of samples; every problem is an {@link InvalidWriteRequestException} with a short reason. */
     static long validate(byte[] raw, int len) {
         WriteRequestValidator v = new WriteRequestValidator(raw, len);
         try {
             v.request();
         } catch (IOException e) {
-            throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
+            throw InvalidWriteRequestException.malformed("malformed_protobuf",
+                    "body is not a remote_write WriteRequest: " + e.getMessage());
         }
         return v.samples;
     }
@@ -142,7 +145,7 @@ final class WriteRequestValidator {
             }
         }
         if (!named && count > 0) {
-            throw IngestException.badRequest("invalid_labels", "series " + index + " has no __name__ label");
+            throw InvalidWriteRequestException.malformed("invalid_labels", "series " + index + " has no __name__ label");
         }
         samples += count;
     }
@@ -164,10 +167,10 @@ final class WriteRequestValidator {
             }
         }
         if (requireName && nameLen == 0) {
-            throw IngestException.badRequest("invalid_labels", "series " + series + " has a label with an empty name");
+            throw InvalidWriteRequestException.malformed("invalid_labels", "series " + series + " has a label with an empty name");
         }
         return valueLen > 0 && nameLen == NAME_LABEL.length
-                && java.util.Arrays.equals(b, nameAt, nameAt + nameLen, NAME_LABEL, 0, NAME_LABEL.length);
+                && Arrays.equals(b, nameAt, nameAt + nameLen, NAME_LABEL, 0, NAME_LABEL.length);
     }
 
     private void sample() throws IOException {
@@ -215,7 +218,8 @@ final class WriteRequestValidator {
         int n = length(in, end);
         int at = in.getTotalBytesRead();
         if (!Utf8Validation.isValid(b, at, n)) {
-            throw IngestException.badRequest("invalid_utf8", (series >= 0 ? "series " + series + ": " : "") + what + " is not valid UTF-8");
+            String where = series >= 0 ? "series " + series + ": " : "";
+            throw InvalidWriteRequestException.malformed("invalid_utf8", where + what + " is not valid UTF-8");
         }
         in.skipRawBytes(n);
         return n;

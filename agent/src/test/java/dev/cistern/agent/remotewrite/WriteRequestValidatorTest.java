@@ -1,12 +1,13 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -57,14 +58,15 @@ class WriteRequestValidatorTest {
             RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                     .addLabels(label("__name__", marker))).build(),
             RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
-                    .addLabels(label("__name__", "up")).addExemplars(RemoteWrite.Exemplar.newBuilder().addLabels(label("t", marker)))).build(),
+                    .addLabels(label("__name__", "up"))
+                    .addExemplars(RemoteWrite.Exemplar.newBuilder().addLabels(label("t", marker)))).build(),
             RemoteWrite.WriteRequest.newBuilder().addMetadata(RemoteWrite.MetricMetadata.newBuilder().setHelp(marker)).build(),
         };
         for (RemoteWrite.WriteRequest r : cases) {
             byte[] b = replace(r.toByteArray(), marker.getBytes(StandardCharsets.UTF_8), bad);
             assertThrows(InvalidProtocolBufferException.class, () -> RemoteWrite.WriteRequest.parseFrom(b), "generated parser agrees");
-            IngestException e = assertThrows(IngestException.class, () -> WriteRequestValidator.validate(b, b.length));
-            assertEquals(400, e.status());
+            InvalidWriteRequestException e = refused(b);
+            assertFalse(e.tooLarge(), "a 400, not a 413");
             assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
         }
     }
@@ -73,25 +75,25 @@ class WriteRequestValidatorTest {
     void refusesDeeplyNestedGroupsWithoutOverflowingTheStack() {
         byte[] b = new byte[100_000];
         Arrays.fill(b, (byte) 0x4b); // field 9, start group, again and again
-        IngestException e = assertThrows(IngestException.class, () -> WriteRequestValidator.validate(b, b.length));
+        InvalidWriteRequestException e = refused(b);
         assertEquals("malformed_protobuf", e.reason());
     }
 
     @Test
     void refusesALengthPastTheEnd() {
         byte[] b = {0x0a, 0x05, 0x0a, 0x00};
-        assertEquals("malformed_protobuf", assertThrows(IngestException.class, () -> WriteRequestValidator.validate(b, b.length)).reason());
+        assertEquals("malformed_protobuf", refused(b).reason());
     }
 
     @Test
     void appliesTheLabelRules() {
         byte[] noName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(label("job", "x")).addSamples(sample(1, 1))).build().toByteArray();
-        assertTrue(assertThrows(IngestException.class, () -> WriteRequestValidator.validate(noName, noName.length))
+        assertTrue(assertThrows(InvalidWriteRequestException.class, () -> WriteRequestValidator.validate(noName, noName.length))
                 .getMessage().contains("series 0 has no __name__"));
         byte[] emptyName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(label("__name__", "up")).addLabels(label("", "x"))).build().toByteArray();
-        assertTrue(assertThrows(IngestException.class, () -> WriteRequestValidator.validate(emptyName, emptyName.length))
+        assertTrue(assertThrows(InvalidWriteRequestException.class, () -> WriteRequestValidator.validate(emptyName, emptyName.length))
                 .getMessage().contains("empty name"));
         byte[] noSamplesNoName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(label("job", "x"))).build().toByteArray();
@@ -109,5 +111,9 @@ class WriteRequestValidatorTest {
             }
         }
         return o.toByteArray();
+    }
+
+    private static InvalidWriteRequestException refused(byte[] b) {
+        return assertThrows(InvalidWriteRequestException.class, () -> WriteRequestValidator.validate(b, b.length));
     }
 }

@@ -1,11 +1,11 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import dev.cistern.agent.journal.Lanes;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongToIntFunction;
 
 /**
  * Remote-write requests are decoded once: on the HTTP thread that validates them (validation and
@@ -19,22 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteWriteHandoff {
     private final ThreadLocal<WriteRequestReader> readers;
-    private final Lanes lanes;
     private final ConcurrentSkipListMap<Long, DecodedRequest>[] byLane;
+    private final LongToIntFunction laneOf;
     private final AtomicLong heldBytes = new AtomicLong();
     private final long budgetBytes;
 
+    /**
+     * {@code laneOf} deals a journal index to one of {@code lanes} lanes, as the lanes read them;
+     * {@code maker} makes a series seen for the first time by an HTTP thread's cache.
+     */
     @SuppressWarnings("unchecked")
-    public RemoteWriteHandoff(int lanes, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread, long budgetBytes) {
+    public RemoteWriteHandoff(int lanes, LongToIntFunction laneOf, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread,
+                              long budgetBytes) {
+        this.laneOf = laneOf;
         this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(new SeriesCache(seriesBudgetPerThread), maker));
-        this.lanes = new Lanes(lanes);
         this.byLane = new ConcurrentSkipListMap[lanes];
         for (int l = 0; l < lanes; l++) byLane[l] = new ConcurrentSkipListMap<>();
         this.budgetBytes = budgetBytes;
     }
 
-    /** Validates a decompressed WriteRequest whole and decodes it; every problem is an {@link IngestException} (400). */
-    DecodedRequest decode(byte[] raw, int len) {
+    /** Validates a decompressed WriteRequest whole and decodes it; every problem is an {@link InvalidWriteRequestException}. */
+    public DecodedRequest decode(byte[] raw, int len) {
         WriteRequestReader r = readers.get();
         try {
             if (quicklyValid(r, raw, len)) return r.decoded();
@@ -42,7 +47,8 @@ public final class RemoteWriteHandoff {
             r.readDecompressed(raw, len);
             return r.decoded();
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
-            throw IngestException.badRequest("malformed_protobuf", "body is not a remote_write WriteRequest: " + e.getMessage());
+            throw InvalidWriteRequestException.malformed("malformed_protobuf",
+                    "body is not a remote_write WriteRequest: " + e.getMessage());
         }
     }
 
@@ -55,13 +61,13 @@ public final class RemoteWriteHandoff {
     }
 
     /** Hands the rows of journal entry {@code index} to its lane, unless the hand-off is full. */
-    void offer(long index, DecodedRequest rows) {
+    public void offer(long index, DecodedRequest rows) {
         long bytes = rows.heapBytes();
         if (heldBytes.addAndGet(bytes) > budgetBytes) {
             heldBytes.addAndGet(-bytes);
             return;
         }
-        byLane[lanes.laneOf(index)].put(index, rows);
+        byLane[laneOf.applyAsInt(index)].put(index, rows);
     }
 
     /**

@@ -1,5 +1,7 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.ndjson;
 
+import dev.cistern.spool.InvalidRowException;
+import dev.cistern.spool.JsonLines;
 import java.io.IOException;
 
 /**
@@ -15,6 +17,20 @@ public final class NdjsonBody {
     }
 
     private NdjsonBody() {}
+
+    /**
+     * Checks every non-blank line is one JSON object and returns the row count; a bad line is an
+     * {@link InvalidNdjsonException} naming its line number.
+     */
+    public static long validateLines(byte[] p) throws IOException {
+        return forEachRow(p, (line, start, end) -> {
+            try {
+                JsonLines.validate(p, start, end - start, 0);
+            } catch (InvalidRowException e) {
+                throw new InvalidNdjsonException("line " + line + ": " + e.getMessage());
+            }
+        });
+    }
 
     /** Visits every non-blank line and returns how many there were. */
     public static long forEachRow(byte[] body, LineVisitor visitor) throws IOException {

@@ -4,14 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.cistern.agent.ingest.IngestException;
 import dev.cistern.agent.metrics.AgentMetrics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,11 +17,11 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 /**
- * The HTTP front: routes requests to {@link Endpoint}s, enforces auth and body limits, and turns
- * {@link IngestException}s into short plain-text 4xx answers. Every request is counted.
+ * The HTTP front: routes requests to {@link Endpoint}s, enforces auth, and turns
+ * {@link HttpException}s into short plain-text answers. Every request is counted.
  */
-public final class IngestServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(IngestServer.class.getName());
+public final class HttpFront implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HttpFront.class.getName());
 
     /** One HTTP endpoint; returns the status it answered. */
     public interface Endpoint {
@@ -40,7 +35,7 @@ public final class IngestServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    public IngestServer(InetSocketAddress listen, SSLContext tls, int threads, AgentMetrics metrics, BearerAuth auth)
+    public HttpFront(InetSocketAddress listen, SSLContext tls, int threads, AgentMetrics metrics, BearerAuth auth)
             throws IOException {
         this.metrics = metrics;
         this.auth = auth;
@@ -82,7 +77,7 @@ public final class IngestServer implements AutoCloseable {
             } else {
                 try {
                     status = endpoint.handle(ex);
-                } catch (IngestException e) {
+                } catch (HttpException e) {
                     metrics.rejected(name, e.reason());
                     if (e.status() == 429 || e.status() == 503) ex.getResponseHeaders().set("Retry-After", "5");
                     status = refuse(ex, e.status(), e.getMessage());
@@ -118,7 +113,7 @@ public final class IngestServer implements AutoCloseable {
      * and closing the connection under it would reset it before the answer is read.
      */
     private static int refuse(HttpExchange ex, int status, String message) throws IOException {
-        drain(ex, 64L << 20);
+        RequestBody.drain(ex, 64L << 20);
         return Responses.text(ex, status, message);
     }
 
@@ -149,69 +144,6 @@ public final class IngestServer implements AutoCloseable {
             pool.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads a request body up to {@code limit} bytes; more is a 413 before anything is kept. */
-    public static byte[] readBody(HttpExchange ex, long limit) throws IOException {
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            long n;
-            try {
-                n = Long.parseLong(declared.strip());
-            } catch (NumberFormatException e) {
-                throw IngestException.badRequest("bad_content_length", "Content-Length is not a number");
-            }
-            if (n > limit) {
-                throw IngestException.tooLarge("body of " + n + " bytes is over the limit of " + limit);
-            }
-            if (n >= 0) {
-                // the server ends the body stream at Content-Length: read it into one array, no chunk list
-                try (InputStream in = ex.getRequestBody()) {
-                    byte[] body = new byte[(int) n];
-                    int got = in.readNBytes(body, 0, body.length);
-                    return got == body.length ? body : Arrays.copyOf(body, got);
-                }
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw IngestException.tooLarge("body is over the limit of " + limit + " bytes");
-            }
-            return body;
-        }
-    }
-
-    /** Reads and discards what the client is still sending (up to a cap) so it sees the answer, not a reset. */
-    private static void drain(HttpExchange ex, long cap) {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] sink = new byte[8192];
-            long total = 0;
-            int n;
-            while (total < cap && (n = in.read(sink)) > 0) total += n;
-        } catch (IOException ignored) {
-            // the client went away; nothing to answer
-        }
-    }
-
-    /** Short plain-text and empty answers. */
-    public static final class Responses {
-        private Responses() {}
-
-        public static int text(HttpExchange ex, int status, String message) throws IOException {
-            byte[] b = (message + "\n").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            ex.sendResponseHeaders(status, b.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(b);
-            }
-            return status;
-        }
-
-        public static int empty(HttpExchange ex, int status) throws IOException {
-            ex.sendResponseHeaders(status, -1);
-            return status;
         }
     }
 }

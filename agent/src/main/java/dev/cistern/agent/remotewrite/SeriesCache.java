@@ -1,4 +1,4 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
 import dev.cistern.spool.Series;
 import java.lang.invoke.MethodHandles;
@@ -23,7 +23,7 @@ import java.util.Map;
  * sealer lane, for entries it replays from the journal.
  */
 public final class SeriesCache {
-    /** A series with the streams its rows go to (a {@link Router#route} mask). */
+    /** A series with the streams its rows go to: a route mask, bit i for the router's stream i. */
     public record Entry(Series series, long route) {}
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,12 +1,12 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import static dev.cistern.agent.ingest.WriteRequestValidatorTest.label;
-import static dev.cistern.agent.ingest.WriteRequestValidatorTest.sample;
+import static dev.cistern.agent.remotewrite.WriteRequestValidatorTest.label;
+import static dev.cistern.agent.remotewrite.WriteRequestValidatorTest.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.Series;
 import java.util.ArrayList;
@@ -95,7 +95,8 @@ class WriteRequestReaderTest {
             RemoteWrite.WriteRequest req = request(rnd, 1 + rnd.nextInt(200));
             assertEquals(expected(req), read(reader, req));
         }
-        assertTrue(cache.hits() > 10 * cache.misses(), "repeated series come from the cache: " + cache.hits() + " hits, " + cache.misses() + " misses");
+        assertTrue(cache.hits() > 10 * cache.misses(),
+                "repeated series come from the cache: " + cache.hits() + " hits, " + cache.misses() + " misses");
         assertTrue(cache.size() <= 50);
     }
 
@@ -154,7 +155,7 @@ class WriteRequestReaderTest {
     @Test
     void refusesDamage() {
         WriteRequestReader reader = new WriteRequestReader(new SeriesCache(1 << 20), WriteRequestReaderTest::make);
-        assertThrows(IngestException.class, () -> reader.read(new byte[] {1, 2, 3}));
+        assertThrows(InvalidWriteRequestException.class, () -> reader.read(new byte[] {1, 2, 3}));
         byte[] noName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(label("job", "x")).addSamples(sample(1, 1))).build().toByteArray();
         assertThrows(java.io.IOException.class, () -> reader.read(Snappy.compress(noName)));

@@ -1,6 +1,6 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import static dev.cistern.agent.ingest.WriteRequestWire.*;
+import static dev.cistern.agent.remotewrite.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

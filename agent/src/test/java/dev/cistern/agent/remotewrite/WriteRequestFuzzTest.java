@@ -1,12 +1,12 @@
-package dev.cistern.agent.ingest;
+package dev.cistern.agent.remotewrite;
 
-import static dev.cistern.agent.ingest.WriteRequestValidatorTest.label;
-import static dev.cistern.agent.ingest.WriteRequestValidatorTest.sample;
+import static dev.cistern.agent.remotewrite.WriteRequestValidatorTest.label;
+import static dev.cistern.agent.remotewrite.WriteRequestValidatorTest.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.cistern.agent.ingest.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,8 @@ class WriteRequestFuzzTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         WriteRequestReader reader = new WriteRequestReader(new SeriesCache(1 << 20), WriteRequestReaderTest::make);
         // the HTTP thread's path: one walk validates and decodes, trusting the label bytes of cached series
-        RemoteWriteHandoff handoff = new RemoteWriteHandoff(2, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        RemoteWriteHandoff handoff = new RemoteWriteHandoff(2, RemoteWriteHandoffTest.TWO_LANES, WriteRequestReaderTest::make,
+                1 << 20, 1 << 20);
         handoff.decode(good, good.length); // its series are cached: damaged copies mostly hit them
         int accepted = 0;
         for (int round = 0; round < 20_000; round++) {
@@ -56,14 +57,14 @@ class WriteRequestFuzzTest {
             long actual;
             try {
                 actual = WriteRequestValidator.validate(b, b.length);
-            } catch (IngestException e) {
+            } catch (InvalidWriteRequestException e) {
                 actual = -1;
             }
             assertEquals(expected, actual, () -> "validator on " + Arrays.toString(b));
             DecodedRequest decoded;
             try {
                 decoded = handoff.decode(b, b.length);
-            } catch (IngestException e) {
+            } catch (InvalidWriteRequestException e) {
                 decoded = null;
             }
             assertEquals(actual >= 0, decoded != null, () -> "validating decoder on " + Arrays.toString(b));
