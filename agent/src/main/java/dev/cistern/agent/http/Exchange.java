@@ -17,10 +17,11 @@ public final class Exchange {
     private int status;
     private byte[] responseBody = new byte[0];
 
+    /** {@code request} is null for an answer to a request whose headers never came whole. */
     Exchange(HttpRequest request, String path, byte[] body) {
         this.request = request;
         this.path = path;
-        int q = request.uri().indexOf('?');
+        int q = request == null ? -1 : request.uri().indexOf('?');
         this.rawQuery = q < 0 ? null : request.uri().substring(q + 1);
         this.body = body;
     }
