@@ -59,7 +59,7 @@ class ClientMistakesTest {
             try (RawHttp c = new RawHttp(port)) { // a body shorter than its Content-Length, then a half-close
                 c.send(RawHttp.post("/api/v1/write", 1000) + "0123456789");
                 c.socket.shutdownOutput();
-                String a = c.read(2_000);
+                String a = c.read(10_000);
                 assertTrue(a.startsWith("HTTP/1.1 400"), a);
                 assertTrue(a.contains("Content-Length"), a);
             }
@@ -69,14 +69,15 @@ class ClientMistakesTest {
                     c.socket.setSoLinger(true, 0);
                 }
             }
-            String head = new RawHttp(port).send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read(1_000);
-            assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase().contains("content-length: 3") && head.endsWith("\r\n\r\n"), head);
-            assertEquals(405, new RawHttp(port).send("HEAD /api/v1/write HTTP/1.1\r\nHost: x\r\n\r\n").status(1_000));
-            assertEquals(405, new RawHttp(port).send("BREW /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status(1_000));
-            assertEquals(405, new RawHttp(port).send("BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status(1_000));
-            assertEquals(400, new RawHttp(port).send("GARBAGE\r\n\r\n").status(1_000));
-            assertEquals(400, new RawHttp(port).send("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n").status(1_000));
-            assertEquals(404, new RawHttp(port).send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").status(1_000));
+            String head = new RawHttp(port).send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read(10_000);
+            assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase().contains("content-length: 3"), head);
+            assertTrue(head.endsWith("\r\n\r\n"), "HEAD answers without a body: " + head);
+            assertEquals(405, new RawHttp(port).send("HEAD /api/v1/write HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
+            assertEquals(405, new RawHttp(port).send("BREW /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status(10_000));
+            assertEquals(405, new RawHttp(port).send("BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
+            assertEquals(400, new RawHttp(port).send("GARBAGE\r\n\r\n").status(10_000));
+            assertEquals(400, new RawHttp(port).send("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n").status(10_000));
+            assertEquals(404, new RawHttp(port).send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
             Thread.sleep(300);
             String metrics = TestAgents.client(agent).get("/metrics").body();
             assertFalse(metrics.contains("status=\"500\""), metrics);
@@ -96,15 +97,18 @@ class ClientMistakesTest {
             byte[] body = RemoteWriteClient.encode(Probe.sample());
             for (String scheme : new String[] {"bearer", "BEARER", "Bearer"}) {
                 try (RawHttp c = new RawHttp(agent.address().getPort())) {
-                    c.send(RawHttp.post("/api/v1/write", body.length).replace("\r\n\r\n", "\r\nAuthorization: " + scheme + " s3cret\r\n\r\n"))
-                            .send(body);
-                    assertEquals(204, c.status(2_000), scheme);
+                    c.send(withAuth(body.length, scheme + " s3cret")).send(body);
+                    assertEquals(204, c.status(10_000), scheme);
                 }
             }
             try (RawHttp c = new RawHttp(agent.address().getPort())) {
-                c.send(RawHttp.post("/api/v1/write", body.length).replace("\r\n\r\n", "\r\nAuthorization: Basic s3cret\r\n\r\n")).send(body);
-                assertEquals(401, c.status(2_000));
+                c.send(withAuth(body.length, "Basic s3cret")).send(body);
+                assertEquals(401, c.status(10_000));
             }
         }
+    }
+
+    private static String withAuth(long length, String authorization) {
+        return RawHttp.post("/api/v1/write", length).replace("\r\n\r\n", "\r\nAuthorization: " + authorization + "\r\n\r\n");
     }
 }

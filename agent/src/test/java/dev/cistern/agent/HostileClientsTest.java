@@ -46,7 +46,8 @@ class HostileClientsTest {
         try (Agent agent = TestAgents.start(dir.resolve("data"), TIGHT)) {
             new Probe(agent).warmedUp();
             List<RawHttp> slow = new ArrayList<>();
-            for (int i = 0; i < 8; i++) slow.add(new RawHttp(agent.address().getPort()).send(RawHttp.post("/api/v1/write", 100_000) + "abc"));
+            int port = agent.address().getPort();
+            for (int i = 0; i < 8; i++) slow.add(new RawHttp(port).send(RawHttp.post("/api/v1/write", 100_000) + "abc"));
             for (int i = 0; i < 4; i++) {
                 for (RawHttp s : slow) s.drip("d"); // a byte every 200 ms, far under the floor rate
                 new Probe(agent).answersWithinASecond(false);
@@ -65,7 +66,8 @@ class HostileClientsTest {
         try (Agent agent = TestAgents.start(dir.resolve("data"))) {
             new Probe(agent).warmedUp();
             List<RawHttp> huge = new ArrayList<>();
-            for (int i = 0; i < 8; i++) huge.add(new RawHttp(agent.address().getPort()).send(RawHttp.post("/api/v1/write", 1L << 30) + "abc"));
+            int port = agent.address().getPort();
+            for (int i = 0; i < 8; i++) huge.add(new RawHttp(port).send(RawHttp.post("/api/v1/write", 1L << 30) + "abc"));
             new Probe(agent).answersWithinASecond(false);
             for (RawHttp s : huge) {
                 long t0 = System.nanoTime();
@@ -88,7 +90,8 @@ class HostileClientsTest {
                 "-alias", "cistern", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2")
                 .redirectErrorStream(true).start();
         assertEquals(0, keytool.waitFor());
-        Map<String, String> env = Map.of("CISTERN_TLS__KEYSTORE_FILE", ks.toString(), "CISTERN_TLS__KEYSTORE_PASSWORD_FILE", pass.toString(),
+        Map<String, String> env = Map.of("CISTERN_TLS__KEYSTORE_FILE", ks.toString(),
+                "CISTERN_TLS__KEYSTORE_PASSWORD_FILE", pass.toString(),
                 "CISTERN_SERVER__HEADER_TIMEOUT", "1s");
         try (Agent agent = Agent.start(TestAgents.config(dir.resolve("data"), env))) {
             assertTrue(agent.url().startsWith("https://"), agent.url());

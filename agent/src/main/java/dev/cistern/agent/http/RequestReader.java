@@ -45,15 +45,17 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         try {
             if (state == State.CLOSED) return;
             if (msg instanceof HttpRequest r) onHeaders(ctx, r);
-            if (msg instanceof HttpContent c && state != State.CLOSED) onContent(ctx, c);
+            if (msg instanceof HttpContent c && state != State.CLOSED && state != State.BUSY) onContent(ctx, c);
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
     private void onHeaders(ChannelHandlerContext ctx, HttpRequest r) {
-        if (state != State.AWAIT) {
-            refuseAndClose(ctx, 400, "pipelined", "send one request at a time (HTTP pipelining is not supported)");
+        if (state == State.BUSY) {
+            // pipelined before the previous answer: not served; the connection closes after that answer, and clients retry
+            ClientErrors.log(ctx.channel().remoteAddress() + " pipelined a request (not supported): closing after the current answer");
+            keepAlive = false;
             return;
         }
         if (r.decoderResult().isFailure()) {
