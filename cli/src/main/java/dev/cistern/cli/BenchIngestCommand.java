@@ -27,10 +27,12 @@ final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "4", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY, description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
+            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
     int quality;
 
-    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW, description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
+            description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--samples-per-request", defaultValue = "2000",
@@ -38,21 +40,26 @@ final class BenchIngestCommand implements Callable<Integer> {
     int samplesPerRequest;
 
     @Option(names = "--warmup-samples", defaultValue = "0",
-            description = "Samples sent and sealed before the clock starts, so the JIT has compiled the hot paths (default ${DEFAULT-VALUE}).")
+            description = "Samples sent and sealed before the clock starts, so the JIT has compiled the hot paths "
+                    + "(default ${DEFAULT-VALUE}).")
     int warmupSamples;
 
     @Option(names = "--warmup-samples-per-request", defaultValue = "200",
             description = "Samples per warm-up request (default ${DEFAULT-VALUE}): small requests run the per-request code "
-                    + "(HTTP, journal append) often enough for the JIT to finish compiling it, as it has in an agent that has run for a while.")
+                    + "(HTTP, journal append) often enough for the JIT to finish compiling it, "
+                    + "as it has in an agent that has run for a while.")
     int warmupSamplesPerRequest;
 
-    @Option(names = "--ingest-threads", defaultValue = "4", description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ingest-threads", defaultValue = "4",
+            description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
     int ingestThreads;
 
-    @Option(names = "--journal-sync", description = "Run the in-process agent with journal.sync: sync (every acknowledged request on disk).")
+    @Option(names = "--journal-sync",
+            description = "Run the in-process agent with journal.sync: sync (every acknowledged request on disk).")
     boolean journalSync;
 
-    @Option(names = "--data", description = "Parent for the in-process agent's fresh data directory (default: the system temp dir); deleted after.")
+    @Option(names = "--data",
+            description = "Parent for the in-process agent's fresh data directory (default: the system temp dir); deleted after.")
     Path dataParent;
 
     @Option(names = "--url", description = "Send to an agent already running here (e.g. http://127.0.0.1:9464) instead; "
@@ -69,7 +76,8 @@ final class BenchIngestCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Corpus c = Corpus.load(corpus);
         RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
-        RemoteWriteRequests warmup = warmupSamples > 0 ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
+        RemoteWriteRequests warmup = warmupSamples > 0
+                ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
         System.err.printf("cistern bench ingest: %d requests, %d bytes encoded in %.1f s%n",
                 requests.count(), requests.totalBodyBytes(), (System.nanoTime() - t0) / 1e9);
         IngestBench.Result r;

@@ -43,13 +43,16 @@ final class BenchWriteCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Writer threads (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY, description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
+            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
     int quality;
 
-    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW, description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
+            description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--max-bytes", defaultValue = "67108864", description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-bytes", defaultValue = "67108864",
+            description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
     long maxBytes;
 
     @Option(names = "--warmup-rows", defaultValue = "200000", description = {

@@ -34,7 +34,8 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Upload what waits now, then exit.")
     boolean once;
 
-    @Option(names = "--after", defaultValue = "move", description = "After an upload: move (to uploaded/, for replay) or delete (default ${DEFAULT-VALUE}).")
+    @Option(names = "--after", defaultValue = "move",
+            description = "After an upload: move (to uploaded/, for replay) or delete (default ${DEFAULT-VALUE}).")
     String after;
 
     @Mixin

@@ -24,7 +24,8 @@ final class UploadOptions {
     @Option(names = "--api-key-file", description = "presigned+: file holding the allocation endpoint's API key.")
     Path apiKeyFile;
 
-    @Option(names = "--api-key-header", defaultValue = "X-Api-Key", description = "presigned+: header for the API key (default ${DEFAULT-VALUE}).")
+    @Option(names = "--api-key-header", defaultValue = "X-Api-Key",
+            description = "presigned+: header for the API key (default ${DEFAULT-VALUE}).")
     String apiKeyHeader;
 
     @Option(names = "--key-template", defaultValue = KeyTemplate.DEFAULT_PATTERN,

@@ -88,11 +88,13 @@ class AgentFullDiskTest {
                 for (int i = 0; i < 50; i++, seq++) {
                     byte[] noise = new byte[1500]; // incompressible, so the disk fills fast
                     rnd.nextBytes(noise);
-                    body.append("{\"ts\":").append(seq).append(",\"blob\":\"").append(Base64.getEncoder().encodeToString(noise)).append("\"}\n");
+                    body.append("{\"ts\":").append(seq).append(",\"blob\":\"")
+                            .append(Base64.getEncoder().encodeToString(noise)).append("\"}\n");
                 }
                 HttpResponse<String> r;
                 try {
-                    r = client.post("/api/v1/ingest?stream=blobs", body.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson", null);
+                    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+                    r = client.post("/api/v1/ingest?stream=blobs", bytes, "application/x-ndjson", null);
                 } catch (IOException e) {
                     throw new AssertionError("agent stopped answering on a full disk (" + agent.state() + "); see " + keptLog(), e);
                 }

@@ -142,7 +142,8 @@ class UploadCommandsTest {
             Run r = run("upload", spool.toString(), "--to", "s3://cli-bucket/edge/box-1", "--endpoint", endpoint.toString(),
                     "--path-style", "--region", "us-east-1", "--once");
             assertEquals(0, r.code(), r.out() + r.err());
-            List<String> keys = client.listObjectsV2Paginator(b -> b.bucket("cli-bucket")).contents().stream().map(S3Object::key).sorted().toList();
+            List<String> keys = client.listObjectsV2Paginator(b -> b.bucket("cli-bucket")).contents().stream()
+                    .map(S3Object::key).sorted().toList();
             List<String> expected = segs.stream()
                     .map(s -> "edge/box-1/observability/" + s.name().partition() + "/" + s.name().fileName()).sorted().toList();
             assertEquals(expected, keys);

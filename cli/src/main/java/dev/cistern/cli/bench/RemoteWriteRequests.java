@@ -82,7 +82,8 @@ public final class RemoteWriteRequests {
     }
 
     private static int sampleSize(long ts, double value) {
-        return (Double.doubleToRawLongBits(value) != 0 ? CodedOutputStream.computeDoubleSize(1, value) : 0) + (ts != 0 ? CodedOutputStream.computeInt64Size(2, ts) : 0);
+        return (Double.doubleToRawLongBits(value) != 0 ? CodedOutputStream.computeDoubleSize(1, value) : 0)
+                + (ts != 0 ? CodedOutputStream.computeInt64Size(2, ts) : 0);
     }
 
     private static int timeSeriesSize(byte[] labels, long ts, double value) {
