@@ -29,7 +29,8 @@ import org.xerial.snappy.Snappy;
 /** Every kind of bad request gets its 4xx with a reason, the agent stays up, and nothing is written (checked after each). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
-    @TempDir static Path data;
+    @TempDir static Path tmp;
+    static Path data; // a folder of its own, so that ".." escapes land in tmp, which nothing else writes to
     private Agent agent;
     private RemoteWriteClient client;
     /** Accepted samples and rows, and rows in the spool, before the request under test: a failure names its own input. */
@@ -38,6 +39,7 @@ class BadInputTest {
 
     @BeforeAll
     void start() throws Exception {
+        data = tmp.resolve("data");
         agent = TestAgents.start(data, "CISTERN_INGEST__MAX_BODY_BYTES", "64KiB");
         client = TestAgents.client(agent);
     }
