@@ -175,11 +175,12 @@ public final class Agent implements AutoCloseable {
      */
     private static void warnIfLimitBelowJournal(ResolvedConfig config) {
         long max = config.retention().maxTotalBytes();
-        long needs = config.maxLagBytes() + Journal.cycleOverheadBytes(config.rollCycle());
+        long cycle = Journal.cycleOverheadBytes(config.rollCycle());
+        long needs = config.maxLagBytes() + cycle;
         if (max > 0 && max < needs) {
             LOG.warning("retention.max_total_bytes (" + max + ") is below what the journal may need: journal.max_lag_bytes ("
-                    + config.maxLagBytes() + ") + one " + config.rollCycle() + " cycle file (" + Journal.cycleOverheadBytes(config.rollCycle())
-                    + ") = " + needs + " bytes; ingest is refused (503 spool_full) whenever the journal alone is over the limit."
+                    + config.maxLagBytes() + ") + one " + config.rollCycle() + " cycle file (" + cycle + ") = " + needs
+                    + " bytes; ingest is refused (503 spool_full) whenever the journal alone is over the limit."
                     + " Raise max_total_bytes to at least " + needs + " plus room for sealed files (docs/operations.md)");
         }
     }
