@@ -101,13 +101,15 @@ public final class ResumePlan {
                 throw e.getCause();
             }
         }
-        for (long[] own : highest.values()) for (int l = 0; l < count; l++) own[l] = Math.max(own[l], complete[l]);
-        long[] m = complete.clone();
+        long[] m = complete.clone(); // every stream has the lane's entries up to C
         for (long[] own : highest.values()) for (int l = 0; l < count; l++) m[l] = Math.max(m[l], own[l]);
         long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest
         for (String s : discardedStreams) {
             long[] own = highest.getOrDefault(s, complete);
-            for (int l = 0; l < count; l++) resume[l] = Math.min(resume[l], own[l] < 0 ? -1 : own[l] + 1);
+            for (int l = 0; l < count; l++) {
+                long has = Math.max(own[l], complete[l]);
+                resume[l] = Math.min(resume[l], has < 0 ? -1 : has + 1);
+            }
         }
         return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), complete, m, resume);
     }
