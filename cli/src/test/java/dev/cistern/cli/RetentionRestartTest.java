@@ -39,62 +39,32 @@ class RetentionRestartTest {
                 + "\n  check_interval: 1s\n";
     }
 
+    private Path data;
+    private Path log;
+    private Path config;
+    private final List<String> problems = new ArrayList<>();
+    private final NumberedSamples samples = new NumberedSamples(true);
+
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({"dir, block, sigterm", "dir, block, kill9", "s3, block, sigterm", "dir, drop_oldest, sigterm",
             "s3, drop_oldest, kill9"})
     void retentionThenRestartSealsNoSampleTwice(String kind, String overflow, String stop) throws Exception {
-        Path data = dir.resolve("data");
-        Path log = dir.resolve("agent.log");
-        Path config = dir.resolve("agent.yaml");
-        List<String> problems = new ArrayList<>();
-        NumberedSamples samples = new NumberedSamples(true);
+        data = dir.resolve("data");
+        log = dir.resolve("agent.log");
+        config = dir.resolve("agent.yaml");
         try (TestDestination dest = TestDestination.of(kind, dir)) {
             Files.writeString(config, SPOOL + retention("12MiB", overflow) + dest.uploadYaml(UPLOAD_TUNING));
-            try (AgentProcess agent = AgentProcess.start(data, config, log, dest.env())) {
-                samples.to(agent.awaitPort());
-                long started = System.nanoTime();
-                for (int i = 0; i < REQUESTS; i++) {
-                    int status = samples.sendUntilAccepted(PER_REQUEST, Duration.ofSeconds(15));
-                    if (status != 204) {
-                        problems.add("ingest refused for 15 s at request " + i + " of " + REQUESTS + ": " + samples.answers());
-                        break;
-                    }
-                }
-                System.out.printf("RetentionRestartTest %s %s %s: %d acknowledged in %d ms, answers %s, spool %s%n", kind, overflow,
-                        stop, samples.acked().cardinality(), (System.nanoTime() - started) / 1_000_000, samples.answers(),
-                        SpoolWatch.metricLines(samples.client(), "cistern_spool_disk_bytes"));
-                if (stop.equals("kill9")) {
-                    agent.kill9();
-                } else {
-                    if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain in 60 s");
-                    SpoolWatch.awaitReclaimed(data, Duration.ofSeconds(3)); // give retention its passes over uploaded/
-                    assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
-                }
-            }
-            try (AgentProcess agent = AgentProcess.start(data, config, log, dest.env())) {
-                samples.to(agent.awaitPort());
-                Thread.sleep(2500); // replays, if any, sealed: rotate_age 2s
-                if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain after the restart");
-                // ingest open after the restart: within a few check intervals
-                for (int i = 0; i < 10; i++) {
-                    int status = samples.sendUntilAccepted(PER_REQUEST, Duration.ofSeconds(5));
-                    if (status != 204) {
-                        problems.add("after the restart, with everything shipped, request " + i + " was refused for 5 s: "
-                                + samples.answers() + ", " + SpoolWatch.metricLines(samples.client(), "cistern_spool_"));
-                        break;
-                    }
-                }
-                if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain at the end");
-                assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
-            }
+            String name = kind + " " + overflow + " " + stop;
+            fillThenStop(dest, name, stop.equals("kill9"));
+            restartAndSend(dest);
             RestartReplayTest.printPlans(log);
             Delivered d = new Delivered().dir(data.resolve("sealed")).dir(data.resolve("uploaded"));
             dest.collect(d);
             d.read();
             long missing = d.missing(samples.acked()).cardinality();
             long dropped = SpoolWatch.droppedUnsentRows(log);
-            System.out.printf("RetentionRestartTest %s %s %s: %s; %d acknowledged, %d missing, %d logged as dropped unsent%n",
-                    kind, overflow, stop, d.describe(), samples.acked().cardinality(), missing, dropped);
+            System.out.printf("RetentionRestartTest %s: %s; %d acknowledged, %d missing, %d logged as dropped unsent%n",
+                    name, d.describe(), samples.acked().cardinality(), missing, dropped);
             if (d.duplicateCount() > 0) problems.add("samples sealed twice: " + d.describe());
             if (d.neverSent(samples.sent()) > 0) problems.add("rows never sent: " + d.neverSent(samples.sent()));
             if (overflow.equals("block") && missing > 0) problems.add(missing + " acknowledged samples missing under block");
@@ -103,6 +73,48 @@ class RetentionRestartTest {
             }
             assertTrue(samples.acked().cardinality() >= 100_000, "too little acknowledged to mean anything: " + samples.answers());
             assertEquals(List.of(), problems, "see " + log);
+        }
+    }
+
+    /** Sends the requests (each repeated while refused, for up to 15 s), then stops the agent. */
+    private void fillThenStop(TestDestination dest, String name, boolean kill9) throws Exception {
+        try (AgentProcess agent = AgentProcess.start(data, config, log, dest.env())) {
+            samples.to(agent.awaitPort());
+            long started = System.nanoTime();
+            for (int i = 0; i < REQUESTS; i++) {
+                if (samples.sendUntilAccepted(PER_REQUEST, Duration.ofSeconds(15)) != 204) {
+                    problems.add("ingest refused for 15 s at request " + i + " of " + REQUESTS + ": " + samples.answers());
+                    break;
+                }
+            }
+            System.out.printf("RetentionRestartTest %s: %d acknowledged in %d ms, answers %s, spool %s%n", name,
+                    samples.acked().cardinality(), (System.nanoTime() - started) / 1_000_000, samples.answers(),
+                    SpoolWatch.metricLines(samples.client(), "cistern_spool_disk_bytes"));
+            if (kill9) {
+                agent.kill9();
+                return;
+            }
+            if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain in 60 s");
+            SpoolWatch.awaitReclaimed(data, Duration.ofSeconds(3)); // give retention its passes over uploaded/
+            assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
+        }
+    }
+
+    /** Starts the agent again: once what it had is shipped, ingest is open within a few check intervals. */
+    private void restartAndSend(TestDestination dest) throws Exception {
+        try (AgentProcess agent = AgentProcess.start(data, config, log, dest.env())) {
+            samples.to(agent.awaitPort());
+            Thread.sleep(2500); // replays, if any, sealed: rotate_age 2s
+            if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain after the restart");
+            for (int i = 0; i < 10; i++) {
+                if (samples.sendUntilAccepted(PER_REQUEST, Duration.ofSeconds(5)) != 204) {
+                    problems.add("after the restart, with everything shipped, request " + i + " was refused for 5 s: "
+                            + samples.answers() + ", " + SpoolWatch.metricLines(samples.client(), "cistern_spool_"));
+                    break;
+                }
+            }
+            if (!SpoolWatch.awaitShipped(data, Duration.ofSeconds(60))) problems.add("uploads did not drain at the end");
+            assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
         }
     }
 }
