@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * oldest first; then, only under {@code DROP_OLDEST}, from unsent sealed files, oldest first.
  * Every file dropped is logged once with its stream, time range and rows, counted by reason, and
  * published as a {@link SpoolEvent.Type#DROPPED} event. When a limit still holds afterwards,
- * {@link #overLimit()} says so and the agent applies the overflow policy to ingest.
+ * {@link #overLimit()} says so and the agent applies the overflow policy to ingest. A file the
+ * spool has not {@linkplain Spool#isSettled settled} yet (its journal ledger) is left for a later pass.
  */
 public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -127,6 +128,8 @@ public final class Retention {
     }
 
     private boolean drop(SealedSegment s, DropReason reason) {
+        // not yet in the journal ledger: deleting it could make a restart seal its rows again; next pass
+        if (!spool.isSettled(s.name())) return false;
         long size = sizeOf(s.path());
         try {
             if (!Files.deleteIfExists(s.path())) return false; // uploaded or moved meanwhile
