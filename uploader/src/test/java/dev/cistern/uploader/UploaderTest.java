@@ -98,13 +98,13 @@ class UploaderTest {
             assertEquals(1, u.runOnce().uploaded());
             assertFalse(Files.exists(segs.get(0).path()));
             assertTrue(Files.exists(segs.get(1).path()), "not settled: neither uploaded nor deleted");
-            assertEquals(1, TestSpools.files(target).size());
+            assertEquals(1, TestFiles.files(target).size());
             settled.add(segs.get(1).name().id());
             settled.add(segs.get(2).name().id());
             assertEquals(2, u.runOnce().uploaded());
         }
-        assertEquals(List.of(), TestSpools.files(spool.resolve("sealed")));
-        assertEquals(3, TestSpools.files(target).size());
+        assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")));
+        assertEquals(3, TestFiles.files(target).size());
     }
 
     @Test
