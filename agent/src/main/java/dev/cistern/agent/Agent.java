@@ -268,6 +268,8 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         housekeeping.shutdownNow();
+        retention.flushDropReports();
+        newestDrops.flushAll();
         try {
             sealAndRecord();
             spool.close();

@@ -88,6 +88,12 @@ public final class Retention {
     /** Unsent rows dropped (by {@code max_age} or {@code drop_oldest}): counted and logged per stream. */
     public DropReport unsentDrops() { return unsentDrops; }
 
+    /** Logs every drop not yet logged (at stop: the rate limit holds lines back up to 10 s). */
+    public void flushDropReports() {
+        unsentDrops.flushAll();
+        uploadedDrops.flushAll();
+    }
+
     /**
      * True when, after the last pass, the journal and active files alone exceed {@code maxTotalBytes}:
      * no drop of sealed data can meet it, so ingest is refused under every overflow policy.
