@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private Agent(ResolvedConfig config) throws IOException {
         this.config = config;
         this.metrics = new AgentMetrics();
+        NativeCheck.codecs();
         StartupCheck.dataDirectory(config.dataDir());
         // one shard per lane keeps journal positions exact
         JournalFedSpool fed = JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count());

@@ -1,8 +1,12 @@
 package dev.cistern.agent;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.logging.Logger;
 
@@ -25,12 +29,20 @@ final class StartupCheck {
             throw new IOException("data directory " + dir.toAbsolutePath() + " is not writable by user "
                     + System.getProperty("user.name") + " (owner: " + owner.getName() + "); chown it or use another directory");
         }
+        // the spool's three moves: write + fsync, atomic rename, delete; a filesystem without them fails here
         Path probe = dir.resolve(".write-probe");
+        Path renamed = dir.resolve(".write-probe.renamed");
         try {
-            Files.write(probe, new byte[] {1});
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new IOException("cannot write in data directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(new byte[] {1}));
+                ch.force(true);
+            }
+            Files.move(probe, renamed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(renamed);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("cannot write, fsync and rename in data directory " + dir.toAbsolutePath() + ": " + e
+                    + "; use a local filesystem the user " + System.getProperty("user.name") + " can write", e);
         }
         long free = Files.getFileStore(dir).getUsableSpace();
         if (free < (256L << 20)) {

@@ -117,6 +117,10 @@ public final class Retention {
             uploaded.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.MAX_AGE));
             sealed.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.MAX_AGE));
         }
+        if (policy.uploadedMaxAge() != null) {
+            long cutoff = System.currentTimeMillis() - policy.uploadedMaxAge().toMillis();
+            uploaded.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.UPLOADED_MAX_AGE));
+        }
         Usage u = measure();
         if (reclaimJournal != null && violated(u) != null) {
             reclaimJournal.run();

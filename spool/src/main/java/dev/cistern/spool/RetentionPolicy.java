@@ -11,11 +11,17 @@ import java.util.Objects;
  * @param minFreeBytes   free bytes to keep on the data directory's filesystem
  * @param minFreePercent free percent to keep on that filesystem
  * @param overflow       what happens when uploaded files are gone and a limit still holds
+ * @param uploadedMaxAge files in {@code uploaded/} (already sent, kept for replay) older than this are dropped
  */
 public record RetentionPolicy(Duration maxAge, long maxTotalBytes, long minFreeBytes, int minFreePercent,
-                              Overflow overflow) {
+                              Overflow overflow, Duration uploadedMaxAge) {
 
     public static final RetentionPolicy NONE = new RetentionPolicy(null, 0, 0, 0, Overflow.BLOCK);
+
+    /** No separate bound on {@code uploaded/}. */
+    public RetentionPolicy(Duration maxAge, long maxTotalBytes, long minFreeBytes, int minFreePercent, Overflow overflow) {
+        this(maxAge, maxTotalBytes, minFreeBytes, minFreePercent, overflow, null);
+    }
 
     /** When reclaiming uploaded files is not enough. */
     public enum Overflow {
@@ -30,6 +36,9 @@ public record RetentionPolicy(Duration maxAge, long maxTotalBytes, long minFreeB
     public RetentionPolicy {
         Objects.requireNonNull(overflow, "overflow");
         if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) throw new IllegalArgumentException("maxAge must be positive");
+        if (uploadedMaxAge != null && (uploadedMaxAge.isNegative() || uploadedMaxAge.isZero())) {
+            throw new IllegalArgumentException("uploadedMaxAge must be positive");
+        }
         if (maxTotalBytes < 0 || minFreeBytes < 0) throw new IllegalArgumentException("byte limits must not be negative");
         if (minFreePercent < 0 || minFreePercent > 99) throw new IllegalArgumentException("minFreePercent must be 0-99");
     }

@@ -101,6 +101,8 @@ public final class AgentConfig {
     public static final class Retention {
         /** Files in sealed/ and uploaded/ older than this (since sealing) are dropped. */
         @JsonProperty("max_age") public String maxAge = "";
+        /** Files in uploaded/ (sent, kept for `cistern replay`) older than this are dropped; empty keeps them. */
+        @JsonProperty("uploaded_max_age") public String uploadedMaxAge = "24h";
         /** journal + active + sealed + uploaded. */
         @JsonProperty("max_total_bytes") public String maxTotalBytes = "";
         /** Free space to keep on the data directory's filesystem. */

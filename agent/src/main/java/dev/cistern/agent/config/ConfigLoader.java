@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "CISTERN_";
+    private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -46,9 +50,16 @@ public final class ConfigLoader {
             }
         }
         Map<String, String> envKeys = new TreeMap<>();
+        Set<String> serviceLinks = new TreeSet<>();
         env.forEach((k, v) -> {
-            if (k.startsWith(ENV_PREFIX)) envKeys.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", "."), v);
+            if (!k.startsWith(ENV_PREFIX)) return;
+            String name = k.substring(ENV_PREFIX.length());
+            if (ServiceLinks.isServiceLink(name, v)) serviceLinks.add(k);
+            else envKeys.put(name.toLowerCase(Locale.ROOT).replace("__", "."), v);
         });
+        if (!serviceLinks.isEmpty()) {
+            LOG.info("ignoring Kubernetes service-link variables (not configuration): " + String.join(", ", serviceLinks));
+        }
         envKeys.forEach((k, v) -> set(tree, k, v, ENV_PREFIX + k.toUpperCase(Locale.ROOT).replace(".", "__")));
         flags.forEach((k, v) -> set(tree, k, v, k));
         AgentConfig config;

@@ -238,7 +238,11 @@ public record ResolvedConfig(
             throw new ConfigException("retention.overflow", "'" + r.overflow + "' is not one of block, drop_oldest, drop_newest");
         }
         if (maxAge != null && maxAge.isZero()) throw new ConfigException("retention.max_age", "must be more than 0, or empty for no limit");
-        return new RetentionPolicy(maxAge, maxTotal, minFree, r.minFreePercent, overflow);
+        Duration uploadedMaxAge = blank(r.uploadedMaxAge) ? null : Sizes.duration("retention.uploaded_max_age", r.uploadedMaxAge);
+        if (uploadedMaxAge != null && uploadedMaxAge.isZero()) {
+            throw new ConfigException("retention.uploaded_max_age", "must be more than 0, or empty to keep uploaded files");
+        }
+        return new RetentionPolicy(maxAge, maxTotal, minFree, r.minFreePercent, overflow, uploadedMaxAge);
     }
 
     private static boolean blank(String s) {

@@ -1,0 +1,68 @@
+package dev.cistern.agent;
+
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.Decoder;
+import com.aayushatharva.brotli4j.decoder.DecoderJNI;
+import com.aayushatharva.brotli4j.decoder.DirectDecompress;
+import com.aayushatharva.brotli4j.encoder.Encoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Checks, before the agent listens, that the native codecs load and round-trip on this platform:
+ * Brotli seals every file and snappy decodes every remote_write body. Without it the agent would
+ * acknowledge writes its sealer can never write (issue 12: arm64 with an x86-only jar).
+ */
+final class NativeCheck {
+    /** The platforms cistern.jar carries brotli4j natives for (spool/pom.xml). */
+    static final String SHIPPED = "linux-x86_64, linux-aarch64, osx-x86_64, osx-aarch64";
+    private static final byte[] SAMPLE = "{\"name\":\"up\",\"labels\":{\"job\":\"cistern\"},\"ts\":0,\"value\":1}\n"
+            .repeat(4).getBytes(StandardCharsets.UTF_8);
+
+    private NativeCheck() {}
+
+    static void codecs() throws IOException {
+        brotli();
+        snappy();
+    }
+
+    private static void brotli() throws IOException {
+        try {
+            if (!Brotli4jLoader.isAvailable()) throw missing("Brotli", Brotli4jLoader.getUnavailabilityCause());
+            DirectDecompress back = Decoder.decompress(Encoder.compress(SAMPLE));
+            if (back.getResultStatus() != DecoderJNI.Status.DONE || !Arrays.equals(back.getDecompressedData(), SAMPLE)) {
+                throw new IOException("the Brotli native library on " + platform() + " does not give back what it compressed;"
+                        + " nothing can be sealed safely. Report it with the output of `java -version`");
+            }
+        } catch (LinkageError e) {
+            throw missing("Brotli", e);
+        }
+    }
+
+    private static void snappy() throws IOException {
+        try {
+            if (!Arrays.equals(Snappy.uncompress(Snappy.compress(SAMPLE)), SAMPLE)) {
+                throw new IOException("snappy on " + platform() + " does not give back what it compressed");
+            }
+        } catch (LinkageError e) {
+            throw missing("snappy", e);
+        }
+    }
+
+    private static IOException missing(String codec, Throwable cause) {
+        String why = cause == null ? "not loaded" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new IOException("cannot start: the " + codec + " native library does not load on " + platform() + " (" + why
+                + "). Cistern ships natives for " + SHIPPED + ". Run it on one of those with a JDK of the same architecture"
+                + " (`java -XshowSettings:properties -version` shows os.arch), or build from source with brotli4j's"
+                + " native-<os>-<arch> artifact for this platform on the classpath (docs/operations.md, \"Platforms\")", cause);
+    }
+
+    static String platform() {
+        return "os.name=" + System.getProperty("os.name") + " os.arch=" + System.getProperty("os.arch")
+                + " (" + System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(' ', '-') + "-"
+                + System.getProperty("os.arch") + ")";
+    }
+}
