@@ -76,7 +76,8 @@ public final class Agent implements AutoCloseable {
             this.retention = new Retention(spool, config.retention(), opened::diskBytes);
             metrics.bindRetention(retention);
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    new SpaceGuard(retention, spool.layout().root()));
+                    new SpaceGuard(retention, spool.layout().root()),
+                    new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()));
             s = httpFront(config, metrics);
             route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
