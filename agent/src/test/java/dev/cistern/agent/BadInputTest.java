@@ -4,31 +4,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
-import io.micrometer.core.instrument.Counter;
+import dev.cistern.spool.Row;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
 
-/** Every kind of bad request gets its 4xx with a reason, the agent stays up, and nothing is written. */
+/** Every kind of bad request gets its 4xx with a reason, the agent stays up, and nothing is written (checked after each). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
-    @TempDir static Path data;
+    @TempDir static Path tmp;
+    static Path data; // a folder of its own, so that ".." escapes land in tmp, which nothing else writes to
     private Agent agent;
     private RemoteWriteClient client;
+    /** Accepted samples and rows, and rows in the spool, before the request under test: a failure names its own input. */
+    private double acceptedBefore;
+    private long rowsBefore;
 
     @BeforeAll
     void start() throws Exception {
+        data = tmp.resolve("data");
         agent = TestAgents.start(data, "CISTERN_INGEST__MAX_BODY_BYTES", "64KiB",
                 "CISTERN_INGEST__REMOTE_WRITE__MAX_AGE", "7d"); // the default window, which the fixture widens
         client = TestAgents.client(agent);
@@ -37,14 +50,55 @@ class BadInputTest {
     @AfterAll
     void stop() throws Exception {
         agent.close();
-        assertEquals(0, Scanner.of(data).page(ScanQuery.all()).total(), "no bad request wrote anything");
+    }
+
+    @BeforeEach
+    void baseline() throws Exception {
+        acceptedBefore = accepted();
+        rowsBefore = rows();
     }
 
     private void expect(int status, String reasonFragment, HttpResponse<String> r) throws Exception {
-        assertEquals(status, r.statusCode(), r.body());
-        assertTrue(r.body().toLowerCase().contains(reasonFragment), "reason '" + reasonFragment + "' in: " + r.body());
-        assertEquals(200, client.get("/healthz").statusCode(), "agent still up");
-        assertEquals(0, agent.metrics().registry().get("cistern.ingest.samples.accepted").counter().count());
+        assertEquals(status, r.statusCode(), input(r) + ": " + r.body());
+        assertTrue(r.body().toLowerCase().contains(reasonFragment), input(r) + ": reason '" + reasonFragment + "' in: " + r.body());
+        assertEquals(200, client.get("/healthz").statusCode(), "agent still up after " + input(r));
+        assertNothingWritten(r);
+    }
+
+    private void assertNothingWritten(HttpResponse<String> r) throws Exception {
+        double accepted = accepted();
+        long rows = rows();
+        try {
+            assertEquals(acceptedBefore, accepted, input(r) + " was accepted");
+            assertEquals(rowsBefore, rows, input(r) + " wrote rows");
+        } finally {
+            acceptedBefore = accepted;
+            rowsBefore = rows;
+        }
+    }
+
+    /** The request, as a failure message names it. */
+    private static String input(HttpResponse<String> r) {
+        HttpHeaders h = r.request().headers();
+        return r.request().method() + " " + r.request().uri().getRawPath()
+                + (r.request().uri().getRawQuery() == null ? "" : "?" + r.request().uri().getRawQuery())
+                + " (" + h.firstValue("Content-Type").orElse("no content type") + ", "
+                + h.firstValue("Content-Encoding").orElse("no encoding") + ")";
+    }
+
+    /** Samples and NDJSON rows the endpoints accepted (counted when the journal has them). */
+    private double accepted() {
+        MeterRegistry m = agent.metrics().registry();
+        return m.get("cistern.ingest.samples.accepted").counter().count()
+                + m.get("cistern.ingest.ndjson.rows.accepted").counter().count();
+    }
+
+    /** Rows in the spool, open segments sealed first. */
+    private long rows() throws Exception {
+        agent.spool().sealAll();
+        List<Row> rows = new ArrayList<>();
+        Scanner.of(data).scan(ScanQuery.all(), rows::add);
+        return rows.size();
     }
 
     private static byte[] validWriteRequest() {
@@ -55,7 +109,7 @@ class BadInputTest {
     @Test
     void truncatedSnappy() throws Exception {
         byte[] full = Snappy.compress(validWriteRequest());
-        byte[] cut = java.util.Arrays.copyOf(full, full.length - 3);
+        byte[] cut = Arrays.copyOf(full, full.length - 3);
         expect(400, "snappy", client.post("/api/v1/write", cut, "application/x-protobuf", "snappy"));
     }
 
@@ -72,6 +126,7 @@ class BadInputTest {
         HttpResponse<String> r = client.post("/api/v1/write", bomb, "application/x-protobuf", "snappy");
         assertTrue(r.statusCode() == 400 || r.statusCode() == 413, r.statusCode() + " " + r.body());
         assertEquals(200, client.get("/healthz").statusCode());
+        assertNothingWritten(r);
     }
 
     @Test
@@ -139,7 +194,7 @@ class BadInputTest {
             expect(400, "stream", client.post("/api/v1/ingest?stream=" + s, "{}\n".getBytes(), "application/x-ndjson", null));
         }
         expect(400, "stream", client.post("/api/v1/ingest", "{}\n".getBytes(), "application/x-ndjson", null));
-        assertTrue(!java.nio.file.Files.exists(data.resolve("x")) && !java.nio.file.Files.exists(data.getParent().resolve("x")));
+        assertTrue(!Files.exists(data.resolve("x")) && !Files.exists(data.getParent().resolve("x")));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.cistern.jmh;
 
-import dev.cistern.agent.bench.Corpus;
+import dev.cistern.cli.bench.Corpus;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.Spool;

@@ -1,5 +1,7 @@
 package dev.cistern.spool;
 
+import static dev.cistern.testkit.Times.T0;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -31,7 +33,7 @@ public final class CrashChild {
             long seq = 0;
             while (true) {
                 int n = 1 + rnd.nextInt(3_000);
-                for (int i = 0; i < n; i++, seq++) w.append(series[(int) (seq % series.length)], KillNineTest.T0 + seq, seq);
+                for (int i = 0; i < n; i++, seq++) w.append(series[(int) (seq % series.length)], T0 + seq, seq);
                 w.flush();
                 System.out.println("flushed " + seq);
                 System.out.flush();

@@ -16,8 +16,6 @@ import java.util.stream.Stream;
 /** Shared helpers for spool tests: configs, listing sealed files, decoding them independently of the scanner. */
 final class Fixtures {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** 2025-11-22T01:00:00Z, the start of an hour. */
-    static final long T0 = 1763773200000L;
     /** Limits no test reaches, so only the trigger under test seals. */
     static final Rotation NEVER = new Rotation(Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofHours(1));
 

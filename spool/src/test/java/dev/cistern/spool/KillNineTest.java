@@ -1,10 +1,12 @@
 package dev.cistern.spool;
 
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cistern.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -28,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * end every row the child reported as flushed is present exactly once, and nothing is duplicated.
  */
 class KillNineTest {
-    static final long T0 = Fixtures.T0;
-
     @TempDir Path tmp;
 
     @Test
@@ -90,11 +91,9 @@ class KillNineTest {
 
     /** Runs one child until a random moment, kills it with SIGKILL, and returns the rows it reported flushed. */
     private long runAndKill(Path spoolDir, int cycle, Random rnd) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = tmp.resolve("child-" + cycle + ".err");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), spoolDir.toString(), Integer.toString(cycle), Long.toString(rnd.nextLong()))
-                .redirectError(err.toFile());
+        ProcessBuilder pb = ChildJvm.builder(CrashChild.class, List.of("-Xmx256m"),
+                spoolDir.toString(), Integer.toString(cycle), Long.toString(rnd.nextLong())).redirectError(err.toFile());
         AtomicLong flushed = new AtomicLong();
         CountDownLatch opened = new CountDownLatch(1);
         Process child = pb.start();

@@ -1,13 +1,16 @@
 package dev.cistern.spool;
 
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +25,7 @@ class SpoolLockTest {
             IOException e = assertThrows(IOException.class, () -> Spool.open(Fixtures.config(dir).build()));
             assertTrue(e.getMessage().contains("in use by another Spool in this process")
                     && e.getMessage().contains(dir.getFileName().toString()), e.getMessage());
-            first.writer("metrics").append(Series.of("up", Labels.EMPTY), Fixtures.T0, 1); // the first is unharmed
+            first.writer("metrics").append(Series.of("up", Labels.EMPTY), T0, 1); // the first is unharmed
             // and still holds the directory against other processes: the failed open must not have dropped the lock
             Process child = startChild(dir);
             try {
@@ -40,9 +43,7 @@ class SpoolLockTest {
 
     /** A process that opens the spool and writes to it until killed (or fails to open and exits). */
     private static Process startChild(Path spoolDir) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), spoolDir.toString(), "0", "1").redirectErrorStream(true).start();
+        return ChildJvm.builder(CrashChild.class, List.of("-Xmx128m"), spoolDir.toString(), "0", "1").redirectErrorStream(true).start();
     }
 
     @Test

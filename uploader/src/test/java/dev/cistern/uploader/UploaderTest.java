@@ -1,10 +1,13 @@
 package dev.cistern.uploader;
 
+import static dev.cistern.testkit.Times.HOUR;
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SpoolEvent;
 import dev.cistern.spool.SpoolLayout;
+import dev.cistern.testkit.TestFiles;
 import dev.cistern.uploader.directory.DirectoryDestination;
 import dev.cistern.uploader.log.UploadLog;
 import dev.cistern.uploader.log.UploadRecord;
@@ -58,7 +61,7 @@ class UploaderTest {
             assertFalse(Files.exists(s.path()), "still in sealed/: " + s.path());
             assertArrayEquals(contents.get(i), Files.readAllBytes(layout.uploadedPath(s.name())));
         }
-        assertEquals(5, TestSpools.files(target).size(), "no temp files left: " + TestSpools.files(target));
+        assertEquals(5, TestFiles.files(target).size(), "no temp files left: " + TestFiles.files(target));
     }
 
     @Test
@@ -78,9 +81,9 @@ class UploaderTest {
         try (Uploader u = uploader(new DirectoryDestination(target), fast().afterUpload(AfterUpload.DELETE).build())) {
             assertEquals(3, u.runOnce().uploaded());
         }
-        assertEquals(List.of(), TestSpools.files(spool.resolve("sealed")));
-        assertEquals(List.of(), TestSpools.files(spool.resolve("uploaded")));
-        assertEquals(3, TestSpools.files(target).size());
+        assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")));
+        assertEquals(List.of(), TestFiles.files(spool.resolve("uploaded")));
+        assertEquals(3, TestFiles.files(target).size());
     }
 
     @Test
@@ -92,7 +95,7 @@ class UploaderTest {
         }
         assertEquals(3, sum.skipped());
         assertTrue(sum.allUploaded());
-        assertEquals(List.of(), TestSpools.files(target));
+        assertEquals(List.of(), TestFiles.files(target));
         for (SealedSegment s : segs) assertTrue(Files.exists(s.path()));
         List<UploadRecord> log = UploadLog.query(spool, UploadLog.Query.ALL).records();
         assertEquals(3, log.size());
@@ -186,7 +189,7 @@ class UploaderTest {
         FlakyDestination d = new FlakyDestination(new DirectoryDestination(target)).fail(Fault.RETRYABLE);
         List<BreakerState> states = Collections.synchronizedList(new ArrayList<>());
         UploadPolicy p = fast().concurrency(1).maxAttempts(2)
-                .breaker(50, 4, Duration.ofMinutes(1), Duration.ofMillis(500)).build();
+                .breaker(50, 4, Duration.ofMinutes(1), Duration.ofSeconds(3)).build(); // open long enough for a pass on a busy machine
         try (Uploader u = Uploader.builder(spool, d).policy(p).listener(new UploadListener() {
             @Override
             public void breakerChanged(String destination, BreakerState state) {
@@ -270,8 +273,8 @@ class UploaderTest {
         try (Uploader u = uploader(dir, fast().build())) {
             assertEquals(3, u.runOnce().uploaded());
         }
-        assertEquals(3, TestSpools.files(target).size(), "no second copy: " + TestSpools.files(target));
-        assertEquals(List.of(), TestSpools.files(spool.resolve("sealed")));
+        assertEquals(3, TestFiles.files(target).size(), "no second copy: " + TestFiles.files(target));
+        assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")));
     }
 
     @Test
@@ -279,10 +282,10 @@ class UploaderTest {
         TestSpools.seal(spool, "metrics", 1, 10);
         try (Uploader u = uploader(new DirectoryDestination(target), fast().scanInterval(Duration.ofMinutes(10)).build())) {
             u.start();
-            awaitFiles(target, 1);
-            TestSpools.bigSegment(spool, "metrics", TestSpools.T0 + 5 * TestSpools.HOUR, 1000, 1);
+            TestFiles.awaitFiles(target, 1, Duration.ofSeconds(30));
+            TestSpools.bigSegment(spool, "metrics", T0 + 5 * HOUR, 1000, 1);
             u.wake();
-            awaitFiles(target, 2);
+            TestFiles.awaitFiles(target, 2, Duration.ofSeconds(30));
         }
     }
 
@@ -297,11 +300,11 @@ class UploaderTest {
         UploadSummary sum;
         try (Uploader u = uploader(new DirectoryDestination(again), fast().build())) {
             // hours 1 and 2 of the metrics stream only
-            sum = u.replay(Set.of("metrics"), TestSpools.T0 + TestSpools.HOUR, TestSpools.T0 + 3 * TestSpools.HOUR);
+            sum = u.replay(Set.of("metrics"), T0 + HOUR, T0 + 3 * HOUR);
         }
         assertEquals(2, sum.uploaded());
         assertEquals(List.of("metrics/" + segs.get(1).name().partition() + "/" + segs.get(1).name().fileName(),
-                "metrics/" + segs.get(2).name().partition() + "/" + segs.get(2).name().fileName()), TestSpools.files(again));
+                "metrics/" + segs.get(2).name().partition() + "/" + segs.get(2).name().fileName()), TestFiles.files(again));
         SpoolLayout layout = new SpoolLayout(spool);
         for (SealedSegment s : segs) assertTrue(Files.exists(layout.uploadedPath(s.name())), "kept in uploaded/");
         assertTrue(UploadLog.query(spool, UploadLog.Query.ALL).records().stream().filter(UploadRecord::replay).count() == 2);
@@ -395,13 +398,5 @@ class UploaderTest {
         assertTrue(events.get(0).path().startsWith(layout.quarantine()));
         assertTrue(events.get(0).detail().startsWith("REJECTED_BY_DESTINATION"), events.get(0).detail());
         assertFalse(segs.isEmpty());
-    }
-
-    static void awaitFiles(Path dir, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (TestSpools.files(dir).size() < n) {
-            if (System.nanoTime() > deadline) fail("expected " + n + " files in " + dir + ", have " + TestSpools.files(dir));
-            Thread.sleep(20);
-        }
     }
 }

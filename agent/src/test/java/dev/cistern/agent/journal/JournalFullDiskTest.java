@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cistern.agent.Tmpfs;
+import dev.cistern.testkit.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

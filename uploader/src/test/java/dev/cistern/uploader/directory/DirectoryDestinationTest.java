@@ -1,8 +1,10 @@
 package dev.cistern.uploader.directory;
 
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
+import dev.cistern.testkit.TestFiles;
 import dev.cistern.uploader.DestinationException;
 import dev.cistern.uploader.KeyTemplate;
 import dev.cistern.uploader.UploadItem;
@@ -20,7 +22,7 @@ class DirectoryDestinationTest {
 
     @Test
     void copiesUnderTheKeyAndOverwritesOnRepeat() throws Exception {
-        SealedSegment s = TestSpools.bigSegment(spool, "edge", TestSpools.T0, 3_000_000, 7);
+        SealedSegment s = TestSpools.bigSegment(spool, "edge", T0, 3_000_000, 7);
         DirectoryDestination d = new DirectoryDestination(target, "site-1", KeyTemplate.DEFAULT);
         String key = d.keyFor(s.name());
         assertEquals("site-1/edge/dt=2025-11-22/hour=01/" + s.name().fileName(), key);
@@ -28,18 +30,18 @@ class DirectoryDestinationTest {
         d.put(item);
         d.put(item);
         assertArrayEquals(Files.readAllBytes(s.path()), Files.readAllBytes(target.resolve(key)));
-        assertEquals(List.of(key), TestSpools.files(target), "one file, no temp files");
+        assertEquals(List.of(key), TestFiles.files(target), "one file, no temp files");
         assertTrue(Files.exists(s.path()), "the source stays: marking it is the uploader's job");
     }
 
     @Test
     void refusesKeysThatLeaveTheTarget() throws Exception {
-        SealedSegment s = TestSpools.bigSegment(spool, "edge", TestSpools.T0, 10, 7);
+        SealedSegment s = TestSpools.bigSegment(spool, "edge", T0, 10, 7);
         DirectoryDestination d = new DirectoryDestination(target.resolve("inner"), "../../outside", KeyTemplate.DEFAULT);
         String key = d.keyFor(s.name());
         DestinationException e = assertThrows(DestinationException.class,
                 () -> d.put(new UploadItem(s.path(), s.name(), key, 10, Duration.ofSeconds(10))));
         assertTrue(e.permanent());
-        assertEquals(List.of(), TestSpools.files(target));
+        assertEquals(List.of(), TestFiles.files(target));
     }
 }

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SpoolLayout;
+import dev.cistern.testkit.ChildJvm;
+import dev.cistern.testkit.TestFiles;
 import dev.cistern.uploader.log.UploadLog;
 import dev.cistern.uploader.log.UploadRecord;
 import dev.cistern.uploader.log.UploadStatus;
-import dev.cistern.uploader.testing.ChildJvm;
 import dev.cistern.uploader.testing.S3Server;
 import dev.cistern.uploader.testing.TestSpools;
 import dev.cistern.uploader.testing.UploadChild;
@@ -41,15 +42,15 @@ class KilledUploaderTest {
                 Process p = ChildJvm.start(UploadChild.class, List.of("-Xmx128m"), work.resolve("child-" + cycle + ".log"),
                         spool.toString(), s3.endpoint().toString(), bucket);
                 // kill once uploads are under way (JVM start-up time varies a lot on a busy machine)
-                int before = TestSpools.files(spool.resolve("uploaded")).size();
-                while (p.isAlive() && TestSpools.files(spool.resolve("uploaded")).size() == before) Thread.sleep(2);
+                int before = TestFiles.files(spool.resolve("uploaded")).size();
+                while (p.isAlive() && TestFiles.files(spool.resolve("uploaded")).size() == before) Thread.sleep(2);
                 boolean exited = p.waitFor(random.nextInt(150), TimeUnit.MILLISECONDS);
                 if (!exited) {
                     p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
                     p.waitFor();
                     kills++;
                 }
-                int left = TestSpools.files(spool.resolve("sealed")).size();
+                int left = TestFiles.files(spool.resolve("sealed")).size();
                 System.out.println("cycle " + cycle + ": " + (exited ? "exited" : "killed") + ", " + left + " files left");
                 if (left == 0) break;
             }
@@ -65,7 +66,7 @@ class KilledUploaderTest {
             System.out.println("killed the uploader " + kills + " times; " + again
                     + " files were uploaded again because a kill came between upload and mark");
 
-            assertEquals(List.of(), TestSpools.files(spool.resolve("sealed")), "everything left sealed/");
+            assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")), "everything left sealed/");
             SpoolLayout layout = new SpoolLayout(spool);
             for (SealedSegment s : segs) {
                 assertArrayEquals(expected.get("crash/cost/" + s.name().partition() + "/" + s.name().fileName()),

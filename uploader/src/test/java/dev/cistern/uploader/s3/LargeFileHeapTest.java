@@ -1,9 +1,10 @@
 package dev.cistern.uploader.s3;
 
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
-import dev.cistern.uploader.testing.ChildJvm;
+import dev.cistern.testkit.ChildJvm;
 import dev.cistern.uploader.testing.LargeUploadChild;
 import dev.cistern.uploader.testing.S3Server;
 import dev.cistern.uploader.testing.TestSpools;
@@ -33,7 +34,7 @@ class LargeFileHeapTest {
     @CsvSource({"single streamed PUT, 4294967296", "multipart 16 MiB parts, 67108864"})
     void uploadsAFileEightTimesTheHeapWithFlatHeap(String how, long threshold) throws Exception {
         long size = Long.getLong("cistern.test.largeFileMiB", 512) * MIB;
-        SealedSegment big = TestSpools.bigSegment(spool, "cost", TestSpools.T0, size, 99);
+        SealedSegment big = TestSpools.bigSegment(spool, "cost", T0, size, 99);
         long expectedCrc = crc(Files.newInputStream(big.path()));
         try (S3Server s3 = S3Server.onDisk(store)) {
             String bucket = s3.newBucket();

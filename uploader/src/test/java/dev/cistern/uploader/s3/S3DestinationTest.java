@@ -1,5 +1,6 @@
 package dev.cistern.uploader.s3;
 
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cistern.spool.SealedSegment;
@@ -89,7 +90,7 @@ class S3DestinationTest {
 
     @Test
     void largeFilesGoInPartsStreamedFromDiskAndComeBackIdentical() throws Exception {
-        SealedSegment big = TestSpools.bigSegment(spool, "cost", TestSpools.T0, 13L << 20, 42);
+        SealedSegment big = TestSpools.bigSegment(spool, "cost", T0, 13L << 20, 42);
         byte[] original = Files.readAllBytes(big.path());
         try (FaultyProxy proxy = new FaultyProxy(s3.port())) {
             S3Destination d = dest(URI.create(proxy.endpoint())).multipartThreshold(5L << 20).partSize(5L << 20).build();

@@ -1,5 +1,8 @@
 package dev.cistern.uploader.testing;
 
+import static dev.cistern.testkit.Times.HOUR;
+import static dev.cistern.testkit.Times.T0;
+
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
@@ -19,9 +22,6 @@ import java.util.Random;
 
 /** Real spools for tests: segments sealed by the spool itself, or large files with valid segment names. */
 public final class TestSpools {
-    public static final long T0 = 1763773200000L; // 2025-11-22T01:00:00Z
-    public static final long HOUR = 3_600_000L;
-
     private TestSpools() {}
 
     /** Seals {@code segments} segments of {@code rows} rows into the stream, one per hour from T0. */
@@ -54,13 +54,5 @@ public final class TestSpools {
             }
         }
         return new SealedSegment(path, name);
-    }
-
-    /** All regular files under a directory, relative to it, sorted. */
-    public static List<String> files(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
     }
 }

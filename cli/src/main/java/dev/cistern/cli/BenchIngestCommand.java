@@ -1,0 +1,98 @@
+package dev.cistern.cli;
+
+import dev.cistern.cli.bench.Corpus;
+import dev.cistern.cli.bench.IngestBench;
+import dev.cistern.cli.bench.IngestTarget;
+import dev.cistern.cli.bench.RemoteWriteRequests;
+import dev.cistern.spool.SpoolConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "ingest", description = {
+        "Send remote_write requests built from a Prometheus text file to an agent over loopback with C",
+        "connections (an agent started in this process on 127.0.0.1 with a fresh data directory, or --url),",
+        "wait until everything is sealed, and print one JSON object with the result as the last line.",
+        "Requests are encoded before the clock starts. CPU is this process's, sender threads included."})
+final class BenchIngestCommand implements Callable<Integer> {
+    @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
+    Path corpus;
+
+    @Option(names = "--samples", defaultValue = "2000000", description = "Samples to send (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--connections", defaultValue = "4", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
+            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
+    int quality;
+
+    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
+            description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--samples-per-request", defaultValue = "2000",
+            description = "Samples per request, like Prometheus' max_samples_per_send (default ${DEFAULT-VALUE}).")
+    int samplesPerRequest;
+
+    @Option(names = "--warmup-samples", defaultValue = "0",
+            description = "Samples sent and sealed before the clock starts, so the JIT has compiled the hot paths "
+                    + "(default ${DEFAULT-VALUE}).")
+    int warmupSamples;
+
+    @Option(names = "--warmup-samples-per-request", defaultValue = "200",
+            description = "Samples per warm-up request (default ${DEFAULT-VALUE}): small requests run the per-request code "
+                    + "(HTTP, journal append) often enough for the JIT to finish compiling it, "
+                    + "as it has in an agent that has run for a while.")
+    int warmupSamplesPerRequest;
+
+    @Option(names = "--ingest-threads", defaultValue = "4",
+            description = "HTTP threads of the in-process agent (default ${DEFAULT-VALUE}).")
+    int ingestThreads;
+
+    @Option(names = "--journal-sync",
+            description = "Run the in-process agent with journal.sync: sync (every acknowledged request on disk).")
+    boolean journalSync;
+
+    @Option(names = "--data",
+            description = "Parent for the in-process agent's fresh data directory (default: the system temp dir); deleted after.")
+    Path dataParent;
+
+    @Option(names = "--url", description = "Send to an agent already running here (e.g. http://127.0.0.1:9464) instead; "
+            + "'sealed' then means written into its spool (it seals by age and size), and the CPU figures cover this process only.")
+    URI url;
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 1) throw new IllegalArgumentException("--samples must be at least 1");
+        if (connections < 1) throw new IllegalArgumentException("--connections must be at least 1");
+        if (samplesPerRequest < 1) throw new IllegalArgumentException("--samples-per-request must be at least 1");
+        if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
+        if (warmupSamplesPerRequest < 1) throw new IllegalArgumentException("--warmup-samples-per-request must be at least 1");
+        long t0 = System.nanoTime();
+        Corpus c = Corpus.load(corpus);
+        RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
+        RemoteWriteRequests warmup = warmupSamples > 0
+                ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
+        System.err.printf("cistern bench ingest: %d requests, %d bytes encoded in %.1f s%n",
+                requests.count(), requests.totalBodyBytes(), (System.nanoTime() - t0) / 1e9);
+        IngestBench.Result r;
+        if (url != null) {
+            try (IngestTarget target = IngestTarget.remote(url)) {
+                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
+            }
+        } else {
+            Path parent = dataParent != null ? Files.createDirectories(dataParent) : Path.of(System.getProperty("java.io.tmpdir"));
+            try (IngestTarget target = IngestTarget.inProcess(Files.createTempDirectory(parent, "cistern-bench-ingest-"),
+                    quality, window, ingestThreads, journalSync)) {
+                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
+            }
+        }
+        System.out.println(r.toJson());
+        return 0;
+    }
+}

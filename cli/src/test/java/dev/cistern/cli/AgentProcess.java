@@ -1,0 +1,88 @@
+package dev.cistern.cli;
+
+import dev.cistern.testkit.ChildJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The agent in a child JVM (`cistern run`), so a test can kill -9 it. Its output goes to a log file. */
+final class AgentProcess implements AutoCloseable {
+    /** A small heap, and the flags Chronicle Queue needs on Java 17 (as bin/cistern passes them). */
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true");
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+
+    private final Process process;
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+
+    private AgentProcess(Process process, Path log) {
+        this.process = process;
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    w.println(line);
+                    w.flush();
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) port.complete(Integer.parseInt(m.group(1)));
+                }
+            } catch (IOException ignored) {
+                // the child died
+            }
+            port.completeExceptionally(new IOException("agent exited before listening; see " + log));
+        }, "agent-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    static AgentProcess start(Path data, Path config, Path log) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
+        if (config != null) args.addAll(List.of("--config", config.toString()));
+        Process p = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true).start();
+        return new AgentProcess(p, log);
+    }
+
+    int awaitPort() throws Exception {
+        return port.get(120, TimeUnit.SECONDS);
+    }
+
+    /** SIGKILL: no shutdown hooks, no flushing, nothing. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("agent did not exit within 90 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** For failure messages: whether the child still runs, or how it ended. */
+    String state() {
+        return process.isAlive() ? "still running" : "exited with code " + process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
