@@ -1,6 +1,6 @@
 package dev.cistern.spool;
 
-import static dev.cistern.spool.Fixtures.T0;
+import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
