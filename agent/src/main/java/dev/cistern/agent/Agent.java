@@ -1,9 +1,9 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
-import com.sun.net.httpserver.HttpExchange;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.http.BearerAuth;
+import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.HttpFront;
 import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.http.TlsContext;
@@ -11,11 +11,13 @@ import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
 import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
@@ -53,6 +55,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
     private final Uploader uploader;
+    private final DropReport newestDrops;
     private volatile boolean ready;
 
     private Agent(ResolvedConfig config) throws IOException {
@@ -70,14 +73,19 @@ public final class Agent implements AutoCloseable {
             Journal opened = j;
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
-            this.applier = new JournalApplier(j, fed, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
+            Router router = new Router(config.rules(), config.defaultStream());
+            this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
             bindJournalGauges(opened, lag);
-            this.retention = new Retention(spool, config.retention(), opened::diskBytes);
+            this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
+            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), router.streams());
+            metrics.bindDrops("retention", retention.unsentDrops());
+            metrics.bindDrops("drop_newest", space.newestDrops());
+            this.newestDrops = space.newestDrops();
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    new SpaceGuard(retention, spool.layout().root()),
-                    new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()));
+                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()));
+            warnIfLimitBelowJournal(config);
             s = httpFront(config, metrics);
             route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
@@ -114,23 +122,20 @@ public final class Agent implements AutoCloseable {
     private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
         BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
         SSLContext tls = config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile());
-        return new HttpFront(config.listen(), tls, config.ingestThreads(), metrics, auth);
+        return new HttpFront(config.listen(), tls, config.server(), metrics, auth);
     }
 
     private void route(HttpFront front, IngestEndpoints ingest) {
-        front.route("/api/v1/write", "remote_write", true, ingest::remoteWrite);
-        front.route("/api/v1/ingest", "ndjson", true, ingest::ndjson);
-        front.route("/metrics", "metrics", false, this::scrape);
-        front.route("/healthz", "healthz", false, ex -> Responses.text(ex, 200, "ok"));
-        front.route("/readyz", "readyz", false, ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
+        front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
+        front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
+        front.ops("/metrics", "metrics", this::scrape);
+        front.ops("/healthz", "healthz", ex -> Responses.text(ex, 200, "ok"));
+        front.ops("/readyz", "readyz", ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
     }
 
-    private int scrape(HttpExchange ex) throws IOException {
+    private int scrape(Exchange ex) {
         byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-        return 200;
+        return Responses.bytes(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
     }
 
     private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
@@ -156,13 +161,46 @@ public final class Agent implements AutoCloseable {
         if (a.uploader != null) a.uploader.start();
         a.server.start();
         a.ready = true;
-        LOG.info("cistern agent listening on " + a.server.address() + ", data in " + a.spool.layout().root());
+        LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root());
         return a;
     }
 
+    /**
+     * When {@code retention.max_total_bytes} cannot hold what the journal may need (the rows not yet
+     * sealed, up to {@code journal.max_lag_bytes}, plus one cycle file), says so with the figure:
+     * retention will refuse ingest rather than delete unsent files to meet it.
+     */
+    private static void warnIfLimitBelowJournal(ResolvedConfig config) {
+        long max = config.retention().maxTotalBytes();
+        long cycle = Journal.cycleOverheadBytes(config.rollCycle());
+        long needs = config.maxLagBytes() + cycle;
+        if (max > 0 && max < needs) {
+            LOG.warning("retention.max_total_bytes (" + max + ") is below what the journal may need: journal.max_lag_bytes ("
+                    + config.maxLagBytes() + ") + one " + config.rollCycle() + " cycle file (" + cycle + ") = " + needs
+                    + " bytes; ingest is refused (503 spool_full) whenever the journal alone is over the limit."
+                    + " Raise max_total_bytes to at least " + needs + " plus room for sealed files (docs/operations.md)");
+        }
+    }
+
+    /** Releases journal cycles wholly sealed (the timer's pass). */
     private void releaseJournal() {
+        shrinkJournal(false);
+    }
+
+    /**
+     * Rolls the journal when all its entries are sealed and its cycle is over (or {@code forSpace}:
+     * retention needs room now), waits briefly for the lanes to pass the roll, and releases every
+     * cycle before the first entry still needed.
+     */
+    private void shrinkJournal(boolean forSpace) {
         try {
+            long tick = journal.rollIfSealed(applier.firstNeededIndex(), forSpace);
+            for (int i = 0; tick >= 0 && i < 200 && applier.firstNeededIndex() <= tick; i++) TimeUnit.MILLISECONDS.sleep(5);
             journal.releaseBefore(applier.firstNeededIndex());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JournalFullException e) {
+            LOG.warning("could not roll the journal to release its sealed cycle: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "releasing consumed journal cycles failed", e);
         }
@@ -171,6 +209,7 @@ public final class Agent implements AutoCloseable {
     private void enforceRetention() {
         try {
             retention.enforce();
+            newestDrops.flush();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "retention pass failed", e);
         }
@@ -178,6 +217,12 @@ public final class Agent implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** Where clients reach the agent: https:// when TLS is on. */
+    public String url() {
+        InetSocketAddress a = server.address();
+        return (server.tls() ? "https://" : "http://") + a.getHostString() + ":" + a.getPort();
     }
 
     public Spool spool() {

@@ -17,6 +17,7 @@ public final class AgentConfig {
     @JsonProperty("spool") public Spool spool = new Spool();
     @JsonProperty("journal") public Journal journal = new Journal();
     @JsonProperty("ingest") public Ingest ingest = new Ingest();
+    @JsonProperty("server") public Server server = new Server();
     @JsonProperty("routing") public Routing routing = new Routing();
     @JsonProperty("auth") public Auth auth = new Auth();
     @JsonProperty("tls") public Tls tls = new Tls();
@@ -68,6 +69,24 @@ public final class AgentConfig {
         @JsonProperty("max_future") public String maxFuture = "10m";
         /** Samples out of the window: reject (400) or drop (counted). */
         @JsonProperty("out_of_window") public String outOfWindow = "reject";
+    }
+
+    /** What the HTTP front lets clients hold; see docs/operations.md. */
+    public static final class Server {
+        /** Open connections at once; more are accepted and closed at once. */
+        @JsonProperty("max_connections") public int maxConnections = 1024;
+        /** Time to send the request headers, from connecting or from the request's first byte: else 408 and closed. */
+        @JsonProperty("header_timeout") public String headerTimeout = "10s";
+        /** Time a kept-alive connection may wait for its next request. */
+        @JsonProperty("idle_timeout") public String idleTimeout = "120s";
+        /** A body may take this long before body_min_rate applies. */
+        @JsonProperty("body_grace") public String bodyGrace = "10s";
+        /** Bytes a second a body must average after body_grace: else 408 and closed. */
+        @JsonProperty("body_min_rate") public String bodyMinRate = "16KiB";
+        /** Request bytes buffered at once over all connections (else 503); empty: a quarter of the heap. */
+        @JsonProperty("max_inflight_bytes") public String maxInflightBytes = "";
+        /** Ingest requests waiting for one of ingest.threads; more are answered 503 at once. */
+        @JsonProperty("max_queued_requests") public int maxQueuedRequests = 1024;
     }
 
     public static final class Routing {
