@@ -144,6 +144,7 @@ public final class Agent implements AutoCloseable {
                 .policy(config.uploadPolicy())
                 .listener(metrics.uploadListener())
                 .events(spool::publish)
+                .settled(spool::isSettled) // a file goes only once the journal ledger records it
                 .build();
         metrics.bindUploader(u.metrics());
         spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
@@ -155,6 +156,7 @@ public final class Agent implements AutoCloseable {
         Agent a = new Agent(config);
         a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
+        a.housekeeping.scheduleWithFixedDelay(a::recordProgress, 5, 5, TimeUnit.SECONDS);
         long every = Math.max(100, config.retentionInterval().toMillis());
         a.enforceRetention();
         a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);
@@ -206,6 +208,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private void recordProgress() {
+        try {
+            applier.recordProgress();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "recording journal progress failed", e);
+        }
+    }
+
     private void enforceRetention() {
         try {
             retention.enforce();
@@ -237,6 +247,16 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
+    /** Seals what is open, then records how far every stream is sealed, so a restart replays nothing of it. */
+    private void sealAndRecord() {
+        try {
+            spool.sealAll();
+            recordProgress();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "sealing at stop failed; the journal replays what is not sealed at next start", e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         ready = false;
@@ -248,7 +268,10 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         housekeeping.shutdownNow();
+        retention.flushDropReports();
+        newestDrops.flushAll();
         try {
+            sealAndRecord();
             spool.close();
             releaseJournal();
         } finally {

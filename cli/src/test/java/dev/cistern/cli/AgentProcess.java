@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,10 +51,16 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path data, Path config, Path log) throws IOException {
+        return start(data, config, log, Map.of());
+    }
+
+    /** As {@link #start(Path, Path, Path)}, with variables added to the child's environment (AWS credentials). */
+    static AgentProcess start(Path data, Path config, Path log, Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
         if (config != null) args.addAll(List.of("--config", config.toString()));
-        Process p = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true).start();
-        return new AgentProcess(p, log);
+        ProcessBuilder b = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true);
+        b.environment().putAll(env);
+        return new AgentProcess(b.start(), log);
     }
 
     int awaitPort() throws Exception {

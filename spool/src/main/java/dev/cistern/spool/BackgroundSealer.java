@@ -125,6 +125,16 @@ final class BackgroundSealer {
         return min;
     }
 
+    /** As {@link #firstSource()}, for the segments of lane {@code lane} of {@code lanes} (entry i is in lane i mod lanes). */
+    long firstSource(int lane, int lanes) {
+        long min = SegmentName.NO_SOURCE;
+        for (Segment s : pending) {
+            long first = s.firstSource();
+            if (first != SegmentName.NO_SOURCE && Math.floorMod(first, (long) lanes) == lane) min = SegmentName.lowerSource(min, first);
+        }
+        return min;
+    }
+
     /** After the spool dropped every temp file: forgets failed segments and accepts writes again. */
     synchronized void reset() throws IOException {
         await();

@@ -82,6 +82,14 @@ public final class DropReport {
         }
     }
 
+    /** Logs every drop not yet in a line, due or not: at stop, so no drop goes unlogged. */
+    public synchronized void flushAll() {
+        long now = clock.getAsLong();
+        for (Pending p : pending.values()) {
+            if (p.drops > 0) log(p, now);
+        }
+    }
+
     private void log(Pending p, long now) {
         String range = p.minTs <= p.maxTs ? ", time " + Instant.ofEpochMilli(p.minTs) + " .. " + Instant.ofEpochMilli(p.maxTs) : "";
         String how = p.drops == 1 ? ": " + p.detail : " in " + p.drops + " drops (last: " + p.detail + ")";

@@ -15,8 +15,13 @@ import java.util.stream.Stream;
  * the spool refuses writes until {@link #discardOpenSegments()}, because the journal's resume point
  * is read off sealed names, which must form a prefix of each lane's entries.
  *
- * <p>Entries are dealt to lanes; lane l writes into each stream's shard l, one thread per lane,
- * with increasing indexes. That keeps each shard's sealed files a prefix of its lane's entries.
+ * <p>Entries are dealt to lanes, entry i to lane {@code i mod lanes}; lane l writes into each stream's
+ * shard l, one thread per lane, with increasing indexes. That keeps each shard's sealed files a prefix
+ * of its lane's entries.
+ *
+ * <p>The spool keeps a durable ledger of the journal indexes it sealed ({@link JournalProgress},
+ * {@code journal-progress.json}), so deleting sealed or uploaded files cannot move the resume point
+ * back; {@link Spool#isSettled} says when a file may go.
  */
 public final class JournalFedSpool {
     private final Spool spool;
@@ -47,8 +52,9 @@ public final class JournalFedSpool {
      */
     public void batch(String stream, long journalIndex, int lane, StreamWriter.Batch batch) throws IOException {
         if (journalIndex < 0) throw new IllegalArgumentException("journal index must not be negative, was " + journalIndex);
-        if (lane < 0 || lane >= lanes()) {
-            throw new IllegalArgumentException("lane " + lane + " out of range: the spool has " + lanes() + " lanes");
+        if (lane != Math.floorMod(journalIndex, (long) lanes())) {
+            throw new IllegalArgumentException("entry " + journalIndex + " belongs to lane " + Math.floorMod(journalIndex, (long) lanes())
+                    + " of " + lanes() + ", not lane " + lane);
         }
         spool.writer(stream).journalBatch(journalIndex, lane, batch);
     }
@@ -61,6 +67,33 @@ public final class JournalFedSpool {
         }
         // after the shards: a segment leaves its shard only once it is queued for sealing
         return SegmentName.lowerSource(min, spool.sealer().firstSource());
+    }
+
+    /**
+     * The lowest journal index of lane {@code lane} with rows in a segment not yet sealed, or
+     * {@link SegmentName#NO_SOURCE}: every entry of the lane before it that was written is sealed.
+     */
+    public long firstOpenJournalIndex(int lane) {
+        long min = SegmentName.NO_SOURCE;
+        for (StreamWriter w : spool.writers()) {
+            min = SegmentName.lowerSource(min, w.firstOpenJournalIndex(lane));
+        }
+        // after the shards, as above
+        return SegmentName.lowerSource(min, spool.sealer().firstSource(lane, lanes()));
+    }
+
+    /**
+     * Records in the ledger that, per lane, every stream is sealed through {@code through[lane]}:
+     * the caller (the applier) knows every entry up to there was written, and no segment holding
+     * one is unsealed. Never lowers what is recorded. Written through to disk when it can be.
+     */
+    public void recordCompleteThrough(long[] through) {
+        spool.progress().completeThrough(through);
+    }
+
+    /** What the ledger records now: the resume plan reads it with the sealed names. */
+    public JournalProgress.Snapshot progress() {
+        return spool.progress().snapshot();
     }
 
     /**

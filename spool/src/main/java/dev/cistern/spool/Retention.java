@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * When a limit still holds afterwards, {@link #overLimit()} says so and the agent applies the
  * overflow policy to ingest. Unsent files are never dropped for a {@code maxTotalBytes} that the
  * journal and active files alone exceed: that would empty the spool without meeting it
- * ({@link #journalOverLimit()}: ingest is refused instead).
+ * ({@link #journalOverLimit()}: ingest is refused instead). A file the spool has not
+ * {@linkplain Spool#isSettled settled} yet (its journal ledger) is left for a later pass.
  */
 public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -86,6 +87,12 @@ public final class Retention {
     public Usage lastUsage() { return lastUsage; }
     /** Unsent rows dropped (by {@code max_age} or {@code drop_oldest}): counted and logged per stream. */
     public DropReport unsentDrops() { return unsentDrops; }
+
+    /** Logs every drop not yet logged (at stop: the rate limit holds lines back up to 10 s). */
+    public void flushDropReports() {
+        unsentDrops.flushAll();
+        uploadedDrops.flushAll();
+    }
 
     /**
      * True when, after the last pass, the journal and active files alone exceed {@code maxTotalBytes}:
@@ -185,6 +192,8 @@ public final class Retention {
     }
 
     private boolean drop(SealedSegment s, DropReason reason) {
+        // not yet in the journal ledger: deleting it could make a restart seal its rows again; next pass
+        if (!spool.isSettled(s.name())) return false;
         long size = sizeOf(s.path());
         try {
             if (!Files.deleteIfExists(s.path())) return false; // uploaded or moved meanwhile

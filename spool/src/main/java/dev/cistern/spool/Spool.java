@@ -47,6 +47,7 @@ public final class Spool implements AutoCloseable {
     private final SpoolMetrics metrics = new SpoolMetrics();
     private final ScheduledExecutorService timer;
     private final BackgroundSealer sealer;
+    private final JournalProgress progress; // journal-fed spools only
     private volatile boolean closed;
 
     private Spool(SpoolConfig config, SpoolLayout layout, FileChannel lockChannel, FileLock lock, Path held)
@@ -57,6 +58,7 @@ public final class Spool implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.recovery = new Recovery(layout, config).run();
+        this.progress = config.replayedFromJournal() ? JournalProgress.open(layout, config.shardsPerStream(), metrics) : null;
         this.sealer = new BackgroundSealer(this, config.replayedFromJournal());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cistern-rotation");
@@ -116,10 +118,20 @@ public final class Spool implements AutoCloseable {
     public SpoolLayout layout() { return layout; }
     public SpoolMetrics metrics() { return metrics; }
     BackgroundSealer sealer() { return sealer; }
+    JournalProgress progress() { return progress; }
     Collection<StreamWriter> writers() { return writers.values(); }
 
     /** What recovery found and did when this spool opened. */
     public RecoveryReport recovery() { return recovery; }
+
+    /**
+     * Whether a sealed or uploaded file may be deleted (by retention, or an upload with {@code after: delete}).
+     * Always true, except in a {@link JournalFedSpool} for a file its journal ledger does not cover yet:
+     * deleting that one could make a restart replay its rows (see {@link JournalProgress}).
+     */
+    public boolean isSettled(SegmentName name) {
+        return progress == null || progress.settled(name);
+    }
 
     /** The writer for a stream (created on first use; one per stream per spool). */
     public StreamWriter writer(String stream) {
@@ -190,6 +202,7 @@ public final class Spool implements AutoCloseable {
             // the file was just written; a stat failure only costs a metric
         }
         metrics.sealNanos.add(sealNanos);
+        if (progress != null) progress.sealed(s.name()); // before anyone hears of it: the ledger is never behind a published name
         publish(new SpoolEvent(SpoolEvent.Type.SEALED, s.name(), s.path(), ""));
     }
 

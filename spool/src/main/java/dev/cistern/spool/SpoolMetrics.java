@@ -10,6 +10,8 @@ public final class SpoolMetrics {
     final LongAdder compressedBytesSealed = new LongAdder();
     final LongAdder sealNanos = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
+    final LongAdder progressDamaged = new LongAdder();
+    final LongAdder progressWriteFailures = new LongAdder();
 
     public long segmentsSealed() { return segmentsSealed.sum(); }
     public long rowsSealed() { return rowsSealed.sum(); }
@@ -19,4 +21,8 @@ public final class SpoolMetrics {
     public long sealNanos() { return sealNanos.sum(); }
     /** Segments abandoned after an I/O error (disk full and the like). */
     public long writeFailures() { return writeFailures.sum(); }
+    /** Journal-fed spools: a {@code journal-progress.json} found damaged at open (names were used instead). */
+    public long progressDamaged() { return progressDamaged.sum(); }
+    /** Journal-fed spools: failed writes of {@code journal-progress.json} (retried; files it lacks are kept). */
+    public long progressWriteFailures() { return progressWriteFailures.sum(); }
 }

@@ -114,6 +114,17 @@ public final class StreamWriter implements RowSink {
         return min;
     }
 
+    /** The lowest journal index with rows in shard {@code lane}'s open segment, or NO_SOURCE. */
+    long firstOpenJournalIndex(int lane) {
+        Shard s = shards[lane];
+        s.lock.lock();
+        try {
+            return s.openFirstSource();
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     /**
      * Makes every row appended so far durable: Brotli flush + fsync of each open temp file, and
      * rotated segments sealed.

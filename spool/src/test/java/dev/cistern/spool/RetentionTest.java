@@ -119,6 +119,33 @@ class RetentionTest {
     }
 
     @Test
+    void keepsAFileTheJournalLedgerDoesNotCoverYet() throws Exception {
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).build(), 1);
+        try (Spool spool = fed.spool()) {
+            Path blocker = dir.resolve("journal-progress.json.tmp");
+            Files.createDirectory(blocker); // every write of the ledger fails, as on a full disk
+            Series s = Series.of("m", Labels.of("k", "v"));
+            fed.batch("s", 5, 0, sink -> sink.append(s, 1763773200000L, 1));
+            fed.batch("t", 6, 0, sink -> sink.append(s, 1763773200000L, 1));
+            spool.sealAll();
+            List<SealedSegment> segs = Scanner.of(dir).segments(ScanQuery.all());
+            assertEquals(2, segs.size());
+            markUploaded(spool, segs.get(0));
+            Retention r = new Retention(spool, new RetentionPolicy(Duration.ofMillis(1), 1, 0, 0, RetentionPolicy.Overflow.DROP_OLDEST));
+            Thread.sleep(5);
+            r.enforce();
+            assertEquals(0, r.filesDropped(DropReason.MAX_AGE) + r.filesDropped(DropReason.MAX_TOTAL_BYTES),
+                    "neither the uploaded nor the unsent file goes before the ledger records it");
+            assertEquals(2, Scanner.of(dir).segments(ScanQuery.all()).size(), "both kept");
+            assertTrue(Files.exists(spool.layout().uploadedPath(segs.get(0).name())));
+            Files.delete(blocker);
+            Thread.sleep(1100); // a failed ledger write is retried at most once a second
+            r.enforce();
+            assertEquals(2, r.filesDropped(DropReason.MAX_AGE), "recorded now, so both go on the next pass");
+        }
+    }
+
+    @Test
     void dropOldestKeepsUnsentFilesForALimitTheJournalAloneExceedsAndAsksTheJournalFirst() throws Exception {
         try (Spool spool = open()) {
             List<SealedSegment> segs = sealSegments(spool, 3);

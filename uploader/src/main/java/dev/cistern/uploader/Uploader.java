@@ -11,6 +11,7 @@ import dev.cistern.uploader.internal.SealedScan;
 import dev.cistern.uploader.internal.Telemetry;
 import dev.cistern.uploader.internal.UploadContext;
 import dev.cistern.uploader.internal.UploadLock;
+import dev.cistern.uploader.internal.Waiting;
 import dev.cistern.uploader.internal.WatchLoop;
 import dev.cistern.uploader.log.UploadLog;
 import java.io.IOException;
@@ -19,10 +20,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +61,7 @@ public final class Uploader implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Marker marker;
     private final WatchLoop loop;
+    private final Predicate<SegmentName> settled;
     private final ReentrantLock passLock = new ReentrantLock();
     private volatile boolean closed;
 
@@ -65,6 +69,7 @@ public final class Uploader implements AutoCloseable {
         this.layout = new SpoolLayout(b.spoolDir);
         this.destination = b.destination;
         this.policy = b.policy;
+        this.settled = b.settled;
         this.metrics = new UploaderMetrics(destination.name());
         Telemetry telemetry = new MeteredTelemetry(metrics, b.listener);
         this.ownsLog = b.log == null;
@@ -139,7 +144,9 @@ public final class Uploader implements AutoCloseable {
             if (closed) throw closedError();
             uploadLock.take();
             long started = System.nanoTime();
-            UploadSummary summary = dispatcher.dispatch(dispatcher.due(sealed.scan(), continuous), false, started);
+            List<Waiting> waiting = sealed.scan();
+            if (policy.afterUpload() == AfterUpload.DELETE) waiting = waiting.stream().filter(w -> settled.test(w.name())).toList();
+            UploadSummary summary = dispatcher.dispatch(dispatcher.due(waiting, continuous), false, started);
             sealed.refreshGauges();
             return summary;
         } finally {
@@ -187,6 +194,7 @@ public final class Uploader implements AutoCloseable {
         private UploadPolicy policy = UploadPolicy.DEFAULT;
         private UploadListener listener = new UploadListener() { };
         private Consumer<SpoolEvent> events = e -> { };
+        private Predicate<SegmentName> settled = n -> true;
         private UploadLog log;
 
         private Builder(Path spoolDir, Destination destination) {
@@ -210,6 +218,16 @@ public final class Uploader implements AutoCloseable {
          */
         public Builder events(Consumer<SpoolEvent> events) {
             this.events = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Which sealed files may be deleted once uploaded; with {@code after: delete}, a file not
+         * settled yet is left for a later pass. Inside the agent, pass {@code spool::isSettled}
+         * (its journal ledger must record a file before the file can go).
+         */
+        public Builder settled(Predicate<SegmentName> settled) {
+            this.settled = Objects.requireNonNull(settled, "settled");
             return this;
         }
 

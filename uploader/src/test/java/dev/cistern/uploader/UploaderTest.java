@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,26 @@ class UploaderTest {
         }
         assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")));
         assertEquals(List.of(), TestFiles.files(spool.resolve("uploaded")));
+        assertEquals(3, TestFiles.files(target).size());
+    }
+
+    @Test
+    void withAfterDeleteLeavesAFileTheSpoolHasNotSettledForALaterPass() throws Exception {
+        List<SealedSegment> segs = TestSpools.seal(spool, "metrics", 3, 10);
+        Set<String> settled = Collections.synchronizedSet(new HashSet<>());
+        settled.add(segs.get(0).name().id());
+        UploadPolicy delete = fast().afterUpload(AfterUpload.DELETE).build();
+        try (Uploader u = Uploader.builder(spool, new DirectoryDestination(target)).policy(delete)
+                .settled(n -> settled.contains(n.id())).build()) {
+            assertEquals(1, u.runOnce().uploaded());
+            assertFalse(Files.exists(segs.get(0).path()));
+            assertTrue(Files.exists(segs.get(1).path()), "not settled: neither uploaded nor deleted");
+            assertEquals(1, TestFiles.files(target).size());
+            settled.add(segs.get(1).name().id());
+            settled.add(segs.get(2).name().id());
+            assertEquals(2, u.runOnce().uploaded());
+        }
+        assertEquals(List.of(), TestFiles.files(spool.resolve("sealed")));
         assertEquals(3, TestFiles.files(target).size());
     }
 

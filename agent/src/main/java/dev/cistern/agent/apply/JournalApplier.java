@@ -64,7 +64,7 @@ public final class JournalApplier {
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
                 Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
-        this.plan = ResumePlan.fromSealedOutput(spool.spool().layout(), discardedStreams, LANES);
+        this.plan = ResumePlan.fromSealedOutput(spool.spool().layout(), spool.progress(), discardedStreams, LANES);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
@@ -95,6 +95,26 @@ public final class JournalApplier {
         } finally {
             writing.readLock().unlock();
         }
+    }
+
+    /**
+     * Records in the spool's ledger, per lane, the index through which every stream is sealed: the
+     * lowest index of the lane in an unsealed segment, else the lane's next unread entry, minus one
+     * (see {@link ResumePlan}). Call it periodically, and at a clean stop once everything is sealed.
+     */
+    public void recordProgress() {
+        long[] through = new long[lanes.length];
+        writing.readLock().lock(); // as in firstNeededIndex: no replan between the two reads
+        try {
+            for (ApplierLane l : lanes) {
+                long next = l.lastSeen + 1; // the lane's position first, as in firstNeededIndex
+                long open = spool.firstOpenJournalIndex(l.lane);
+                through[l.lane] = (open == SegmentName.NO_SOURCE ? next : Math.min(open, next)) - 1;
+            }
+        } finally {
+            writing.readLock().unlock();
+        }
+        spool.recordCompleteThrough(through);
     }
 
     /** Writes everything already in the journal, then stops. */
@@ -144,7 +164,7 @@ public final class JournalApplier {
             while (true) {
                 try {
                     Set<String> discarded = spool.discardOpenSegments();
-                    plan = ResumePlan.fromSealedOutput(spool.spool().layout(), discarded, LANES);
+                    plan = ResumePlan.fromSealedOutput(spool.spool().layout(), spool.progress(), discarded, LANES);
                     epoch++;
                     LOG.info("applier: " + plan);
                     return;

@@ -2,9 +2,9 @@ package dev.cistern.agent.journal;
 
 /**
  * How journal entries are dealt to applier lanes: entry {@code index} goes to lane
- * {@code index mod count}. The one place that rule lives; the journal's tailer, the resume plan,
- * the remote_write hand-off and the applier all ask here. A lane writes into the shard of the same
- * number (see {@code JournalFedSpool}).
+ * {@code index mod count}. The one place that rule lives in the agent; the journal's tailer, the resume
+ * plan, the remote_write hand-off and the applier all ask here. A lane writes into the shard of the same
+ * number (see {@code JournalFedSpool}, which checks the rule and files its journal ledger by it).
  */
 public record Lanes(int count) {
     /**

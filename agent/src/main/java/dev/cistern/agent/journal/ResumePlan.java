@@ -1,5 +1,6 @@
 package dev.cistern.agent.journal;
 
+import dev.cistern.spool.JournalProgress;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Where the applier lanes resume after a restart, read from sealed output alone.
+ * Where the applier lanes resume after a restart, read from the spool's journal ledger and its sealed names.
  *
  * <p>Journal entries are dealt to lanes by index ({@link Lanes}); lane l is one thread that
  * handles its entries in order and writes a stream's rows of them into that stream's shard l, one
@@ -32,18 +33,37 @@ import java.util.stream.Stream;
  * A discarded stream is replayed from its own position in every lane, which is always safe: its
  * sealed rows in a lane are a prefix of the lane's entries. Uploaded files count as sealed (their
  * names are kept in {@code uploaded/}).
+ *
+ * <p>Files go away (retention, uploads with {@code after: delete}), so P(s) is the higher of the names
+ * still there and the ledger ({@code JournalProgress}): the spool records a segment's index there after
+ * renaming it into {@code sealed/} and before announcing it, and nothing deletes a file the durable
+ * ledger does not cover yet ({@code Spool.isSettled}). So the ledger never claims a file that was not
+ * sealed, and a name missing from disk is always in it. Crash cases: between the rename and the ledger
+ * write, the file is still there and its name counts; during the ledger write, the old file or the new
+ * one is read whole (temp, fsync, rename), or a damaged one is ignored, and the files it lacks are still
+ * there; a file deleted after the write is in the ledger.
+ *
+ * <p>The ledger also holds, per lane, C: the index through which every stream is sealed, which the
+ * applier records from what is not sealed yet (the lowest index of the lane in an unsealed segment,
+ * else the lane's next unread entry, minus one), every few seconds and at a clean stop after sealing
+ * everything. Every stream, discarded or not and with or without files, has every entry of the lane
+ * up to C: temp files discarded later only ever hold entries above it. So P(s) is at least C for every
+ * stream and M at least C. Without C, a stream with no files (one a routing change has just made the
+ * default) would get entry M of each lane again after a clean restart.
  */
 public final class ResumePlan {
     private final Lanes lanes;
     private final Map<String, long[]> highest; // stream -> P(s) per lane
     private final Set<String> discarded;
+    private final long[] complete; // C per lane
     private final long[] m;
     private final long[] resumeAt;
 
-    private ResumePlan(Lanes lanes, Map<String, long[]> highest, Set<String> discarded, long[] m, long[] resumeAt) {
+    private ResumePlan(Lanes lanes, Map<String, long[]> highest, Set<String> discarded, long[] complete, long[] m, long[] resumeAt) {
         this.lanes = lanes;
         this.highest = highest;
         this.discarded = discarded;
+        this.complete = complete;
         this.m = m;
         this.resumeAt = resumeAt;
     }
@@ -53,9 +73,19 @@ public final class ResumePlan {
         return fromSealedOutput(layout, discardedStreams, Lanes.ONE);
     }
 
+    /** A plan from sealed names alone (no ledger). */
     public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams, Lanes lanes) throws IOException {
+        return fromSealedOutput(layout, JournalProgress.Snapshot.empty(lanes.count()), discardedStreams, lanes);
+    }
+
+    /** A plan from the ledger and the names in {@code sealed/} and {@code uploaded/}, whichever is higher. */
+    public static ResumePlan fromSealedOutput(SpoolLayout layout, JournalProgress.Snapshot ledger, Set<String> discardedStreams,
+                                              Lanes lanes) throws IOException {
         int count = lanes.count();
+        if (ledger.lanes() != count) throw new IllegalArgumentException("a ledger of " + ledger.lanes() + " lanes for " + lanes);
+        long[] complete = ledger.completeThrough().clone();
         Map<String, long[]> highest = new HashMap<>();
+        ledger.sealedThrough().forEach((s, own) -> highest.put(s, own.clone()));
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) {
             if (!Files.isDirectory(root)) continue;
             try (Stream<Path> files = Files.walk(root)) {
@@ -71,14 +101,17 @@ public final class ResumePlan {
                 throw e.getCause();
             }
         }
-        long[] m = minusOnes(count);
+        long[] m = complete.clone(); // every stream has the lane's entries up to C
         for (long[] own : highest.values()) for (int l = 0; l < count; l++) m[l] = Math.max(m[l], own[l]);
         long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest
         for (String s : discardedStreams) {
-            long[] own = highest.getOrDefault(s, minusOnes(count));
-            for (int l = 0; l < count; l++) resume[l] = Math.min(resume[l], own[l] < 0 ? -1 : own[l] + 1);
+            long[] own = highest.getOrDefault(s, complete);
+            for (int l = 0; l < count; l++) {
+                long has = Math.max(own[l], complete[l]);
+                resume[l] = Math.min(resume[l], has < 0 ? -1 : has + 1);
+            }
         }
-        return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), m, resume);
+        return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), complete, m, resume);
     }
 
     private static long[] minusOnes(int n) {
@@ -105,6 +138,7 @@ public final class ResumePlan {
     /** Whether rows of entry {@code index} for {@code stream} are already sealed. */
     public boolean alreadySealed(String stream, long index) {
         int lane = lanes.laneOf(index);
+        if (index <= complete[lane]) return true;
         long[] own = highest.get(stream);
         if (own != null && index <= own[lane]) return true;
         return !discarded.contains(stream) && index < m[lane];
@@ -115,7 +149,8 @@ public final class ResumePlan {
         StringBuilder b = new StringBuilder();
         for (int l = 0; l < lanes.count(); l++) {
             if (l > 0) b.append("; ");
-            b.append("lane ").append(l).append(": resume at ").append(resumeAt[l]).append(", highest sealed entry ").append(m[l]);
+            b.append("lane ").append(l).append(": resume at ").append(resumeAt[l]).append(", highest sealed entry ").append(m[l])
+                    .append(", complete through ").append(complete[l]);
         }
         b.append("; per stream {");
         int i = 0;

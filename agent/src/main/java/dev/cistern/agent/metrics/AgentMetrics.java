@@ -114,6 +114,10 @@ public final class AgentMetrics {
                 .description("time to finish, fsync and rename a segment").register(registry);
         FunctionCounter.builder("cistern.spool.write.failures", m, SpoolMetrics::writeFailures)
                 .description("segments abandoned after an I/O error").register(registry);
+        FunctionCounter.builder("cistern.journal.progress.damaged", m, SpoolMetrics::progressDamaged)
+                .description("journal-progress.json found damaged at startup (sealed names used instead)").register(registry);
+        FunctionCounter.builder("cistern.journal.progress.write.failures", m, SpoolMetrics::progressWriteFailures)
+                .description("failed writes of journal-progress.json (files it lacks are kept until one succeeds)").register(registry);
         Gauge.builder("cistern.recovery.salvaged.files", recovery, RecoveryReport::tempFilesSalvaged)
                 .description("temp files salvaged at startup").register(registry);
         Gauge.builder("cistern.recovery.quarantined.files", recovery, RecoveryReport::filesQuarantined)

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.spool.JournalProgress;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +101,80 @@ class ResumePlanTest {
         assertFalse(p.alreadySealed("b", 1));
         assertTrue(p.alreadySealed("a", 29));
         assertTrue(p.alreadySealed("a", 38));
+    }
+
+    private static JournalProgress.Snapshot ledger(long[] complete, Object... streamAndIndexes) {
+        Map<String, long[]> streams = new HashMap<>();
+        for (int i = 0; i < streamAndIndexes.length; i += 2) streams.put((String) streamAndIndexes[i], (long[]) streamAndIndexes[i + 1]);
+        return new JournalProgress.Snapshot(complete, streams);
+    }
+
+    private ResumePlan plan(JournalProgress.Snapshot ledger, Set<String> discarded) throws Exception {
+        return ResumePlan.fromSealedOutput(new SpoolLayout(dir), ledger, discarded, new Lanes(2));
+    }
+
+    @Test
+    void theLedgerKeepsTheResumePointWhenEveryFileIsGone() throws Exception {
+        // uploaded with after: delete, or dropped by retention (uploaded/, or sealed/ under drop_oldest)
+        ResumePlan p = plan(ledger(new long[] {-1, -1}, "a", new long[] {10, 7}), Set.of());
+        assertEquals(10, p.resumeAt(0));
+        assertEquals(7, p.resumeAt(1));
+        assertTrue(p.alreadySealed("a", 10));
+        assertTrue(p.alreadySealed("a", 7));
+        assertFalse(p.alreadySealed("a", 9));
+        assertTrue(p.alreadySealed("b", 8));
+        assertEquals(-1, ResumePlan.fromSealedOutput(new SpoolLayout(dir), Set.of(), new Lanes(2)).resumeAt(0),
+                "from names alone the whole journal would be replayed");
+    }
+
+    @Test
+    void namesAheadOfTheLedgerCount() throws Exception {
+        // a crash between the rename into sealed/ and the ledger write; and files deleted after an older write
+        sealed("a", 12);
+        ResumePlan p = plan(ledger(new long[] {-1, -1}, "a", new long[] {8, 11}), Set.of());
+        assertEquals(12, p.resumeAt(0));
+        assertEquals(11, p.resumeAt(1));
+        assertTrue(p.alreadySealed("a", 12));
+        assertTrue(p.alreadySealed("a", 11));
+        assertFalse(p.alreadySealed("a", 13));
+    }
+
+    @Test
+    void aDiscardedStreamResumesFromTheHigherOfLedgerAndNames() throws Exception {
+        sealed("b", 14); // its file for 16 was deleted after the ledger recorded it
+        ResumePlan p = plan(ledger(new long[] {-1, -1}, "a", new long[] {30, 31}, "b", new long[] {16, 9}), Set.of("b"));
+        assertEquals(17, p.resumeAt(0));
+        assertEquals(10, p.resumeAt(1));
+        assertTrue(p.alreadySealed("b", 16));
+        assertFalse(p.alreadySealed("b", 18));
+        assertFalse(p.alreadySealed("b", 11));
+        assertTrue(p.alreadySealed("a", 29));
+    }
+
+    @Test
+    void aStreamWithNoFilesGetsNothingTheLanesCompleted() throws Exception {
+        // routing.default_stream changed from a to obs between clean stops: a's last entries are complete
+        sealed("a", 10);
+        sealed("a", 9);
+        ResumePlan p = plan(ledger(new long[] {10, 11}, "a", new long[] {10, 9}), Set.of());
+        assertTrue(p.alreadySealed("obs", 10), "entry 10 was complete for every stream");
+        assertTrue(p.alreadySealed("obs", 9));
+        assertTrue(p.alreadySealed("obs", 11), "entry 11 had no rows for a, and lane 1 completed it");
+        assertFalse(p.alreadySealed("obs", 12));
+        assertFalse(p.alreadySealed("obs", 13));
+        assertFalse(plan(ledger(new long[] {-1, -1}, "a", new long[] {10, 9}), Set.of()).alreadySealed("obs", 10),
+                "without the complete mark, entry 10 would be sealed again for obs");
+    }
+
+    @Test
+    void aDiscardedStreamHasEverythingTheLaneCompleted() throws Exception {
+        // its temp file held entries after the complete mark only
+        ResumePlan p = plan(ledger(new long[] {6, 5}, "a", new long[] {4, 3}), Set.of("a"));
+        assertEquals(6, p.resumeAt(0), "entry 6 is read again and skipped for every stream");
+        assertEquals(5, p.resumeAt(1));
+        assertTrue(p.alreadySealed("a", 6));
+        assertTrue(p.alreadySealed("a", 5));
+        assertFalse(p.alreadySealed("a", 8));
+        assertFalse(p.alreadySealed("a", 7));
     }
 }

@@ -1,0 +1,155 @@
+package dev.cistern.spool;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The file that holds a {@link JournalProgress}: {@code journal-progress.json} in the data directory,
+ * small JSON a person can read (docs/format.md). Written whole to a temp file, synced, renamed over
+ * the old one and the directory synced, so a reader sees the old file or the new one, never a mix.
+ */
+final class JournalProgressFile {
+    static final String NAME = "journal-progress.json";
+    static final int FORMAT = 1;
+    private static final String TEMP = NAME + ".tmp";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path dir;
+
+    JournalProgressFile(Path dir) {
+        this.dir = dir;
+    }
+
+    Path path() {
+        return dir.resolve(NAME);
+    }
+
+    /** A file that exists but cannot be used (torn, not ours, another lane count). */
+    static final class DamagedException extends IOException {
+        DamagedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads the file; null when there is none. A temp file a crash left mid-write is deleted. */
+    JournalProgress.Snapshot read(int lanes) throws IOException {
+        Files.deleteIfExists(dir.resolve(TEMP));
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path());
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(bytes)) {
+            return parse(p, lanes);
+        } catch (IOException | RuntimeException e) {
+            throw new DamagedException(path() + " cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JournalProgress.Snapshot parse(JsonParser p, int lanes) throws IOException {
+        expect(p.nextToken(), JsonToken.START_OBJECT);
+        long format = -1;
+        long fileLanes = -1;
+        long[] complete = null;
+        Map<String, long[]> streams = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "format" -> format = p.getLongValue();
+                case "lanes" -> fileLanes = p.getLongValue();
+                case "complete_through" -> complete = indexes(p, value, lanes);
+                case "sealed_through" -> streams = streams(p, value, lanes);
+                default -> p.skipChildren(); // a later minor addition: ignored
+            }
+        }
+        if (p.nextToken() != null) throw new IOException("data after the object");
+        if (format != FORMAT) throw new IOException("format " + format + ", expected " + FORMAT);
+        if (fileLanes != lanes) throw new IOException("written for " + fileLanes + " lanes, the spool has " + lanes);
+        if (complete == null || streams == null) throw new IOException("complete_through or sealed_through missing");
+        return new JournalProgress.Snapshot(complete, streams);
+    }
+
+    private static Map<String, long[]> streams(JsonParser p, JsonToken start, int lanes) throws IOException {
+        expect(start, JsonToken.START_OBJECT);
+        Map<String, long[]> out = new TreeMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String stream = StreamName.check(p.currentName());
+            long[] own = indexes(p, p.nextToken(), lanes);
+            for (int l = 0; l < lanes; l++) {
+                if (own[l] >= 0 && Math.floorMod(own[l], (long) lanes) != l) {
+                    throw new IOException("stream " + stream + ": index " + own[l] + " is not in lane " + l);
+                }
+            }
+            out.put(stream, own);
+        }
+        return out;
+    }
+
+    private static long[] indexes(JsonParser p, JsonToken start, int lanes) throws IOException {
+        expect(start, JsonToken.START_ARRAY);
+        long[] out = new long[lanes];
+        int n = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            expect(t, JsonToken.VALUE_NUMBER_INT);
+            long v = p.getLongValue();
+            if (v < -1) throw new IOException("index " + v + " below -1");
+            if (n == lanes) throw new IOException("more than " + lanes + " lanes in an index list");
+            out[n++] = v;
+        }
+        if (n != lanes) throw new IOException(n + " indexes where " + lanes + " lanes were expected");
+        return out;
+    }
+
+    private static void expect(JsonToken actual, JsonToken wanted) throws IOException {
+        if (actual != wanted) throw new IOException("expected " + wanted + ", found " + actual);
+    }
+
+    /** Replaces the file with {@code c}, durably: temp, fsync, rename, directory fsync. */
+    void write(JournalProgress.Snapshot c) throws IOException {
+        Path temp = dir.resolve(TEMP);
+        byte[] bytes = render(c);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        Files.move(temp, path(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(dir);
+    }
+
+    static byte[] render(JournalProgress.Snapshot c) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("format", FORMAT);
+            g.writeNumberField("lanes", c.completeThrough().length);
+            g.writeFieldName("complete_through");
+            g.writeArray(c.completeThrough(), 0, c.completeThrough().length);
+            g.writeObjectFieldStart("sealed_through");
+            for (Map.Entry<String, long[]> e : new TreeMap<>(c.sealedThrough()).entrySet()) {
+                g.writeFieldName(e.getKey());
+                g.writeArray(e.getValue(), 0, e.getValue().length);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+}
