@@ -85,7 +85,7 @@ public final class Agent implements AutoCloseable {
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    space);
+                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()));
             warnIfLimitBelowJournal(config);
             s = httpFront(config, metrics);
             route(s, ingest);

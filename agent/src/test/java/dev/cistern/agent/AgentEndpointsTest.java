@@ -57,7 +57,8 @@ class AgentEndpointsTest {
         Path token = dir.resolve("token");
         Files.writeString(token, "s3cret-token\n");
         var cfg = ConfigLoader.load(null, Map.of("CISTERN_AUTH__BEARER_TOKEN_FILE", token.toString()),
-                Map.of("data_dir", dir.resolve("data").toString(), "listen", "127.0.0.1:0", "upload.to", ""));
+                Map.of("data_dir", dir.resolve("data").toString(), "listen", "127.0.0.1:0", "upload.to", "",
+                        "ingest.remote_write.max_age", "36500d")); // fixed timestamps
         try (Agent agent = Agent.start(cfg)) {
             String url = "http://127.0.0.1:" + agent.address().getPort() + "/api/v1/write";
             byte[] body = RemoteWriteClient.encode(oneSample(1));
@@ -86,7 +87,8 @@ class AgentEndpointsTest {
         assertEquals(0, keytool.waitFor());
         var cfg = ConfigLoader.load(null, Map.of("CISTERN_TLS__KEYSTORE_FILE", ks.toString(),
                         "CISTERN_TLS__KEYSTORE_PASSWORD_FILE", pass.toString()),
-                Map.of("data_dir", dir.resolve("data").toString(), "listen", "127.0.0.1:0", "upload.to", ""));
+                Map.of("data_dir", dir.resolve("data").toString(), "listen", "127.0.0.1:0", "upload.to", "",
+                        "ingest.remote_write.max_age", "36500d")); // fixed timestamps
         try (Agent agent = Agent.start(cfg)) {
             SSLContext trustAll = SSLContext.getInstance("TLS");
             trustAll.init(null, new TrustManager[] {new X509TrustManager() {

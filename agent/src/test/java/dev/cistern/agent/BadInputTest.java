@@ -7,10 +7,12 @@ import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.spool.Row;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,8 @@ class BadInputTest {
     @BeforeAll
     void start() throws Exception {
         data = tmp.resolve("data");
-        agent = TestAgents.start(data, "CISTERN_INGEST__MAX_BODY_BYTES", "64KiB");
+        agent = TestAgents.start(data, "CISTERN_INGEST__MAX_BODY_BYTES", "64KiB",
+                "CISTERN_INGEST__REMOTE_WRITE__MAX_AGE", "7d"); // the default window, which the fixture widens
         client = TestAgents.client(agent);
     }
 
@@ -197,6 +200,91 @@ class BadInputTest {
     @Test
     void wrongMethod() throws Exception {
         expect(405, "post", client.get("/api/v1/write"));
+    }
+
+    private static RemoteWrite.WriteRequest oneSeries(long ts, double value, String name, String... labels) {
+        return RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWriteClient.series(name, labels).toBuilder()
+                .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(ts).setValue(value))).build();
+    }
+
+    @Test
+    void labelsPrometheusRefusesAreRefusedNamingTheSeries() throws Exception {
+        long now = System.currentTimeMillis();
+        expect(400, "label name \"job\" appears twice", client.write(oneSeries(now, 1, "up", "job", "a", "job", "b")));
+        assertRejected("duplicate_label_name");
+        expect(400, "job=\"b\"", client.write(oneSeries(now, 1, "up", "job", "a", "job", "b")));
+        expect(400, "\"__name__\" appears twice", client.write(oneSeries(now, 1, "up", "__name__", "other")));
+        expect(400, "label name \"a-b\" is not", client.write(oneSeries(now, 1, "up", "a-b", "1")));
+        assertRejected("invalid_label_name");
+        expect(400, "label name \"0a\" is not", client.write(oneSeries(now, 1, "up", "0a", "1")));
+        expect(400, "metric name \"http.requests\" is not", client.write(oneSeries(now, 1, "http.requests")));
+        assertRejected("invalid_metric_name");
+    }
+
+    @Test
+    void timestampsOutsideTheWindowAreRefusedNamingTheSeries() throws Exception {
+        long now = System.currentTimeMillis();
+        for (long ts : new long[] {0, Long.MIN_VALUE, -1, now - 8 * 86_400_000L}) {
+            expect(400, "max_age", client.write(oneSeries(ts, 1, "up", "job", "old")));
+        }
+        for (long ts : new long[] {Long.MAX_VALUE, now + 3_600_000L}) {
+            expect(400, "max_future", client.write(oneSeries(ts, 1, "up", "job", "new")));
+        }
+        expect(400, "{__name__=\"up\", job=\"new\"}", client.write(oneSeries(Long.MAX_VALUE, 1, "up", "job", "new")));
+        // one bad sample refuses the request whole: the good series next to it is not written either
+        RemoteWrite.WriteRequest mixed = oneSeries(now, 1, "up", "job", "good").toBuilder()
+                .addTimeseries(oneSeries(Long.MIN_VALUE, 1, "up", "job", "bad").getTimeseries(0)).build();
+        expect(400, "max_age", client.write(mixed));
+        assertRejected("timestamp_too_old");
+        assertRejected("timestamp_too_new");
+    }
+
+    @Test
+    void tenByteVarintWhoseLastByteOverflowsIsMalformed() throws Exception {
+        // series { __name__="up" } with a sample { timestamp = varint of 10 bytes, the last 0x7f }
+        byte[] label = concat(new byte[] {0x0a, 8}, "__name__".getBytes(StandardCharsets.US_ASCII), new byte[] {0x12, 2, 'u', 'p'});
+        byte[] ts = {0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, 0x7f};
+        byte[] series = concat(new byte[] {0x0a, (byte) label.length}, label, new byte[] {0x12, (byte) ts.length}, ts);
+        byte[] req = concat(new byte[] {0x0a, (byte) series.length}, series);
+        expect(400, "overflows 64 bits", client.post("/api/v1/write", Snappy.compress(req), "application/x-protobuf", "snappy"));
+    }
+
+    @Test
+    void ndjsonInOtherEncodingsIsRefusedNamingWhatWasFound() throws Exception {
+        String line = "{\"a\":1}\n";
+        byte[] utf8Bom = concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, line.getBytes(StandardCharsets.UTF_8));
+        expect(400, "utf-8 (ef bb bf) byte-order mark", ndjson(utf8Bom));
+        expect(400, "utf-16le (ff fe)", ndjson(concat(new byte[] {(byte) 0xff, (byte) 0xfe}, line.getBytes(StandardCharsets.UTF_16LE))));
+        expect(400, "utf-16be (fe ff)", ndjson(line.getBytes(StandardCharsets.UTF_16)));
+        expect(400, "nul byte", ndjson(line.getBytes(StandardCharsets.UTF_16BE)));
+        expect(400, "nul byte", ndjson(line.getBytes(StandardCharsets.UTF_16LE)));
+        assertRejected("bad_encoding");
+        expect(400, "utf-32be (00 00 fe ff)", ndjson(concat(new byte[] {0, 0, (byte) 0xfe, (byte) 0xff},
+                line.getBytes(Charset.forName("UTF-32BE")))));
+        expect(400, "line 2: starts with a utf-8", ndjson(concat("{\"ok\":1}\n".getBytes(StandardCharsets.UTF_8), utf8Bom)));
+    }
+
+    @Test
+    void ndjsonNestedPastTheLimitIsRefused() throws Exception {
+        expect(400, "deeper than 64", ndjson(("{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}\n").getBytes()));
+        expect(400, "deeper than 64", ndjson(("{\"a\":" + "[".repeat(64) + "]".repeat(64) + "}\n").getBytes()));
+    }
+
+    @Test
+    void ndjsonTimestampsOutsideTheSpoolsRangeAreRefused() throws Exception {
+        expect(400, "outside 1970-01-01..9999-12-31", ndjson("{\"ts\":-9223372036854775808}\n".getBytes()));
+        assertRejected("timestamp_out_of_range");
+        expect(400, "outside 1970-01-01..9999-12-31", ndjson("{\"ts\":9223372036854775807}\n".getBytes()));
+    }
+
+    private void assertRejected(String reason) {
+        Counter c = agent.metrics().registry().find("cistern.ingest.rejected").tag("reason", reason).counter();
+        assertTrue(c != null && c.count() > 0, "counted as " + reason);
+    }
+
+    private HttpResponse<String> ndjson(byte[] body) throws Exception {
+        return client.post("/api/v1/ingest?stream=events", body, "application/x-ndjson", null);
     }
 
     private static byte[] concat(byte[]... parts) {

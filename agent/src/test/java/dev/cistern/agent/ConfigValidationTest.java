@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cistern.agent.config.ConfigException;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,28 @@ class ConfigValidationTest {
         ConfigException e = fails("journal:\n  sync: always\n", Map.of());
         assertEquals("journal.sync", e.key());
         assertTrue(e.getMessage().contains("none") && e.getMessage().contains("sync"), e.getMessage());
+    }
+
+    @Test
+    void inputRulesHaveDefaultsAndNameTheirKeyWhenWrong() throws Exception {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(64, c.ndjsonMaxDepth());
+        assertEquals(new RemoteWriteRules(false, false, Duration.ofDays(7), Duration.ofMinutes(10), false), c.remoteWriteRules());
+        assertEquals(RemoteWriteRules.DEFAULT, c.remoteWriteRules());
+        assertTrue(ConfigLoader.toYaml(c.raw()).contains("max_depth: 64"), "--print-config shows them");
+        String rw = "ingest:\n  remote_write:\n    ";
+        assertEquals("ingest.ndjson.max_depth", fails("ingest:\n  ndjson:\n    max_depth: 0\n", Map.of()).key());
+        assertEquals("ingest.ndjson.max_depth", fails("ingest:\n  ndjson:\n    max_depth: 100000\n", Map.of()).key());
+        assertEquals("ingest.remote_write.invalid_series", fails(rw + "invalid_series: fix\n", Map.of()).key());
+        assertEquals("ingest.remote_write.stale_markers", fails(rw + "stale_markers: reject\n", Map.of()).key());
+        assertEquals("ingest.remote_write.out_of_window", fails(rw + "out_of_window: clamp\n", Map.of()).key());
+        assertEquals("ingest.remote_write.max_age", fails(rw + "max_age: 0s\n", Map.of()).key());
+        assertEquals("ingest.remote_write.max_age", fails(rw + "max_age: 40000d\n", Map.of()).key());
+        assertEquals("ingest.remote_write.max_future", fails(rw + "max_future: soon\n", Map.of()).key());
+        Path f = dir.resolve("drop.yaml");
+        Files.writeString(f, rw + "invalid_series: drop\n    stale_markers: drop\n    out_of_window: drop\n    max_age: 1h\n");
+        assertEquals(new RemoteWriteRules(true, true, Duration.ofHours(1), Duration.ofMinutes(10), true),
+                ConfigLoader.load(f, Map.of(), Map.of()).remoteWriteRules());
     }
 
     @Test

@@ -87,7 +87,8 @@ class RemoteWriteRoundTripTest {
                       name_regex: "container_.*"
                 """);
         var config = dev.cistern.agent.config.ConfigLoader.load(cfg, Map.of(),
-                Map.of("data_dir", data.toString(), "listen", "127.0.0.1:0", "upload.to", ""));
+                Map.of("data_dir", data.toString(), "listen", "127.0.0.1:0", "upload.to", "",
+                        "ingest.remote_write.max_age", "36500d")); // fixed timestamps
         try (Agent agent = Agent.start(config)) {
             RemoteWrite.WriteRequest req = RemoteWrite.WriteRequest.newBuilder()
                     .addTimeseries(RemoteWriteClient.series("container_cpu_usage_seconds_total").toBuilder()

@@ -45,6 +45,9 @@ class CrashTest {
                   rotate_age: 700ms
                 journal:
                   roll_cycle: TEST_SECONDLY
+                ingest:
+                  remote_write:
+                    max_age: 36500d
                 routing:
                   default_stream: metrics
                   rules:

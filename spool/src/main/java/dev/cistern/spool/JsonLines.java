@@ -12,11 +12,22 @@ public final class JsonLines {
 
     private JsonLines() {}
 
+    /** No limit on nesting but Jackson's own (1,000 levels). */
+    public static final int ANY_DEPTH = Integer.MAX_VALUE;
+
     /**
-     * Checks the bytes are exactly one JSON object (valid UTF-8, nothing after it) and returns its
-     * top-level integral {@code "ts"} field, or {@code defaultTs} when it has none.
+     * Checks the bytes are exactly one JSON object (UTF-8 without a byte-order mark, no NUL byte,
+     * nothing after it) and returns its top-level integral {@code "ts"} field, or {@code defaultTs}
+     * when it has none.
      */
     public static long validate(byte[] b, int off, int len, long defaultTs) {
+        return validate(b, off, len, defaultTs, ANY_DEPTH);
+    }
+
+    /** As {@link #validate(byte[], int, int, long)}, refusing objects and arrays nested deeper than {@code maxDepth}. */
+    public static long validate(byte[] b, int off, int len, long defaultTs, int maxDepth) {
+        String encoding = encodingProblem(b, off, len);
+        if (encoding != null) throw new InvalidRowException("bad_encoding", encoding);
         int bad = firstInvalidUtf8(b, off, len);
         if (bad >= 0) throw new InvalidRowException("invalid UTF-8 at byte " + (bad - off));
         try (JsonParser p = FACTORY.createParser(b, off, len)) {
@@ -28,14 +39,22 @@ public final class JsonLines {
                 t = p.nextToken();
                 if (t == null) throw new InvalidRowException("the JSON object is not closed");
                 switch (t) {
-                    case START_OBJECT, START_ARRAY -> depth++;
+                    case START_OBJECT, START_ARRAY -> {
+                        if (++depth > maxDepth) {
+                            throw new InvalidRowException("too_deep", "nested deeper than " + maxDepth + " levels");
+                        }
+                    }
                     case END_OBJECT, END_ARRAY -> depth--;
                     case FIELD_NAME -> {
                         p.getTextLength(); // decodes the name, which validates its UTF-8
                         if (depth == 1 && "ts".equals(p.currentName())) {
                             JsonToken v = p.nextToken();
                             if (v == JsonToken.VALUE_NUMBER_INT) ts = p.getLongValue();
-                            else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) depth++;
+                            else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                                if (++depth > maxDepth) {
+                                    throw new InvalidRowException("too_deep", "nested deeper than " + maxDepth + " levels");
+                                }
+                            }
                             else if (v == JsonToken.VALUE_STRING) p.getTextLength();
                         }
                     }
@@ -52,6 +71,34 @@ public final class JsonLines {
         } catch (IOException e) {
             throw new InvalidRowException("malformed JSON: " + firstLine(e.getMessage()));
         }
+    }
+
+    /**
+     * Why these bytes are not plain UTF-8 text, or null. Jackson guesses UTF-16 and UTF-32 from the
+     * first bytes and skips a byte-order mark, so those would pass as JSON and be stored raw. A NUL
+     * byte cannot appear in a JSON text (raw control characters are invalid even in strings), and
+     * it is what UTF-16 and UTF-32 text is full of.
+     */
+    public static String encodingProblem(byte[] b, int off, int len) {
+        String bom = byteOrderMark(b, off, len);
+        if (bom != null) return "starts with a " + bom + " byte-order mark: send UTF-8 without a BOM";
+        for (int i = off, end = off + len; i < end; i++) {
+            if (b[i] == 0) return "NUL byte at byte " + (i - off) + " (UTF-16 or UTF-32 text?): send UTF-8";
+        }
+        return null;
+    }
+
+    private static String byteOrderMark(byte[] b, int off, int len) {
+        int b0 = len > 0 ? b[off] & 0xff : -1;
+        int b1 = len > 1 ? b[off + 1] & 0xff : -1;
+        int b2 = len > 2 ? b[off + 2] & 0xff : -1;
+        int b3 = len > 3 ? b[off + 3] & 0xff : -1;
+        if (b0 == 0xef && b1 == 0xbb && b2 == 0xbf) return "UTF-8 (EF BB BF)";
+        if (b0 == 0x00 && b1 == 0x00 && b2 == 0xfe && b3 == 0xff) return "UTF-32BE (00 00 FE FF)";
+        if (b0 == 0xff && b1 == 0xfe && b2 == 0x00 && b3 == 0x00) return "UTF-32LE (FF FE 00 00)";
+        if (b0 == 0xfe && b1 == 0xff) return "UTF-16BE (FE FF)";
+        if (b0 == 0xff && b1 == 0xfe) return "UTF-16LE (FF FE)";
+        return null;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.Arrays;
 final class RowBuffer extends OutputStream {
     private static final byte[] DIGIT_PAIRS = new byte[200];
     private static final long[] POW10 = new long[19];
+    /** Prometheus' {@code value.StaleNaN}: a series ended; any other NaN is a sample's value. */
+    static final long STALE_NAN = 0x7ff0000000000002L;
 
     static {
         for (int i = 0; i < 100; i++) {
@@ -107,11 +109,12 @@ final class RowBuffer extends OutputStream {
      * Writes a double as the shortest decimal with a fixed number of fraction digits that parses
      * back to exactly the same double, without allocating. Values that need more than 17 fraction
      * digits or are too large fall back to {@link Double#toString}. NaN and infinities are not JSON
-     * numbers: they are written as the strings Prometheus uses ("NaN", "+Inf", "-Inf").
+     * numbers: they are written as the strings Prometheus uses ("NaN", "+Inf", "-Inf"), and
+     * Prometheus' staleness marker (one NaN bit pattern) as "stale".
      */
     void putDouble(double v) {
         if (Double.isNaN(v)) {
-            putAscii("\"NaN\"");
+            putAscii(Double.doubleToRawLongBits(v) == STALE_NAN ? "\"stale\"" : "\"NaN\"");
             return;
         }
         if (Double.isInfinite(v)) {

@@ -33,6 +33,18 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
         return Math.min(a, b);
     }
 
+    /**
+     * Row timestamps a spool takes: 1970-01-01 to 9999-12-31 (UTC, epoch ms). A partition is named
+     * from a segment's earliest row, and outside this range it would be {@code dt=-292275055-05-16}.
+     */
+    public static final long MIN_TS = 0;
+    public static final long MAX_TS = 253_402_300_799_999L;
+
+    /** Whether a row with this timestamp may be written (see {@link #MIN_TS}). */
+    public static boolean inRange(long ts) {
+        return ts >= MIN_TS && ts <= MAX_TS;
+    }
+
     public static final int FORMAT_VERSION = 1;
     public static final String SUFFIX = ".json.br";
     private static final Pattern GRAMMAR = Pattern.compile("([a-z0-9_-]{1,64})"  // stream
@@ -93,6 +105,7 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
     }
 
     public static String partitionOf(long epochMillis) {
+        if (!inRange(epochMillis)) throw new IllegalArgumentException("timestamp " + epochMillis + " is outside 1970-9999: no partition");
         ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC);
         return String.format("dt=%04d-%02d-%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
     }

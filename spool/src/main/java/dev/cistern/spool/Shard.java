@@ -34,6 +34,7 @@ final class Shard implements RowSink {
 
     @Override
     public void append(Series series, long ts, double value) throws IOException {
+        checkTs(ts);
         Segment seg = openSegment();
         RowBuffer b = staged;
         int start = b.size();
@@ -53,6 +54,7 @@ final class Shard implements RowSink {
     @Override
     public void appendJson(byte[] utf8, int offset, int length) throws IOException {
         long ts = JsonLines.validate(utf8, offset, length, System.currentTimeMillis());
+        checkTs(ts);
         Segment seg = openSegment();
         int start = staged.size();
         staged.write(utf8, offset, length);
@@ -68,6 +70,7 @@ final class Shard implements RowSink {
 
     @Override
     public void appendObject(long ts, ObjectWriter fields) throws IOException {
+        checkTs(ts);
         Segment seg = openSegment();
         int start = staged.size();
         try {
@@ -85,6 +88,13 @@ final class Shard implements RowSink {
         }
         staged.write('\n');
         rowAdded(seg, ts, staged.size() - start);
+    }
+
+    /** A row outside 1970-9999 would name its segment's partition absurdly: refused before anything is staged. */
+    private static void checkTs(long ts) {
+        if (!SegmentName.inRange(ts)) {
+            throw new InvalidRowException("timestamp_out_of_range", "row timestamp " + ts + " ms is outside 1970-01-01..9999-12-31");
+        }
     }
 
     private void discardPartialRow(int start) {

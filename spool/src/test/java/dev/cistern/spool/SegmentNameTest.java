@@ -59,6 +59,13 @@ class SegmentNameTest {
     }
 
     @Test
+    void noPartitionIsNamedOutside1970To9999() {
+        for (long ts : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE, SegmentName.MAX_TS + 1}) {
+            assertThrows(IllegalArgumentException.class, () -> SegmentName.partitionOf(ts), "ts " + ts);
+        }
+    }
+
+    @Test
     void partitionComesFromMinTsInUtc() {
         TimeZone saved = TimeZone.getDefault();
         try {
@@ -67,7 +74,7 @@ class SegmentNameTest {
             assertEquals("dt=2025-11-22/hour=01", SegmentName.partitionOf(T0));
             assertEquals("dt=2025-11-22/hour=00", SegmentName.partitionOf(T0 - 1));
             assertEquals("dt=1970-01-01/hour=00", SegmentName.partitionOf(0));
-            assertEquals("dt=1969-12-31/hour=23", SegmentName.partitionOf(-1));
+            assertEquals("dt=9999-12-31/hour=23", SegmentName.partitionOf(SegmentName.MAX_TS));
             assertEquals("dt=2024-02-29/hour=23", SegmentName.partitionOf(1709251199999L));
             // A segment spanning midnight lives where its first row does.
             SegmentName n = new SegmentName("metrics", 1709251199999L, 1709251200000L + 7_200_000, 2, 10, 1, ID);

@@ -10,6 +10,8 @@ import dev.cistern.agent.remotewrite.WriteRequestReader;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.spool.JsonLines;
+import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import java.io.IOException;
 import java.util.List;
@@ -152,7 +154,7 @@ final class ApplierLane implements Runnable {
         try {
             // validated before it was journaled; a failure now is an entry torn on a full disk, which
             // would fail the batch on every replay: check it whole first (NDJSON entries only)
-            NdjsonBody.validateLines(p);
+            NdjsonBody.validateLines(p, JsonLines.ANY_DEPTH); // the depth limit was applied at ingest, perhaps another one
         } catch (IOException | InvalidNdjsonException bad) {
             applier.damaged(e, bad.getMessage());
             return;
@@ -197,15 +199,21 @@ final class ApplierLane implements Runnable {
         long count = 0;
         for (int i = 0; i < n; i++) if ((r.series(i).route() & bit) != 0) count += r.endSample(i) - r.firstSample(i);
         if (count == 0) return 0;
+        long[] outOfRange = {0};
         // one batch per entry and stream: its rows never span two segments (exactly-once resume)
         applier.spool.batch(stream, journalIndex, lane, sink -> {
             for (int i = 0; i < n; i++) {
                 SeriesCache.Entry se = r.series(i);
                 if ((se.route() & bit) == 0) continue;
                 Series sr = se.series();
-                for (int k = r.firstSample(i), end = r.endSample(i); k < end; k++) sink.append(sr, r.timestamp(k), r.value(k));
+                for (int k = r.firstSample(i), end = r.endSample(i); k < end; k++) {
+                    // ingest refuses such rows; an entry journaled before it did is dropped from, not replayed forever
+                    if (SegmentName.inRange(r.timestamp(k))) sink.append(sr, r.timestamp(k), r.value(k));
+                    else outOfRange[0]++;
+                }
             }
         });
-        return count;
+        if (outOfRange[0] > 0) applier.metrics.rowsDropped("timestamp_out_of_range", outOfRange[0]);
+        return count - outOfRange[0];
     }
 }

@@ -1,5 +1,6 @@
 package dev.cistern.agent.apply;
 
+import dev.cistern.agent.remotewrite.LabelOrder;
 import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.SeriesCache;
 import dev.cistern.agent.routing.Router;
@@ -191,9 +192,20 @@ public final class JournalApplier {
         metrics.rowsDropped("journal_entry_undecodable", 1);
     }
 
-    /** A series seen for the first time: its labels plus the static ones, and where its rows go. */
+    /** A series seen for the first time: its labels plus the static ones, sorted by name, and where its rows go. */
     SeriesCache.Entry newSeries(String name, String[] labels) {
-        Series s = Series.of(name, Labels.of(labels).with(staticLabels));
+        Labels all = Labels.of(labels).with(staticLabels);
+        if (staticLabels.size() > 0) all = Labels.of(LabelOrder.sorted(flatten(all)));
+        Series s = Series.of(name, all);
         return new SeriesCache.Entry(s, router.route(s.name(), s.labels()));
+    }
+
+    private static String[] flatten(Labels l) {
+        String[] kv = new String[2 * l.size()];
+        for (int i = 0; i < l.size(); i++) {
+            kv[2 * i] = l.key(i);
+            kv[2 * i + 1] = l.value(i);
+        }
+        return kv;
     }
 }

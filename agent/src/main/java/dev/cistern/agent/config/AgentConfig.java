@@ -49,6 +49,26 @@ public final class AgentConfig {
         @JsonProperty("max_body_bytes") public String maxBodyBytes = "16MiB";
         @JsonProperty("static_labels") public Map<String, String> staticLabels = new LinkedHashMap<>();
         @JsonProperty("threads") public int threads = 4;
+        @JsonProperty("ndjson") public Ndjson ndjson = new Ndjson();
+        @JsonProperty("remote_write") public RemoteWrite remoteWrite = new RemoteWrite();
+    }
+
+    public static final class Ndjson {
+        /** Objects and arrays nested deeper than this in a line are refused (jq stops at 256). */
+        @JsonProperty("max_depth") public int maxDepth = 64;
+    }
+
+    /** What to do with content Prometheus itself refuses or drops; see docs/operations.md. */
+    public static final class RemoteWrite {
+        /** Series with invalid or duplicate label names or an invalid metric name: reject (400) or drop (counted). */
+        @JsonProperty("invalid_series") public String invalidSeries = "reject";
+        /** Staleness markers: keep (stored as "value":"stale") or drop (counted). */
+        @JsonProperty("stale_markers") public String staleMarkers = "keep";
+        /** Samples older than this, or further ahead than max_future, are out of the window. */
+        @JsonProperty("max_age") public String maxAge = "7d";
+        @JsonProperty("max_future") public String maxFuture = "10m";
+        /** Samples out of the window: reject (400) or drop (counted). */
+        @JsonProperty("out_of_window") public String outOfWindow = "reject";
     }
 
     /** What the HTTP front lets clients hold; see docs/operations.md. */

@@ -14,6 +14,7 @@ import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 import dev.cistern.agent.remotewrite.RemoteWriteDecoder;
 import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
+import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.spool.StreamName;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -37,13 +38,20 @@ public final class IngestEndpoints {
     private final long maxBodyBytes;
     private final long maxLagBytes;
     private final SpaceGuard space;
+    private final Rules rules;
     // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a buffer.
     private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
+    /** The content rules: remote_write's, and how deep an NDJSON line may nest. */
+    public record Rules(RemoteWriteRules remoteWrite, int ndjsonMaxDepth) {
+        public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64);
+    }
+
     /** {@code handoff} decodes remote_write bodies and hands their rows to the lanes that write the journal into the spool. */
     public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes,
-                           long maxLagBytes, SpaceGuard space) {
+                           long maxLagBytes, SpaceGuard space, Rules rules) {
+        this.rules = rules;
         this.journal = journal;
         this.handoff = handoff;
         this.space = space;
@@ -74,7 +82,10 @@ public final class IngestEndpoints {
             space.droppedNewest(rows);
             return Responses.empty(ex, 204);
         }
-        long index = append(JournalEntry.Kind.REMOTE_WRITE, "", body);
+        rows.dropped().forEach((rule, n) -> metrics.rowsDropped(rule.reason(), n));
+        // what the drop policies took out is not journaled: a replay writes what the first pass did
+        byte[] journaled = rows.rewrittenBody() != null ? rows.rewrittenBody() : body;
+        long index = append(JournalEntry.Kind.REMOTE_WRITE, "", journaled);
         handoff.offer(index, rows);
         metrics.samplesAccepted(samples);
         return Responses.empty(ex, 204);
@@ -85,7 +96,8 @@ public final class IngestEndpoints {
         try {
             RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
             if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
-            return handoff.decode(raw.bytes(), raw.length());
+            RemoteWriteRules rw = rules.remoteWrite();
+            return handoff.decode(raw.bytes(), raw.length(), rw, rw.limitsAt(System.currentTimeMillis()));
         } catch (InvalidWriteRequestException e) {
             throw IngestException.of(e);
         }
@@ -112,7 +124,7 @@ public final class IngestEndpoints {
         checkBackpressure();
         byte[] body = RequestBody.read(ex, maxBodyBytes);
         if (enc.equals("gzip")) body = gunzip(body);
-        long rows = validateLines(body);
+        long rows = validateLines(body, rules.ndjsonMaxDepth());
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", rows);
@@ -148,11 +160,11 @@ public final class IngestEndpoints {
     }
 
     /** Validates every non-blank line as one JSON object; returns the row count. */
-    private static long validateLines(byte[] body) throws IOException {
+    private static long validateLines(byte[] body, int maxDepth) throws IOException {
         try {
-            return NdjsonBody.validateLines(body);
+            return NdjsonBody.validateLines(body, maxDepth);
         } catch (InvalidNdjsonException e) {
-            throw IngestException.badRequest("malformed_json", e.getMessage());
+            throw IngestException.badRequest(e.reason(), e.getMessage());
         }
     }
 

@@ -1,8 +1,16 @@
 package dev.cistern.agent.ndjson;
 
-/** An NDJSON body with a line that is not one JSON object; the message names the line. */
+/** An NDJSON body with a line that is not one JSON object; the message names the line, the reason is for metrics. */
 public final class InvalidNdjsonException extends RuntimeException {
-    InvalidNdjsonException(String message) {
+    private final String reason;
+
+    InvalidNdjsonException(String reason, String message) {
         super(message);
+        this.reason = reason;
+    }
+
+    /** {@code malformed_json}, {@code bad_encoding}, {@code too_deep} or {@code timestamp_out_of_range}. */
+    public String reason() {
+        return reason;
     }
 }

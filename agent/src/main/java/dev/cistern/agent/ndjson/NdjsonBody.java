@@ -2,6 +2,7 @@ package dev.cistern.agent.ndjson;
 
 import dev.cistern.spool.InvalidRowException;
 import dev.cistern.spool.JsonLines;
+import dev.cistern.spool.SegmentName;
 import java.io.IOException;
 
 /**
@@ -19,15 +20,23 @@ public final class NdjsonBody {
     private NdjsonBody() {}
 
     /**
-     * Checks every non-blank line is one JSON object and returns the row count; a bad line is an
-     * {@link InvalidNdjsonException} naming its line number.
+     * Checks every non-blank line is one JSON object in UTF-8 (no byte-order mark, no NUL byte),
+     * nested at most {@code maxDepth} deep, whose {@code "ts"}, if any, is a timestamp a spool takes;
+     * returns the row count. A bad line is an {@link InvalidNdjsonException} naming its line number.
      */
-    public static long validateLines(byte[] p) throws IOException {
+    public static long validateLines(byte[] p, int maxDepth) throws IOException {
+        String bom = JsonLines.encodingProblem(p, 0, Math.min(p.length, 4));
+        if (bom != null) throw new InvalidNdjsonException("bad_encoding", "body " + bom);
         return forEachRow(p, (line, start, end) -> {
+            long ts;
             try {
-                JsonLines.validate(p, start, end - start, 0);
+                ts = JsonLines.validate(p, start, end - start, 0, maxDepth);
             } catch (InvalidRowException e) {
-                throw new InvalidNdjsonException("line " + line + ": " + e.getMessage());
+                throw new InvalidNdjsonException(e.reason(), "line " + line + ": " + e.getMessage());
+            }
+            if (!SegmentName.inRange(ts)) {
+                throw new InvalidNdjsonException("timestamp_out_of_range", "line " + line + ": \"ts\" " + ts
+                        + " is outside 1970-01-01..9999-12-31 in epoch milliseconds");
             }
         });
     }

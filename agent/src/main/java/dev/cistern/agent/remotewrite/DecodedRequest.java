@@ -1,5 +1,7 @@
 package dev.cistern.agent.remotewrite;
 
+import java.util.Map;
+
 /**
  * A remote_write request's rows, decoded: series {@code i} has samples {@code [firstSample(i),
  * endSample(i))}. Made by a {@link WriteRequestReader}; immutable once made, so an HTTP thread can
@@ -11,13 +13,37 @@ public final class DecodedRequest {
     private final long[] timestamps;
     private final double[] values;
     private final long histograms;
+    private final byte[] rewrittenBody;
+    private final Map<RemoteWriteRule, Long> dropped;
 
     DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms) {
+        this(series, sampleEnd, timestamps, values, histograms, null, Map.of());
+    }
+
+    private DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms,
+                           byte[] rewrittenBody, Map<RemoteWriteRule, Long> dropped) {
         this.series = series;
         this.sampleEnd = sampleEnd;
         this.timestamps = timestamps;
         this.values = values;
         this.histograms = histograms;
+        this.rewrittenBody = rewrittenBody;
+        this.dropped = dropped;
+    }
+
+    /** These rows, read from {@code body} (snappy), which is the request without what the drop policies took out. */
+    DecodedRequest rewritten(byte[] body, Map<RemoteWriteRule, Long> droppedRows) {
+        return new DecodedRequest(series, sampleEnd, timestamps, values, histograms, body, Map.copyOf(droppedRows));
+    }
+
+    /** The body to journal instead of the one received (snappy), or null: nothing was dropped. */
+    public byte[] rewrittenBody() {
+        return rewrittenBody;
+    }
+
+    /** Rows the drop policies took out, by rule. */
+    public Map<RemoteWriteRule, Long> dropped() {
+        return dropped;
     }
 
     public int seriesCount() {

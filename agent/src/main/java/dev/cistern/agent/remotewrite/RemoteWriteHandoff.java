@@ -1,6 +1,7 @@
 package dev.cistern.agent.remotewrite;
 
 import java.io.IOException;
+import org.xerial.snappy.Snappy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -38,23 +39,37 @@ public final class RemoteWriteHandoff {
         this.budgetBytes = budgetBytes;
     }
 
-    /** Validates a decompressed WriteRequest whole and decodes it; every problem is an {@link InvalidWriteRequestException}. */
+    /** Validates a decompressed WriteRequest whole under the default rules, and decodes it. */
     public DecodedRequest decode(byte[] raw, int len) {
+        return decode(raw, len, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE);
+    }
+
+    /**
+     * Validates a decompressed WriteRequest whole and decodes it; every problem not dropped by
+     * {@code rules} is an {@link InvalidWriteRequestException}. When the rules drop anything, the
+     * rows are those of a rewritten body ({@link DecodedRequest#rewrittenBody}), which is what to journal.
+     */
+    public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
         WriteRequestReader r = readers.get();
         try {
-            if (quicklyValid(r, raw, len)) return r.decoded();
-            WriteRequestValidator.validate(raw, len); // throws, with the reason
-            r.readDecompressed(raw, len);
-            return r.decoded();
+            if (quicklyValid(r, raw, len, limits)) return r.decoded();
+            WriteRequestValidator.Verdict v = WriteRequestValidator.validate(raw, len, rules, limits); // throws, with the reason
+            if (v.drops() == null) {
+                r.readDecompressed(raw, len);
+                return r.decoded();
+            }
+            byte[] kept = WriteRequestRewrite.without(raw, len, v.drops());
+            r.readDecompressed(kept, kept.length);
+            return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts());
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a remote_write WriteRequest: " + e.getMessage());
         }
     }
 
-    private static boolean quicklyValid(WriteRequestReader r, byte[] raw, int len) {
+    private static boolean quicklyValid(WriteRequestReader r, byte[] raw, int len, RemoteWriteRules.Limits limits) {
         try {
-            return r.readIfValid(raw, len);
+            return r.readIfValid(raw, len, limits);
         } catch (IOException e) {
             return false; // the full validation words it
         }

@@ -42,6 +42,7 @@ public final class WriteRequestReader {
     private int seriesCount;
     private int sampleCount;
     private long histograms;
+    private RemoteWriteRules.Limits limits = RemoteWriteRules.Limits.SPOOL_RANGE; // held to while validating
 
     public WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
         this.cache = cache;
@@ -79,8 +80,9 @@ public final class WriteRequestReader {
      * Returns false for anything else, having decided nothing: the caller validates the request in
      * full ({@link WriteRequestValidator}, which words the error) and reads it again.
      */
-    boolean readIfValid(byte[] b, int end) throws IOException {
+    boolean readIfValid(byte[] b, int end, RemoteWriteRules.Limits limits) throws IOException {
         reset();
+        this.limits = limits;
         CodedInputStream in = CodedInputStream.newInstance(b, 0, end);
         int tag;
         while ((tag = in.readTag()) != 0) {
@@ -128,11 +130,11 @@ public final class WriteRequestReader {
             int q = p + 2;
             int qEnd = p + 1 < end ? q + b[p + 1] : -1;
             if (b[p] != SERIES_SAMPLES || qEnd < q || qEnd > end) return undo(first);
-            double value = 0;
+            long bits = 0;
             long ts = 0;
             if (q < qEnd && b[q] == SAMPLE_VALUE) {
                 if (q + 9 > qEnd) return undo(first);
-                value = Double.longBitsToDouble((long) LONGS.get(b, q + 1));
+                bits = (long) LONGS.get(b, q + 1);
                 q += 9;
             }
             if (q < qEnd && b[q] == SAMPLE_TIMESTAMP) {
@@ -140,13 +142,13 @@ public final class WriteRequestReader {
                 if (ts < 0) return undo(first);
                 q = qEnd;
             }
-            if (q != qEnd) return undo(first);
-            addSample(ts, value);
+            if (q != qEnd || validating && !limits.passes(ts, bits)) return undo(first);
+            addSample(ts, Double.longBitsToDouble(bits));
             p = qEnd;
         }
         if (sampleCount == first) {
             // no rows, so no series to look up: its labels still have to be valid
-            return !validating || WriteRequestValidator.usualTimeSeries(b, from, end) >= 0;
+            return !validating || WriteRequestValidator.usualTimeSeries(b, from, end, limits) >= 0;
         }
         if (known != null) {
             cache.acceptFollower();
@@ -155,7 +157,7 @@ public final class WriteRequestReader {
         }
         SeriesCache.Entry e = cache.get(b, from, labelsEnd - from);
         if (e == null) {
-            if (validating && WriteRequestValidator.usualTimeSeries(b, from, end) < 0) return undo(first);
+            if (validating && WriteRequestValidator.usualTimeSeries(b, from, end, limits) < 0) return undo(first);
             e = remember(b, from, labelsEnd - from);
         }
         addSeries(e, first);
@@ -264,7 +266,7 @@ public final class WriteRequestReader {
             }
         }
         if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
-        return maker.make(name, kv.toArray(new String[0]));
+        return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
     }
 
     /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */

@@ -58,7 +58,7 @@ class WriteRequestReaderTest {
                     kv.add(l.getValue());
                 }
             }
-            SeriesCache.Entry e = make(name, kv.toArray(new String[0]));
+            SeriesCache.Entry e = make(name, LabelOrder.sorted(kv.toArray(new String[0]))); // stored sorted by name
             for (RemoteWrite.Sample s : ts.getSamplesList()) {
                 rows.add(new Row(e.series().name(), e.series().labels(), e.route(), s.getTimestamp(), s.getValue()));
             }
