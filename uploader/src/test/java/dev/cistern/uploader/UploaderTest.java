@@ -189,7 +189,7 @@ class UploaderTest {
         FlakyDestination d = new FlakyDestination(new DirectoryDestination(target)).fail(Fault.RETRYABLE);
         List<BreakerState> states = Collections.synchronizedList(new ArrayList<>());
         UploadPolicy p = fast().concurrency(1).maxAttempts(2)
-                .breaker(50, 4, Duration.ofMinutes(1), Duration.ofMillis(500)).build();
+                .breaker(50, 4, Duration.ofMinutes(1), Duration.ofSeconds(3)).build(); // open long enough for a pass on a busy machine
         try (Uploader u = Uploader.builder(spool, d).policy(p).listener(new UploadListener() {
             @Override
             public void breakerChanged(String destination, BreakerState state) {
