@@ -26,6 +26,9 @@ class ArchitectureTest {
         }
     }
 
+    // Known breaks, each with a TODO naming the file and who fixes it, e.g.
+    //   new Allowed("agent/src/main/java/dev/cistern/agent/Agent.java", " Agent has", "TODO Agent.java: split the wiring")
+    // Empty on purpose: main breaks none of the rules (checked 2026-12-02, after issue 9's merges).
     static final List<Allowed> PACKAGES = List.of();
     static final List<Allowed> CLASSES = List.of();
     static final List<Allowed> METHODS = List.of();
