@@ -1,9 +1,9 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
-import com.sun.net.httpserver.HttpExchange;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.http.BearerAuth;
+import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.HttpFront;
 import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.http.TlsContext;
@@ -113,23 +113,20 @@ public final class Agent implements AutoCloseable {
     private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
         BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
         SSLContext tls = config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile());
-        return new HttpFront(config.listen(), tls, config.ingestThreads(), metrics, auth);
+        return new HttpFront(config.listen(), tls, config.server(), metrics, auth);
     }
 
     private void route(HttpFront front, IngestEndpoints ingest) {
-        front.route("/api/v1/write", "remote_write", true, ingest::remoteWrite);
-        front.route("/api/v1/ingest", "ndjson", true, ingest::ndjson);
-        front.route("/metrics", "metrics", false, this::scrape);
-        front.route("/healthz", "healthz", false, ex -> Responses.text(ex, 200, "ok"));
-        front.route("/readyz", "readyz", false, ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
+        front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
+        front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
+        front.ops("/metrics", "metrics", this::scrape);
+        front.ops("/healthz", "healthz", ex -> Responses.text(ex, 200, "ok"));
+        front.ops("/readyz", "readyz", ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
     }
 
-    private int scrape(HttpExchange ex) throws IOException {
+    private int scrape(Exchange ex) {
         byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-        return 200;
+        return Responses.bytes(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
     }
 
     private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
@@ -155,7 +152,7 @@ public final class Agent implements AutoCloseable {
         if (a.uploader != null) a.uploader.start();
         a.server.start();
         a.ready = true;
-        LOG.info("cistern agent listening on " + a.server.address() + ", data in " + a.spool.layout().root());
+        LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root());
         return a;
     }
 
@@ -177,6 +174,12 @@ public final class Agent implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** Where clients reach the agent: https:// when TLS is on. */
+    public String url() {
+        InetSocketAddress a = server.address();
+        return (server.tls() ? "https://" : "http://") + a.getHostString() + ":" + a.getPort();
     }
 
     public Spool spool() {

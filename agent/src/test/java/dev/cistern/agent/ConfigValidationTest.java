@@ -42,6 +42,22 @@ class ConfigValidationTest {
     }
 
     @Test
+    void serverLimitsHaveDefaultsAndNameTheirKey() throws Exception {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(1024, c.server().maxConnections());
+        assertEquals(10, c.server().headerTimeout().toSeconds());
+        assertTrue(c.server().maxInflightBytes() >= c.maxBodyBytes(), "in-flight bytes default from the heap, at least one body");
+        String yaml = ConfigLoader.toYaml(c.raw());
+        assertTrue(yaml.matches("(?s).*max_inflight_bytes: \"?" + (c.server().maxInflightBytes() >> 20) + "MiB.*"),
+                "--print-config shows the derived in-flight limit: " + yaml);
+        assertEquals("server.max_connections", fails("server:\n  max_connections: 0\n", Map.of()).key());
+        assertEquals("server.header_timeout", fails("server:\n  header_timeout: 0s\n", Map.of()).key());
+        assertEquals("server.body_min_rate", fails("server:\n  body_min_rate: fast\n", Map.of()).key());
+        assertEquals("server.max_inflight_bytes", fails("server:\n  max_inflight_bytes: 1KiB\n", Map.of()).key());
+        assertEquals("server.max_queued_requests", fails("server:\n  max_queued_requests: -1\n", Map.of()).key());
+    }
+
+    @Test
     void unknownKeyIsNamed() throws Exception {
         ConfigException e = fails("spool:\n  qualty: 5\n", Map.of());
         assertEquals("spool.qualty", e.key());

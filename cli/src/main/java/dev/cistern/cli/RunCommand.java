@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         try (Agent agent = Agent.start(resolved)) {
-            System.err.println("cistern: listening on http://" + agent.address().getHostString() + ":" + agent.address().getPort()
+            System.err.println("cistern: listening on " + agent.url()
                     + "  data: " + agent.spool().layout().root() + "  (Ctrl-C to stop)");
             stop.await();
         }

@@ -17,6 +17,7 @@ public final class AgentConfig {
     @JsonProperty("spool") public Spool spool = new Spool();
     @JsonProperty("journal") public Journal journal = new Journal();
     @JsonProperty("ingest") public Ingest ingest = new Ingest();
+    @JsonProperty("server") public Server server = new Server();
     @JsonProperty("routing") public Routing routing = new Routing();
     @JsonProperty("auth") public Auth auth = new Auth();
     @JsonProperty("tls") public Tls tls = new Tls();
@@ -48,6 +49,24 @@ public final class AgentConfig {
         @JsonProperty("max_body_bytes") public String maxBodyBytes = "16MiB";
         @JsonProperty("static_labels") public Map<String, String> staticLabels = new LinkedHashMap<>();
         @JsonProperty("threads") public int threads = 4;
+    }
+
+    /** What the HTTP front lets clients hold; see docs/operations.md. */
+    public static final class Server {
+        /** Open connections at once; more are accepted and closed at once. */
+        @JsonProperty("max_connections") public int maxConnections = 1024;
+        /** Time to send the request headers, from connecting or from the request's first byte: else 408 and closed. */
+        @JsonProperty("header_timeout") public String headerTimeout = "10s";
+        /** Time a kept-alive connection may wait for its next request. */
+        @JsonProperty("idle_timeout") public String idleTimeout = "120s";
+        /** A body may take this long before body_min_rate applies. */
+        @JsonProperty("body_grace") public String bodyGrace = "10s";
+        /** Bytes a second a body must average after body_grace: else 408 and closed. */
+        @JsonProperty("body_min_rate") public String bodyMinRate = "16KiB";
+        /** Request bytes buffered at once over all connections (else 503); empty: a quarter of the heap. */
+        @JsonProperty("max_inflight_bytes") public String maxInflightBytes = "";
+        /** Ingest requests waiting for one of ingest.threads; more are answered 503 at once. */
+        @JsonProperty("max_queued_requests") public int maxQueuedRequests = 1024;
     }
 
     public static final class Routing {

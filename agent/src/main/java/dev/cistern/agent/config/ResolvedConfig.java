@@ -1,5 +1,6 @@
 package dev.cistern.agent.config;
 
+import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.routing.RouteRule;
 import dev.cistern.agent.routing.Router;
@@ -45,7 +46,8 @@ public record ResolvedConfig(
         String uploadTo,
         RetentionPolicy retention,
         Duration retentionInterval,
-        UploadPolicy uploadPolicy) {
+        UploadPolicy uploadPolicy,
+        ServerLimits server) {
 
     /** Checks a configuration and parses its values; every problem is a {@link ConfigException} naming its key. */
     static ResolvedConfig of(AgentConfig c) {
@@ -71,7 +73,7 @@ public record ResolvedConfig(
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
                 statics, c.ingest.threads, def, rules, token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
-                uploadPolicy(c.upload));
+                uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */

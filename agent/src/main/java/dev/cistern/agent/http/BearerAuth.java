@@ -1,6 +1,5 @@
 package dev.cistern.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,17 +21,20 @@ public final class BearerAuth {
     public static BearerAuth fromFile(Path tokenFile) throws IOException {
         String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
         if (token.isEmpty()) throw new IOException("bearer token file " + tokenFile + " is empty");
-        return new BearerAuth(("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        return new BearerAuth(token.getBytes(StandardCharsets.UTF_8));
     }
 
     public boolean enabled() {
         return expected != null;
     }
 
-    boolean allows(HttpExchange ex) {
+    /** True when auth is off or the header is {@code Bearer TOKEN}; the scheme is case-insensitive (RFC 7235). */
+    boolean allows(String authorization) {
         if (expected == null) return true;
-        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null) return false;
+        String h = authorization.strip();
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
         // constant-time comparison: the check must not leak how much of the token matched
-        return h != null && MessageDigest.isEqual(expected, h.strip().getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(expected, h.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 }

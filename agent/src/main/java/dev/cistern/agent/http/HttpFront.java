@@ -1,136 +1,164 @@
 package dev.cistern.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.cistern.agent.metrics.AgentMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
- * The HTTP front: routes requests to {@link Endpoint}s, enforces auth, and turns
- * {@link HttpException}s into short plain-text answers. Every request is counted.
+ * The HTTP front, on Netty's NIO transport: a few event loops read requests under the {@link ServerLimits}
+ * (connections, header and body deadlines, body size, in-flight bytes) and hand whole requests to a bounded
+ * ingest pool or a small ops pool. TLS handshakes run on the event loops with a deadline, never on a worker.
  */
 public final class HttpFront implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(HttpFront.class.getName());
-
     /** One HTTP endpoint; returns the status it answered. */
     public interface Endpoint {
-        int handle(HttpExchange ex) throws IOException;
+        int handle(Exchange ex) throws IOException;
     }
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final InetSocketAddress listen;
+    private final SSLContext tls;
+    private final ServerLimits limits;
     private final AgentMetrics metrics;
-    private final BearerAuth auth;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean draining;
+    private final Map<String, Route> routes = new HashMap<>();
+    private final ThreadPoolExecutor ingestPool;
+    private final ThreadPoolExecutor opsPool;
+    private final Serving serving;
+    private final AtomicInteger connections = new AtomicInteger();
+    private EventLoopGroup boss;
+    private EventLoopGroup loops;
+    private Channel server;
 
-    public HttpFront(InetSocketAddress listen, SSLContext tls, int threads, AgentMetrics metrics, BearerAuth auth)
+    /** Binds the port at once (so a busy port fails here); connections are accepted from {@link #start}. */
+    public HttpFront(InetSocketAddress listen, SSLContext tls, ServerLimits limits, AgentMetrics metrics, BearerAuth auth)
             throws IOException {
+        this.listen = listen;
+        this.tls = tls;
+        this.limits = limits;
         this.metrics = metrics;
-        this.auth = auth;
-        if (tls != null) {
-            HttpsServer https = HttpsServer.create(listen, 256);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server = https;
-        } else {
-            server = HttpServer.create(listen, 256);
-        }
+        this.ingestPool = pool("cistern-http-", limits.threads(), limits.queue());
+        this.opsPool = pool("cistern-http-ops-", 2, 64);
+        this.serving = new Serving(routes, limits, metrics, auth, ingestPool, opsPool);
+        metrics.gauge("cistern.http.connections", "open HTTP connections", connections, AtomicInteger::get);
+        metrics.gauge("cistern.http.inflight.bytes", "request bytes buffered, not yet answered", serving.budget(), InflightBudget::used);
+        bind();
+    }
+
+    private static ThreadPoolExecutor pool(String prefix, int threads, int queue) {
         AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, "cistern-http-" + n.incrementAndGet());
+        ThreadFactory f = r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(pool);
+        };
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), f,
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Adds an endpoint at an exact path; {@code protectedByAuth} endpoints need the bearer token. */
-    public void route(String path, String name, boolean protectedByAuth, Endpoint endpoint) {
-        server.createContext(path, ex -> serve(ex, path, name, protectedByAuth, endpoint));
+    /** An endpoint that takes request bodies: needs the bearer token when set, runs on the ingest pool. */
+    public void ingest(String path, String name, Endpoint endpoint) {
+        routes.put(path, new Route(path, name, true, endpoint));
     }
 
-    private void serve(HttpExchange ex, String path, String name, boolean protectedByAuth, Endpoint endpoint) {
-        long start = System.nanoTime();
-        int status;
-        inFlight.incrementAndGet();
-        try (ex) {
-            if (draining) {
-                ex.getResponseHeaders().set("Retry-After", "5");
-                status = refuse(ex, 503, "shutting down");
-            } else if (!ex.getRequestURI().getPath().equals(path)) {
-                status = Responses.text(ex, 404, "not found: " + ex.getRequestURI().getPath());
-            } else if (protectedByAuth && !auth.allows(ex)) {
-                metrics.rejected(name, "unauthorized");
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                status = refuse(ex, 401, "missing or wrong bearer token");
-            } else {
-                try {
-                    status = endpoint.handle(ex);
-                } catch (HttpException e) {
-                    metrics.rejected(name, e.reason());
-                    if (e.status() == 429 || e.status() == 503) ex.getResponseHeaders().set("Retry-After", "5");
-                    status = refuse(ex, e.status(), e.getMessage());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "request to " + path + " failed", e);
-            status = 500;
-            try {
-                Responses.text(ex, 500, "internal error: " + e.getMessage());
-            } catch (IOException | RuntimeException ignored) {
-                // the response was already under way
-            }
-        } catch (InternalError e) {
-            // a fault in the journal's memory-mapped file (a full disk), which the JVM may report a
-            // little after the write that caused it: answer 503 rather than let the worker die silently
-            LOG.log(Level.WARNING, "request to " + path + " hit a memory-mapped journal fault", e);
-            status = 503;
-            try {
-                ex.getResponseHeaders().set("Retry-After", "5");
-                Responses.text(ex, 503, "journal_unavailable: could not write the journal (disk full?)");
-            } catch (IOException | RuntimeException ignored) {
-                // the response was already under way
-            }
-        } finally {
-            inFlight.decrementAndGet();
-        }
-        metrics.request(name, status, System.nanoTime() - start);
-    }
-
-    /**
-     * Answers a refusal after reading what is left of the body: the client may still be sending it,
-     * and closing the connection under it would reset it before the answer is read.
-     */
-    private static int refuse(HttpExchange ex, int status, String message) throws IOException {
-        RequestBody.drain(ex, 64L << 20);
-        return Responses.text(ex, status, message);
+    /** A health, readiness or metrics endpoint: no token, GET or HEAD, its own pool so it answers under load. */
+    public void ops(String path, String name, Endpoint endpoint) {
+        routes.put(path, new Route(path, name, false, endpoint));
     }
 
     public void start() {
-        server.start();
+        server.config().setAutoRead(true);
     }
 
+    private void bind() throws IOException {
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cistern-http-accept", true), NioIoHandler.newFactory());
+        int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        loops = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("cistern-http-loop", true), NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connection(ch);
+                    }
+                });
+        try {
+            server = b.bind(listen).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding " + listen, e);
+        } catch (Exception e) { // a BindException, thrown unchecked by sync()
+            close();
+            throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets up one accepted connection, or closes it at once when the connection cap is reached. */
+    private void connection(SocketChannel ch) {
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            metrics.rejected("connection", "too_many_connections");
+            ClientErrors.log("refused a connection from " + ch.remoteAddress() + ": " + limits.maxConnections() + " are open");
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            SSLEngine engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            SslHandler h = new SslHandler(engine);
+            h.setHandshakeTimeoutMillis(limits.headerTimeout().toMillis());
+            p.addLast("tls", h);
+        }
+        ReadTimer timer = new ReadTimer(limits);
+        p.addLast("timer", timer);
+        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384).setMaxChunkSize(1 << 20)));
+        p.addLast("reader", new RequestReader(serving, timer));
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server == null ? listen : (InetSocketAddress) server.localAddress();
+    }
+
+    public boolean tls() {
+        return tls != null;
     }
 
     /** Stops accepting, lets in-flight requests finish (up to the grace period), then stops. */
     @Override
     public void close() {
-        draining = true;
+        serving.draining = true;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (serving.inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -138,7 +166,14 @@ public final class HttpFront implements AutoCloseable {
                 break;
             }
         }
-        server.stop(0);
+        if (server != null) server.close().awaitUninterruptibly();
+        if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        shutdown(ingestPool);
+        shutdown(opsPool);
+    }
+
+    private static void shutdown(ExecutorService pool) {
         pool.shutdown();
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);

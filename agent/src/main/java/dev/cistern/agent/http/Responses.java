@@ -1,26 +1,23 @@
 package dev.cistern.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Short plain-text and empty answers; each returns the status it sent. */
+/** Short plain-text, byte and empty answers; each returns the status it set. */
 public final class Responses {
     private Responses() {}
 
-    public static int text(HttpExchange ex, int status, String message) throws IOException {
-        byte[] b = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+    public static int text(Exchange ex, int status, String message) {
+        return bytes(ex, status, (message + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+
+    public static int bytes(Exchange ex, int status, byte[] body, String contentType) {
+        ex.responseHeader("Content-Type", contentType);
+        ex.respond(status, body);
         return status;
     }
 
-    public static int empty(HttpExchange ex, int status) throws IOException {
-        ex.sendResponseHeaders(status, -1);
+    public static int empty(Exchange ex, int status) {
+        ex.respond(status, new byte[0]);
         return status;
     }
 }

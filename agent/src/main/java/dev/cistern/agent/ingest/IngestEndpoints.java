@@ -1,6 +1,6 @@
 package dev.cistern.agent.ingest;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.RequestBody;
 import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.journal.Journal;
@@ -54,7 +54,7 @@ public final class IngestEndpoints {
     }
 
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */
-    public int remoteWrite(HttpExchange ex) throws IOException {
+    public int remoteWrite(Exchange ex) throws IOException {
         requirePost(ex);
         String type = header(ex, "Content-Type");
         if (!type.startsWith("application/x-protobuf")) {
@@ -91,9 +91,9 @@ public final class IngestEndpoints {
     }
 
     /** {@code POST /api/v1/ingest?stream=NAME}: NDJSON, optionally gzip-compressed. */
-    public int ndjson(HttpExchange ex) throws IOException {
+    public int ndjson(Exchange ex) throws IOException {
         requirePost(ex);
-        String stream = queryParam(ex.getRequestURI().getRawQuery(), "stream");
+        String stream = queryParam(ex.rawQuery(), "stream");
         if (stream == null) throw IngestException.badRequest("bad_stream", "missing ?stream=NAME");
         if (!StreamName.isValid(stream)) {
             throw IngestException.badRequest("bad_stream", "invalid stream name: use 1-64 of lowercase letters, digits, '-', '_'");
@@ -166,15 +166,15 @@ public final class IngestEndpoints {
         }
     }
 
-    private static void requirePost(HttpExchange ex) {
-        if (!ex.getRequestMethod().equals("POST")) {
-            ex.getResponseHeaders().set("Allow", "POST");
+    private static void requirePost(Exchange ex) {
+        if (!ex.method().equals("POST")) {
+            ex.responseHeader("Allow", "POST");
             throw new IngestException(405, "wrong_method", "use POST");
         }
     }
 
-    private static String header(HttpExchange ex, String name) {
-        String v = ex.getRequestHeaders().getFirst(name);
+    private static String header(Exchange ex, String name) {
+        String v = ex.header(name);
         return v == null ? "" : v.strip().toLowerCase(Locale.ROOT);
     }
 

@@ -1,0 +1,42 @@
+package dev.cistern.agent.config;
+
+import dev.cistern.agent.http.ServerLimits;
+import java.time.Duration;
+
+/** Checks the {@code server} section and turns it into the HTTP front's {@link ServerLimits}. */
+final class ServerSettings {
+    private ServerSettings() {}
+
+    static ServerLimits of(AgentConfig.Server s, long maxBodyBytes, int threads) {
+        if (s.maxConnections < 1 || s.maxConnections > 1_000_000) {
+            throw new ConfigException("server.max_connections", "must be 1-1000000, was " + s.maxConnections);
+        }
+        Duration header = positive("server.header_timeout", s.headerTimeout);
+        Duration idle = positive("server.idle_timeout", s.idleTimeout);
+        Duration grace = Sizes.duration("server.body_grace", s.bodyGrace);
+        long rate = Sizes.bytes("server.body_min_rate", s.bodyMinRate);
+        if (rate < 1) throw new ConfigException("server.body_min_rate", "must be at least 1 byte a second");
+        long inflight;
+        if (s.maxInflightBytes == null || s.maxInflightBytes.isBlank()) {
+            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4 >> 20 << 20);
+            // written back so --print-config shows what is in force
+            s.maxInflightBytes = inflight % (1 << 20) == 0 ? (inflight >> 20) + "MiB" : Long.toString(inflight);
+        } else {
+            inflight = Sizes.bytes("server.max_inflight_bytes", s.maxInflightBytes);
+        }
+        if (inflight < maxBodyBytes) {
+            throw new ConfigException("server.max_inflight_bytes", "must be at least ingest.max_body_bytes (" + maxBodyBytes
+                    + "), or one request could never be taken");
+        }
+        if (s.maxQueuedRequests < 1 || s.maxQueuedRequests > 1_000_000) {
+            throw new ConfigException("server.max_queued_requests", "must be 1-1000000, was " + s.maxQueuedRequests);
+        }
+        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, maxBodyBytes, threads, s.maxQueuedRequests);
+    }
+
+    private static Duration positive(String key, String value) {
+        Duration d = Sizes.duration(key, value);
+        if (d.isZero()) throw new ConfigException(key, "must be more than 0");
+        return d;
+    }
+}

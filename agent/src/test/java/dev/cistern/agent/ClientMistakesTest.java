@@ -1,0 +1,114 @@
+package dev.cistern.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cistern.spool.ScanQuery;
+import dev.cistern.spool.Scanner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 10: aborted and short bodies, half-closes, HEAD and unknown methods are 4xx, never 500, with no stack trace logged. */
+class ClientMistakesTest {
+    @TempDir Path dir;
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Logger root = Logger.getLogger("");
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+    private Level before;
+
+    @BeforeEach
+    void captureLog() {
+        before = Logger.getLogger("dev.cistern.agent.http").getLevel();
+        Logger.getLogger("dev.cistern.agent.http").setLevel(Level.INFO);
+        root.addHandler(capture);
+    }
+
+    @AfterEach
+    void release() {
+        root.removeHandler(capture);
+        Logger.getLogger("dev.cistern.agent.http").setLevel(before);
+    }
+
+    @Test
+    void mistakesAre4xxWithoutStackTraces() throws Exception {
+        Path data = dir.resolve("data");
+        try (Agent agent = TestAgents.start(data)) {
+            int port = agent.address().getPort();
+            try (RawHttp c = new RawHttp(port)) { // a body shorter than its Content-Length, then a half-close
+                c.send(RawHttp.post("/api/v1/write", 1000) + "0123456789");
+                c.socket.shutdownOutput();
+                String a = c.read(10_000);
+                assertTrue(a.startsWith("HTTP/1.1 400"), a);
+                assertTrue(a.contains("Content-Length"), a);
+            }
+            for (int i = 0; i < 20; i++) {
+                try (RawHttp c = new RawHttp(port)) { // aborted mid-body with a reset
+                    c.send(RawHttp.post("/api/v1/write", 1000) + "0123456789");
+                    c.socket.setSoLinger(true, 0);
+                }
+            }
+            String head = new RawHttp(port).send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read(10_000);
+            assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase().contains("content-length: 3"), head);
+            assertTrue(head.endsWith("\r\n\r\n"), "HEAD answers without a body: " + head);
+            assertEquals(405, new RawHttp(port).send("HEAD /api/v1/write HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
+            assertEquals(405, new RawHttp(port).send("BREW /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status(10_000));
+            assertEquals(405, new RawHttp(port).send("BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
+            assertEquals(400, new RawHttp(port).send("GARBAGE\r\n\r\n").status(10_000));
+            assertEquals(400, new RawHttp(port).send("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n").status(10_000));
+            assertEquals(404, new RawHttp(port).send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").status(10_000));
+            Thread.sleep(300);
+            String metrics = TestAgents.client(agent).get("/metrics").body();
+            assertFalse(metrics.contains("status=\"500\""), metrics);
+            assertTrue(metrics.contains("reason=\"incomplete_body\""), "short body counted");
+        }
+        assertEquals(0, Scanner.of(data).page(ScanQuery.all()).total(), "nothing of a mistaken request was written");
+        for (LogRecord r : logged) assertEquals(null, r.getThrown(), "no stack trace for a client's mistake: " + r.getMessage());
+        long fromFront = logged.stream().filter(r -> r.getLoggerName().startsWith("dev.cistern.agent.http")).count();
+        assertTrue(fromFront <= 2, "client mistakes are logged rate-limited, got " + fromFront + " lines");
+    }
+
+    @Test
+    void bearerSchemeIsCaseInsensitive() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "s3cret\n");
+        try (Agent agent = TestAgents.start(dir.resolve("data"), "CISTERN_AUTH__BEARER_TOKEN_FILE", token.toString())) {
+            byte[] body = RemoteWriteClient.encode(Probe.sample());
+            for (String scheme : new String[] {"bearer", "BEARER", "Bearer"}) {
+                try (RawHttp c = new RawHttp(agent.address().getPort())) {
+                    c.send(withAuth(body.length, scheme + " s3cret")).send(body);
+                    assertEquals(204, c.status(10_000), scheme);
+                }
+            }
+            try (RawHttp c = new RawHttp(agent.address().getPort())) {
+                c.send(withAuth(body.length, "Basic s3cret")).send(body);
+                assertEquals(401, c.status(10_000));
+            }
+        }
+    }
+
+    private static String withAuth(long length, String authorization) {
+        return RawHttp.post("/api/v1/write", length).replace("\r\n\r\n", "\r\nAuthorization: " + authorization + "\r\n\r\n");
+    }
+}
