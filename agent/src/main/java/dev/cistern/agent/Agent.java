@@ -11,11 +11,13 @@ import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
 import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
@@ -53,6 +55,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
     private final Uploader uploader;
+    private final DropReport newestDrops;
     private volatile boolean ready;
 
     private Agent(ResolvedConfig config) throws IOException {
@@ -70,13 +73,19 @@ public final class Agent implements AutoCloseable {
             Journal opened = j;
             JournalLag lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
-            this.applier = new JournalApplier(j, fed, new Router(config.rules(), config.defaultStream()), config.staticLabels(),
+            Router router = new Router(config.rules(), config.defaultStream());
+            this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
             bindJournalGauges(opened, lag);
-            this.retention = new Retention(spool, config.retention(), opened::diskBytes);
+            this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
+            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), router.streams());
+            metrics.bindDrops("retention", retention.unsentDrops());
+            metrics.bindDrops("drop_newest", space.newestDrops());
+            this.newestDrops = space.newestDrops();
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    new SpaceGuard(retention, spool.layout().root()));
+                    space);
+            warnIfLimitBelowJournal(config);
             s = httpFront(config, metrics);
             route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
@@ -156,9 +165,42 @@ public final class Agent implements AutoCloseable {
         return a;
     }
 
+    /**
+     * When {@code retention.max_total_bytes} cannot hold what the journal may need (the rows not yet
+     * sealed, up to {@code journal.max_lag_bytes}, plus one cycle file), says so with the figure:
+     * retention will refuse ingest rather than delete unsent files to meet it.
+     */
+    private static void warnIfLimitBelowJournal(ResolvedConfig config) {
+        long max = config.retention().maxTotalBytes();
+        long cycle = Journal.cycleOverheadBytes(config.rollCycle());
+        long needs = config.maxLagBytes() + cycle;
+        if (max > 0 && max < needs) {
+            LOG.warning("retention.max_total_bytes (" + max + ") is below what the journal may need: journal.max_lag_bytes ("
+                    + config.maxLagBytes() + ") + one " + config.rollCycle() + " cycle file (" + cycle + ") = " + needs
+                    + " bytes; ingest is refused (503 spool_full) whenever the journal alone is over the limit."
+                    + " Raise max_total_bytes to at least " + needs + " plus room for sealed files (docs/operations.md)");
+        }
+    }
+
+    /** Releases journal cycles wholly sealed (the timer's pass). */
     private void releaseJournal() {
+        shrinkJournal(false);
+    }
+
+    /**
+     * Rolls the journal when all its entries are sealed and its cycle is over (or {@code forSpace}:
+     * retention needs room now), waits briefly for the lanes to pass the roll, and releases every
+     * cycle before the first entry still needed.
+     */
+    private void shrinkJournal(boolean forSpace) {
         try {
+            long tick = journal.rollIfSealed(applier.firstNeededIndex(), forSpace);
+            for (int i = 0; tick >= 0 && i < 200 && applier.firstNeededIndex() <= tick; i++) TimeUnit.MILLISECONDS.sleep(5);
             journal.releaseBefore(applier.firstNeededIndex());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JournalFullException e) {
+            LOG.warning("could not roll the journal to release its sealed cycle: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "releasing consumed journal cycles failed", e);
         }
@@ -167,6 +209,7 @@ public final class Agent implements AutoCloseable {
     private void enforceRetention() {
         try {
             retention.enforce();
+            newestDrops.flush();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "retention pass failed", e);
         }

@@ -6,23 +6,27 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * Keeps a spool within its {@link RetentionPolicy}. Space is reclaimed from uploaded files first,
  * oldest first; then, only under {@code DROP_OLDEST}, from unsent sealed files, oldest first.
- * Every file dropped is logged once with its stream, time range and rows, counted by reason, and
- * published as a {@link SpoolEvent.Type#DROPPED} event. When a limit still holds afterwards,
- * {@link #overLimit()} says so and the agent applies the overflow policy to ingest.
+ * Every file dropped is counted by reason, reported with its stream, time range and rows
+ * ({@link DropReport}, rate-limited lines) and published as a {@link SpoolEvent.Type#DROPPED} event.
+ * When a limit still holds afterwards, {@link #overLimit()} says so and the agent applies the
+ * overflow policy to ingest. Unsent files are never dropped for a {@code maxTotalBytes} that the
+ * journal and active files alone exceed: that would empty the spool without meeting it
+ * ({@link #journalOverLimit()}: ingest is refused instead).
  */
 public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -33,7 +37,12 @@ public final class Retention {
     private final Map<DropReason, LongAdder> filesDropped = new EnumMap<>(DropReason.class);
     private final Map<DropReason, LongAdder> rowsDropped = new EnumMap<>(DropReason.class);
     private final LongAdder bytesDropped = new LongAdder();
+    private final Runnable reclaimJournal;
+    private final DropReport unsentDrops = new DropReport("unsent", Level.WARNING, 10_000);
+    private final DropReport uploadedDrops = new DropReport("uploaded", Level.INFO, 10_000);
     private volatile boolean overLimit;
+    private volatile boolean journalOverLimit;
+    private long journalWarnedAt = Long.MIN_VALUE;
     private volatile Usage lastUsage = new Usage(0, 0, 0, 0, 0, 0);
 
     /** Bytes in each area, and the filesystem's free and total bytes. */
@@ -52,7 +61,16 @@ public final class Retention {
      *                     whose files are sparse (the agent's); null counts the files' sizes
      */
     public Retention(Spool spool, RetentionPolicy policy, LongSupplier journalBytes) {
+        this(spool, policy, journalBytes, null);
+    }
+
+    /**
+     * @param reclaimJournal asked first, when a limit holds, to release what the journal holds that is
+     *                       all sealed (it may roll the journal); null when there is nothing to ask
+     */
+    public Retention(Spool spool, RetentionPolicy policy, LongSupplier journalBytes, Runnable reclaimJournal) {
         this.spool = spool;
+        this.reclaimJournal = reclaimJournal;
         this.policy = policy;
         this.journalBytes = journalBytes;
         for (DropReason r : DropReason.values()) {
@@ -66,6 +84,16 @@ public final class Retention {
     public long rowsDropped(DropReason r) { return rowsDropped.get(r).sum(); }
     public long bytesDropped() { return bytesDropped.sum(); }
     public Usage lastUsage() { return lastUsage; }
+    /** Unsent rows dropped (by {@code max_age} or {@code drop_oldest}): counted and logged per stream. */
+    public DropReport unsentDrops() { return unsentDrops; }
+
+    /**
+     * True when, after the last pass, the journal and active files alone exceed {@code maxTotalBytes}:
+     * no drop of sealed data can meet it, so ingest is refused under every overflow policy.
+     */
+    public boolean journalOverLimit() {
+        return journalOverLimit;
+    }
 
     /** True when, after the last pass, a limit still holds (nothing more the policy lets us drop). */
     public boolean overLimit() {
@@ -83,12 +111,20 @@ public final class Retention {
             sealed.removeIf(s -> createdAt(s) < cutoff && drop(s, DropReason.MAX_AGE));
         }
         Usage u = measure();
+        if (reclaimJournal != null && violated(u) != null) {
+            reclaimJournal.run();
+            u = measure();
+        }
         while (true) {
             DropReason reason = violated(u);
             if (reason == null) break;
-            SealedSegment victim = !uploaded.isEmpty() ? uploaded.remove(0)
-                    : policy.overflow() == RetentionPolicy.Overflow.DROP_OLDEST && !sealed.isEmpty() ? sealed.remove(0) : null;
-            if (victim == null) break;
+            SealedSegment victim = !uploaded.isEmpty() ? uploaded.remove(0) : null;
+            if (victim == null) {
+                // unsent files only for a limit their deletion can meet
+                if (journalAlone(u)) reason = freeSpaceViolated(u);
+                if (reason == null || policy.overflow() != RetentionPolicy.Overflow.DROP_OLDEST || sealed.isEmpty()) break;
+                victim = sealed.remove(0);
+            }
             long size = sizeOf(victim.path());
             if (drop(victim, reason)) {
                 boolean wasUploaded = victim.path().startsWith(layout.uploaded());
@@ -103,18 +139,40 @@ public final class Retention {
             else LOG.info("spool back within its limits (" + describe(u) + ")");
         }
         overLimit = over;
+        journalOverLimit = journalAlone(u);
+        if (journalOverLimit) warnJournalOverLimit(u);
         lastUsage = u;
+        unsentDrops.flush();
+        uploadedDrops.flush();
         return u;
     }
 
     /** The limit that holds for this usage, or null when within all. */
     DropReason violated(Usage u) {
         if (policy.maxTotalBytes() > 0 && u.spoolBytes() > policy.maxTotalBytes()) return DropReason.MAX_TOTAL_BYTES;
+        return freeSpaceViolated(u);
+    }
+
+    private DropReason freeSpaceViolated(Usage u) {
         if (policy.minFreeBytes() > 0 && u.free() < policy.minFreeBytes()) return DropReason.MIN_FREE_SPACE;
         if (policy.minFreePercent() > 0 && u.total() > 0 && u.free() * 100 / u.total() < policy.minFreePercent()) {
             return DropReason.MIN_FREE_SPACE;
         }
         return null;
+    }
+
+    private boolean journalAlone(Usage u) {
+        return policy.maxTotalBytes() > 0 && u.journal() + u.active() > policy.maxTotalBytes();
+    }
+
+    private void warnJournalOverLimit(Usage u) {
+        long now = System.currentTimeMillis();
+        if (journalWarnedAt != Long.MIN_VALUE && now - journalWarnedAt < 60_000) return;
+        journalWarnedAt = now;
+        LOG.warning("retention.max_total_bytes (" + policy.maxTotalBytes() + ") is below what the journal needs: journal "
+                + u.journal() + " + active " + u.active() + " = " + (u.journal() + u.active())
+                + " bytes not yet sealed or released; unsent files are kept and ingest is refused (503 spool_full) until it"
+                + " shrinks. Raise max_total_bytes above journal.max_lag_bytes plus one journal cycle (docs/operations.md)");
     }
 
     /** Bytes in each area of the spool and free space on its own filesystem. */
@@ -138,9 +196,9 @@ public final class Retention {
         rowsDropped.get(reason).add(s.name().rows());
         bytesDropped.add(size);
         boolean unsent = s.path().startsWith(spool.layout().sealed());
-        LOG.warning("dropped " + (unsent ? "UNSENT " : "uploaded ") + s.path().getFileName() + " (" + reason + "): stream "
-                + s.name().stream() + ", rows " + s.name().rows() + ", time " + Instant.ofEpochMilli(s.name().minTs())
-                + " .. " + Instant.ofEpochMilli(s.name().maxTs()));
+        (unsent ? unsentDrops : uploadedDrops).dropped(s.name().stream(), reason.name().toLowerCase(Locale.ROOT)
+                + (unsent && reason != DropReason.MAX_AGE ? ", overflow drop_oldest" : ""),
+                s.name().rows(), s.name().minTs(), s.name().maxTs(), "file " + s.path().getFileName());
         spool.publish(new SpoolEvent(SpoolEvent.Type.DROPPED, s.name(), s.path(), reason.name()));
         return true;
     }

@@ -117,4 +117,29 @@ class RetentionTest {
             assertTrue(r.overLimit());
         }
     }
+
+    @Test
+    void dropOldestKeepsUnsentFilesForALimitTheJournalAloneExceedsAndAsksTheJournalFirst() throws Exception {
+        try (Spool spool = open()) {
+            List<SealedSegment> segs = sealSegments(spool, 3);
+            long one = Files.size(segs.get(0).path());
+            long[] journal = {10 * one};
+            int[] asked = {0};
+            Retention r = new Retention(spool, new RetentionPolicy(null, 2 * one, 0, 0, RetentionPolicy.Overflow.DROP_OLDEST),
+                    () -> journal[0], () -> asked[0]++);
+            r.enforce();
+            assertEquals(1, asked[0], "the journal is asked for space first");
+            for (SealedSegment s : segs) assertTrue(Files.exists(s.path()), "dropping unsent files cannot meet the limit");
+            assertTrue(r.overLimit());
+            assertTrue(r.journalOverLimit(), "ingest is refused");
+
+            journal[0] = one / 2; // the journal released its sealed cycle: now dropping unsent files meets the limit
+            r.enforce();
+            assertFalse(r.journalOverLimit());
+            assertFalse(Files.exists(segs.get(0).path()));
+            assertFalse(Files.exists(segs.get(1).path()));
+            assertTrue(Files.exists(segs.get(2).path()), "oldest first, until within the limit");
+            assertEquals(2, r.unsentDrops().rows());
+        }
+    }
 }

@@ -124,7 +124,7 @@ final class ApplierLane implements Runnable {
         try {
             process(e);
             lastSeen = e.index();
-            applier.lag.consumed(e.index(), e.length());
+            if (e.kind() != JournalEntry.Kind.TICK) applier.lag.consumed(e.index(), e.length()); // ticks were not counted in
             return Step.WROTE;
         } catch (IOException | RuntimeException | InternalError ex) {
             applier.metrics.sealerFailure();
@@ -142,6 +142,7 @@ final class ApplierLane implements Runnable {
         switch (e.kind()) {
             case REMOTE_WRITE -> processRemoteWrite(e);
             case NDJSON -> processNdjson(e);
+            case TICK -> { } // rolled the journal; holds no rows
         }
     }
 

@@ -71,6 +71,7 @@ public final class IngestEndpoints {
         long samples = rows.sampleCount();
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", samples);
+            space.droppedNewest(rows);
             return Responses.empty(ex, 204);
         }
         long index = append(JournalEntry.Kind.REMOTE_WRITE, "", body);
@@ -115,6 +116,7 @@ public final class IngestEndpoints {
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", rows);
+            space.droppedNewest(stream, body, rows);
             return Responses.empty(ex, 204);
         }
         append(JournalEntry.Kind.NDJSON, stream, body);

@@ -1,11 +1,14 @@
 package dev.cistern.agent.ingest;
 
+import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Applies the overflow policy to ingest and keeps the journal off a full disk. Retention decides
@@ -21,19 +24,29 @@ public final class SpaceGuard {
     private final Retention retention;
     private final FileStore store;
     private final long floor;
+    private final NewestDrops newestDrops;
     private volatile long free;
     private volatile long readAt;
 
-    public SpaceGuard(Retention retention, Path dataDir) throws IOException {
+    /** @param streams the router's streams, by route bit: drops under drop_newest are reported per stream */
+    public SpaceGuard(Retention retention, Path dataDir, List<String> streams) throws IOException {
         this.retention = retention;
+        this.newestDrops = new NewestDrops(streams);
         this.store = Files.getFileStore(dataDir);
         // below what retention reclaims to, so freeing space always reopens ingest
         long minFree = retention.policy().minFreeBytes();
         this.floor = minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
     }
 
-    /** 503 while the spool is over its limits under the block policy. */
+    /**
+     * 503 while the spool is over its limits under the block policy, and under every policy while the
+     * journal alone needs more than {@code max_total_bytes} (dropping sealed data cannot meet it).
+     */
     void checkNotBlocked() {
+        if (retention.journalOverLimit()) {
+            throw new IngestException(503, "spool_full", "the journal alone holds more than retention.max_total_bytes"
+                    + " until its entries are sealed and released; retry later");
+        }
         if (retention.overLimit() && retention.policy().overflow() == RetentionPolicy.Overflow.BLOCK) {
             throw new IngestException(503, "spool_full", "spool is over its disk limits and uploads have not freed space yet; retry later");
         }
@@ -42,6 +55,19 @@ public final class SpaceGuard {
     /** True when new rows are to be dropped (counted) under the drop_newest policy. */
     boolean dropNewest() {
         return retention.overLimit() && retention.policy().overflow() == RetentionPolicy.Overflow.DROP_NEWEST;
+    }
+
+    /** Rows accepted and dropped under drop_newest, counted and logged per stream. */
+    public DropReport newestDrops() {
+        return newestDrops.report();
+    }
+
+    void droppedNewest(DecodedRequest rows) {
+        newestDrops.remoteWrite(rows);
+    }
+
+    void droppedNewest(String stream, byte[] body, long rows) throws IOException {
+        newestDrops.ndjson(stream, body, rows);
     }
 
     /** 503 when writing {@code bytes} would bring free space under the floor. */

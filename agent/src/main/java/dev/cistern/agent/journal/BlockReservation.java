@@ -40,7 +40,16 @@ final class BlockReservation implements AutoCloseable {
         this.cycles = cycles;
         this.checker = checker;
         checker.singleThreadedCheckDisabled(true);
-        this.indexSlack = 2L * rollCycle.defaultIndexCount() * Long.BYTES + (64 << 10);
+        this.indexSlack = indexSlack(rollCycle);
+    }
+
+    private static long indexSlack(RollCycle rollCycle) {
+        return 2L * rollCycle.defaultIndexCount() * Long.BYTES + (64 << 10);
+    }
+
+    /** What a cycle file may take beyond its entries: its header and first indexes, index slack, one step allocated ahead. */
+    static long cycleOverheadBytes(RollCycle rollCycle) {
+        return NEW_CYCLE_BYTES + indexSlack(rollCycle) + RESERVE_STEP;
     }
 
     /**

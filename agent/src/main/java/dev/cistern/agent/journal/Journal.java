@@ -3,31 +3,46 @@ package dev.cistern.agent.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The agent's write-ahead journal: a Chronicle Queue in {@code journal/}. Each accepted request is
  * appended as one entry before it is acknowledged ({@link JournalAppender}); the applier tails
  * entries into the spool ({@link JournalTailer}). Whole cycle files are released once every row
- * from them is sealed ({@link CycleFiles}).
+ * from them is sealed ({@link CycleFiles}); the cycle being appended to is rolled first when it holds
+ * only sealed entries ({@link #rollIfSealed}), so the journal shrinks with no new appends.
  */
 public final class Journal implements AutoCloseable {
     static {
         ChronicleSettings.apply();
     }
 
+    private static final Logger LOG = Logger.getLogger(Journal.class.getName());
+    /** Forced rolls may run the journal's clock this many cycles ahead of the wall clock, no more. */
+    static final int MAX_LEAD_CYCLES = 4;
+    private static final long LEAD_WARN_EVERY_MILLIS = 60_000;
+
     private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final JournalClock clock = new JournalClock();
     private final CycleFiles cycles;
     private final JournalAppender appender;
+    private long leadWarnedAt;
 
     private Journal(Path dir, RollCycle rollCycle, boolean sync) {
-        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
                 .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE).build();
+        this.rollCycle = rollCycle;
+        // never append into a cycle before the highest one on disk (it may be ahead of the wall clock)
+        if (queue.lastCycle() >= 0) clock.notBefore(startOf(queue.lastCycle()));
         this.cycles = new CycleFiles(dir, rollCycle);
         BlockReservation blocks = new BlockReservation(dir, cycles, rollCycle, queue.createTailer());
         this.appender = new JournalAppender(queue, rollCycle, blocks, sync);
@@ -110,6 +125,61 @@ public final class Journal implements AutoCloseable {
         int deleted = cycles.releaseBefore(firstNeededIndex);
         if (deleted > 0) queue.refreshDirectoryListing();
         return deleted;
+    }
+
+    /**
+     * Rolls the journal into a new cycle, by appending a {@link JournalEntry.Kind#TICK} entry (which
+     * the lanes skip), when every entry is sealed ({@code firstNeededIndex} is past the last one) and
+     * the last entry is not itself a tick: the cycle it is in can then be released by
+     * {@link #releaseBefore} once the lanes have passed the tick. A cycle the wall clock has left rolls
+     * at once; the current one only when {@code forSpace} (retention is over its limit), by moving the
+     * queue's clock to the next cycle's start ({@link JournalClock}), at most {@value #MAX_LEAD_CYCLES}
+     * cycles ahead of the wall clock. Returns the tick's index, or -1 when nothing was rolled.
+     */
+    public long rollIfSealed(long firstNeededIndex, boolean forSpace) throws JournalFullException {
+        long last = lastIndex();
+        if (last < 0 || firstNeededIndex <= last || kindAt(last) == JournalEntry.Kind.TICK) return -1;
+        int lastCycle = rollCycle.toCycle(last);
+        if (queue.cycle() <= lastCycle) {
+            if (!forSpace) return -1;
+            long next = startOf(lastCycle + 1);
+            if (next - System.currentTimeMillis() > (long) MAX_LEAD_CYCLES * rollCycle.lengthInMillis()) {
+                warnLead();
+                return -1;
+            }
+            clock.notBefore(next);
+        }
+        long tick = appender.append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+        if (rollCycle.toCycle(tick) <= lastCycle) LOG.warning("journal did not roll: tick " + tick + " is in cycle " + lastCycle);
+        return tick;
+    }
+
+    /** Bytes one cycle file takes beyond its entries: header, index arrays and the blocks allocated ahead. */
+    public static long cycleOverheadBytes(String rollCycle) {
+        return BlockReservation.cycleOverheadBytes(rollCycle(rollCycle));
+    }
+
+    private long startOf(int cycle) {
+        return queue.epoch() + (long) cycle * rollCycle.lengthInMillis();
+    }
+
+    private JournalEntry.Kind kindAt(long index) {
+        try (ExcerptTailer t = queue.createTailer()) {
+            if (!t.moveToIndex(index)) return null;
+            try (DocumentContext dc = t.readingDocument()) {
+                return dc.isPresent() ? JournalEntry.Kind.of(dc.wire().bytes().readByte()) : null;
+            }
+        }
+    }
+
+    private void warnLead() {
+        long now = System.currentTimeMillis();
+        if (now - leadWarnedAt < LEAD_WARN_EVERY_MILLIS) return;
+        leadWarnedAt = now;
+        LOG.warning("journal: not rolled to free space, its clock already runs " + clock.leadMillis() / 1000
+                + " s ahead of the wall clock (at most " + MAX_LEAD_CYCLES + " cycles of " + rollCycle.lengthInMillis() / 1000
+                + " s): ingest outruns retention.max_total_bytes within one cycle; choose a shorter journal.roll_cycle"
+                + " or a larger max_total_bytes (docs/operations.md)");
     }
 
     @Override

@@ -15,7 +15,9 @@ public record JournalEntry(long index, Kind kind, String stream, byte[] payload,
         /** A remote_write body as received: snappy block-compressed protobuf WriteRequest. */
         REMOTE_WRITE(1),
         /** Decompressed NDJSON, every line already validated. */
-        NDJSON(2);
+        NDJSON(2),
+        /** No rows: appended only to roll the journal into a new cycle so the old one can be released ({@link Journal#rollIfSealed}). */
+        TICK(3);
 
         final byte code;
 

@@ -1,6 +1,7 @@
 package dev.cistern.agent.metrics;
 
 import dev.cistern.spool.DropReason;
+import dev.cistern.spool.DropReport;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.SpoolMetrics;
@@ -121,6 +122,17 @@ public final class AgentMetrics {
                 .description("open segments discarded at startup, replayed from the journal").register(registry);
         Gauge.builder("cistern.recovery.torn.bytes", recovery, RecoveryReport::tornBytesDropped).baseUnit("bytes")
                 .description("torn tail bytes dropped by salvage at startup").register(registry);
+    }
+
+    /**
+     * Unsent rows dropped by {@code path} ("retention": max_age or drop_oldest; "drop_newest"), and the
+     * drops (files or requests): the same two counters for every path that drops data.
+     */
+    public void bindDrops(String path, DropReport r) {
+        FunctionCounter.builder("cistern.unsent.dropped.rows", r, DropReport::rows).tag("path", path)
+                .description("rows of data not yet uploaded that were dropped, by path").register(registry);
+        FunctionCounter.builder("cistern.unsent.drops", r, DropReport::drops).tag("path", path)
+                .description("drops of data not yet uploaded (files or requests), by path").register(registry);
     }
 
     /** Files and rows retention dropped, by reason; spool disk use by area; the over-limit flag. */

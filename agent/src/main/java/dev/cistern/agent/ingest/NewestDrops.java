@@ -1,0 +1,65 @@
+package dev.cistern.agent.ingest;
+
+import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.spool.DropReport;
+import dev.cistern.spool.InvalidRowException;
+import dev.cistern.spool.JsonLines;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Level;
+
+/**
+ * Requests accepted and dropped under {@code overflow: drop_newest}, reported as retention reports
+ * the files it drops ({@link DropReport}): per stream, with rows and time range.
+ */
+final class NewestDrops {
+    private static final String REASON = "overflow drop_newest";
+
+    private final DropReport report = new DropReport("incoming", Level.WARNING, 10_000);
+    private final List<String> streams;
+
+    /** @param streams the router's streams, by route bit */
+    NewestDrops(List<String> streams) {
+        this.streams = streams;
+    }
+
+    DropReport report() {
+        return report;
+    }
+
+    /** The rows of a remote_write request, per stream they were routed to. */
+    void remoteWrite(DecodedRequest r) {
+        for (int s = 0; s < streams.size(); s++) {
+            long bit = 1L << s;
+            long rows = 0;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < r.seriesCount(); i++) {
+                if ((r.series(i).route() & bit) == 0) continue;
+                for (int k = r.firstSample(i), end = r.endSample(i); k < end; k++) {
+                    min = Math.min(min, r.timestamp(k));
+                    max = Math.max(max, r.timestamp(k));
+                    rows++;
+                }
+            }
+            if (rows > 0) report.dropped(streams.get(s), REASON, rows, min, max, r.sampleCount() + " samples in the request");
+        }
+    }
+
+    /** The rows of an NDJSON request (validated), with the time range of their {@code ts} fields. */
+    void ndjson(String stream, byte[] body, long rows) throws IOException {
+        long now = System.currentTimeMillis(); // what the spool stamps a row with no ts
+        long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        NdjsonBody.forEachRow(body, (line, start, end) -> {
+            try {
+                long ts = JsonLines.validate(body, start, end - start, now);
+                range[0] = Math.min(range[0], ts);
+                range[1] = Math.max(range[1], ts);
+            } catch (InvalidRowException validatedBefore) {
+                // validated before: cannot happen
+            }
+        });
+        report.dropped(stream, REASON, rows, range[0], range[1], body.length + " bytes of NDJSON");
+    }
+}
