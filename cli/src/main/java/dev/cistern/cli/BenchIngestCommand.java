@@ -4,12 +4,12 @@ import dev.cistern.cli.bench.Corpus;
 import dev.cistern.cli.bench.IngestBench;
 import dev.cistern.cli.bench.IngestTarget;
 import dev.cistern.cli.bench.RemoteWriteRequests;
-import dev.cistern.spool.SpoolConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ingest", description = {
@@ -18,22 +18,14 @@ import picocli.CommandLine.Option;
         "wait until everything is sealed, and print one JSON object with the result as the last line.",
         "Requests are encoded before the clock starts. CPU is this process's, sender threads included."})
 final class BenchIngestCommand implements Callable<Integer> {
-    @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
-    Path corpus;
+    @Mixin
+    BenchOptions input;
 
     @Option(names = "--samples", defaultValue = "2000000", description = "Samples to send (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--connections", defaultValue = "4", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
     int connections;
-
-    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
-            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
-    int quality;
-
-    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
-            description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
-    int window;
 
     @Option(names = "--samples-per-request", defaultValue = "2000",
             description = "Samples per request, like Prometheus' max_samples_per_send (default ${DEFAULT-VALUE}).")
@@ -74,7 +66,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
         if (warmupSamplesPerRequest < 1) throw new IllegalArgumentException("--warmup-samples-per-request must be at least 1");
         long t0 = System.nanoTime();
-        Corpus c = Corpus.load(corpus);
+        Corpus c = Corpus.load(input.corpus);
         RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
         RemoteWriteRequests warmup = warmupSamples > 0
                 ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
@@ -83,13 +75,13 @@ final class BenchIngestCommand implements Callable<Integer> {
         IngestBench.Result r;
         if (url != null) {
             try (IngestTarget target = IngestTarget.remote(url)) {
-                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
+                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest);
             }
         } else {
             Path parent = dataParent != null ? Files.createDirectories(dataParent) : Path.of(System.getProperty("java.io.tmpdir"));
             try (IngestTarget target = IngestTarget.inProcess(Files.createTempDirectory(parent, "cistern-bench-ingest-"),
-                    quality, window, ingestThreads, journalSync)) {
-                r = IngestBench.run(warmup, requests, target, connections, quality, window, samplesPerRequest);
+                    input.quality, input.window, ingestThreads, journalSync)) {
+                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest);
             }
         }
         System.out.println(r.toJson());

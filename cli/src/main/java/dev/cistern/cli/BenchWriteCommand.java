@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "write", description = {
@@ -34,22 +35,14 @@ final class BenchWriteCommand implements Callable<Integer> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int CHUNK_ROWS = 8192;
 
-    @Option(names = "--corpus", required = true, description = "Prometheus text file (e.g. ../shared/corpus/k8s-node.prom).")
-    Path corpus;
+    @Mixin
+    BenchOptions input;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows to write (default ${DEFAULT-VALUE}).")
     int rows;
 
     @Option(names = "--threads", defaultValue = "1", description = "Writer threads (default ${DEFAULT-VALUE}).")
     int threads;
-
-    @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
-            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
-    int quality;
-
-    @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
-            description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
-    int window;
 
     @Option(names = "--max-bytes", defaultValue = "67108864",
             description = "Rotate segments at this many raw bytes (default ${DEFAULT-VALUE}).")
@@ -77,7 +70,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                 }
             }
         }
-        Corpus.Rows data = Corpus.load(corpus).generate(rows, 42);
+        Corpus.Rows data = Corpus.load(input.corpus).generate(rows, 42);
         if (warmupRows > 0) {
             warmUp(data);
             System.gc(); // the timed run starts on a clean heap
@@ -99,7 +92,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
                         + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, quality, window, timing.cpuNanos() / 1e9));
+                raw / seconds / 1e6, threads, input.quality, input.window, timing.cpuNanos() / 1e9));
         return 0;
     }
 
@@ -131,7 +124,7 @@ final class BenchWriteCommand implements Callable<Integer> {
      * seals everything, and returns the time from the first append to the last seal.
      */
     private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
-        SpoolConfig config = SpoolConfig.builder(dir).quality(quality).window(window).shardsPerStream(threads)
+        SpoolConfig config = SpoolConfig.builder(dir).quality(input.quality).window(input.window).shardsPerStream(threads)
                 .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {
             spool.onSealed(s -> {

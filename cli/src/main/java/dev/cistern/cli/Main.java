@@ -1,5 +1,6 @@
 package dev.cistern.cli;
 
+import dev.cistern.agent.journal.ChronicleSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
     static {
-        dev.cistern.agent.journal.ChronicleSettings.apply(); // before any Chronicle class can load
+        ChronicleSettings.apply(); // before any Chronicle class can load
     }
 
     public static void main(String[] args) {

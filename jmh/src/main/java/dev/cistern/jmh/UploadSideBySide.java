@@ -1,5 +1,6 @@
 package dev.cistern.jmh;
 
+import dev.cistern.cli.bench.IngestBench;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +29,6 @@ public final class UploadSideBySide {
         List<Double> pairs = new ArrayList<>();
         List<Double> uploaderCpu = new ArrayList<>();
         List<Double> plainCpu = new ArrayList<>();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (UploadBenchFixture f = new UploadBenchFixture(concurrency, files, fileMiB)) {
             double mib = f.bytes() / 1048576.0;
             for (int r = 0; r < warmup + rounds; r++) {
@@ -37,12 +37,12 @@ public final class UploadSideBySide {
                 for (int k = 0; k < 2; k++) {
                     f.refill();
                     System.gc();
-                    long cpu0 = os.getProcessCpuTime();
+                    long cpu0 = IngestBench.processCpuNanos();
                     long t0 = System.nanoTime();
                     if ((k == 0) == uploaderFirst) f.runUploader();
                     else f.runPlainLoop();
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                    double cpu = (IngestBench.processCpuNanos() - cpu0) / 1e9;
                     if ((k == 0) == uploaderFirst) {
                         a = secs;
                         ca = cpu;
@@ -59,8 +59,8 @@ public final class UploadSideBySide {
                     uploaderCpu.add(ca * 1000 / mib);
                     plainCpu.add(cb * 1000 / mib);
                 }
-                System.out.printf(Locale.ROOT, "%s round %2d: uploader %7.1f MiB/s %5.2f cpu-ms/MiB, plain loop %7.1f MiB/s %5.2f cpu-ms/MiB"
-                                + " (uploader retries so far: %d)%n",
+                System.out.printf(Locale.ROOT, "%s round %2d: uploader %7.1f MiB/s %5.2f cpu-ms/MiB,"
+                                + " plain loop %7.1f MiB/s %5.2f cpu-ms/MiB (uploader retries so far: %d)%n",
                         measured ? "measure" : "warmup ", r, mib / a, ca * 1000 / mib, mib / b, cb * 1000 / mib, f.uploaderRetries());
             }
         }
