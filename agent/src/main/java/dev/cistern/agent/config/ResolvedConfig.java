@@ -76,7 +76,8 @@ public record ResolvedConfig(
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
-                statics, c.ingest.threads, maxDepth, remoteWriteRules(c.ingest.remoteWrite), def, rules, token, ks, ksPass, c.upload.to == null ? "" : c.upload.to.strip(),
+                statics, c.ingest.threads, maxDepth, remoteWriteRules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
+                c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
