@@ -76,10 +76,12 @@ class RestartAfterDeletionTest {
         try (Agent a = TestAgents.start(data, env("CISTERN_UPLOAD__TO", ""))) {
             send(a, 0, REQUESTS);
         }
-        try (Agent a = TestAgents.start(data, env("CISTERN_UPLOAD__TO", "", "CISTERN_RETENTION__MAX_TOTAL_BYTES", "1",
-                "CISTERN_RETENTION__OVERFLOW", "drop_oldest"))) {
-            assertEquals(0, count(data.resolve("sealed")).size(), "drop_oldest deleted every sealed file");
+        // every unsent file goes, as drop_oldest deletes them (a limit this small no longer makes retention
+        // drop unsent files: the journal alone is over it, so ingest is refused instead; OverLimitTest)
+        try (Stream<Path> files = Files.walk(data.resolve("sealed"))) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) Files.delete(p);
         }
+        assertEquals(0, count(data.resolve("sealed")).size(), "every sealed file deleted");
         try (Agent a = TestAgents.start(data, env("CISTERN_UPLOAD__TO", ""))) {
             send(a, REQUESTS, 5); // the lanes move on past the dropped entries
         }
