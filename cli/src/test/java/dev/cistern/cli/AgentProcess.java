@@ -59,6 +59,8 @@ final class AgentProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
         if (config != null) args.addAll(List.of("--config", config.toString()));
         ProcessBuilder b = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true);
+        // test samples carry fixed 2025 timestamps: widen the default 7-day window unless a test sets it
+        b.environment().put("CISTERN_INGEST__REMOTE_WRITE__MAX_AGE", "36500d");
         b.environment().putAll(env);
         return new AgentProcess(b.start(), log);
     }
