@@ -59,7 +59,7 @@ final class DistRun {
             RemoteWriteClient client = new RemoteWriteClient("127.0.0.1", port);
             RemoteWrite.WriteRequest req = RemoteWrite.WriteRequest.newBuilder()
                     .addTimeseries(RemoteWriteClient.series("cistern_dist_check", "arch", "e2e").toBuilder()
-                            .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(1763773200000L).setValue(42.5)))
+                            .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(System.currentTimeMillis()).setValue(42.5)))
                     .build();
             assertEquals(204, client.write(req).statusCode(), "remote_write; log: " + log);
             Path sealed = data.resolve("sealed");
