@@ -38,7 +38,7 @@ class MetricsDocTest {
                     .statusCode());
             agent.spool().sealAll();
             String body = c.get("/metrics").body();
-            for (int i = 0; i < 100 && !body.contains("cistern_upload_attempt_seconds"); i++) { // the sealed file's upload
+            for (int i = 0; i < 600 && !body.contains("cistern_upload_attempt_seconds"); i++) { // the sealed file's upload
                 Thread.sleep(100);
                 body = c.get("/metrics").body();
             }

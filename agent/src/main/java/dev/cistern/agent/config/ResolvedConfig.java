@@ -294,9 +294,6 @@ public record ResolvedConfig(
         if (port < 0 || port > 65535) throw new ConfigException("listen", "port must be 0-65535, was " + port);
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
     }
-
     /** The TLS files and how often to check them for changes. */
-    public TlsSettings tls() {
-        return TlsSettings.of(raw().tls);
-    }
+    public TlsSettings tls() { return TlsSettings.of(raw().tls); }
 }

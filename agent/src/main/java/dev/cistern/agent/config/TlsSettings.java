@@ -20,7 +20,9 @@ public record TlsSettings(Path certFile, Path keyFile, Path keystoreFile, Path k
         if ((cert == null) != (key == null)) {
             throw new ConfigException(cert == null ? "tls.cert_file" : "tls.key_file", "tls.cert_file and tls.key_file go together");
         }
-        if (cert != null && ks != null) throw new ConfigException("tls.keystore_file", "set either tls.cert_file/key_file or a keystore, not both");
+        if (cert != null && ks != null) {
+            throw new ConfigException("tls.keystore_file", "set either tls.cert_file/key_file or a keystore, not both");
+        }
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         if (ca != null && cert == null && ks == null) {
             throw new ConfigException("tls.client_ca_file", "client certificates need TLS: set tls.cert_file and tls.key_file");
