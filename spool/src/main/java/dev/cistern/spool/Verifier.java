@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Checks that a sealed file is what its name says: a complete Brotli stream of JSON-object lines,
- * as many as the name counts, with the named uncompressed size and timestamps within the named range.
+ * as many as the name counts, with the named uncompressed size and timestamps within the named range;
+ * and, from format 2, that its bytes and decoded content match its {@link SealTrailer}.
  */
 public final class Verifier {
 
@@ -26,8 +27,13 @@ public final class Verifier {
         long[] badLines = {0};
         long[] minMax = {Long.MAX_VALUE, Long.MIN_VALUE};
         long decoded;
+        String sealProblem;
         try {
             if (Files.size(file) == 0) return new Result(file, 0, QuarantineReason.EMPTY, "zero-length file");
+            if (SealTrailer.expected(name)) {
+                SealTrailer.Check c = SealTrailer.check(file);
+                if (!c.ok()) return new Result(file, 0, c.reason(), c.problem());
+            }
             try (SegmentDecoder in = new SegmentDecoder(file)) {
                 LineReader lr = new LineReader(in);
                 while (lr.next()) {
@@ -46,12 +52,14 @@ public final class Verifier {
                     return new Result(file, rows[0], QuarantineReason.CONTENT_MISMATCH, lr.tailBytes() + " bytes after the last newline");
                 }
                 decoded = in.decodedBytes();
+                sealProblem = SealTrailer.contentProblem(file, name, in.contentCrc());
             }
         } catch (SegmentDecoder.TruncatedException e) {
             return new Result(file, rows[0], QuarantineReason.TRUNCATED, e.getMessage());
         } catch (IOException e) {
             return new Result(file, rows[0], QuarantineReason.UNDECODABLE, e.getMessage());
         }
+        if (sealProblem != null) return new Result(file, rows[0], QuarantineReason.CHECKSUM_MISMATCH, sealProblem);
         String problem = null;
         if (badLines[0] > 0) problem = badLines[0] + " lines are not JSON objects";
         else if (rows[0] != name.rows()) problem = "name says " + name.rows() + " rows, file has " + rows[0];
