@@ -93,9 +93,15 @@ final class Recovery {
      * The cheap half of a sealed file's integrity check: its trailer is there and records the file's
      * length (truncated, extended or garbage files fail). The uploader checks the CRCs before it ships.
      */
-    private boolean checkTrailer(Path f, SegmentName name) throws IOException {
+    private boolean checkTrailer(Path f, SegmentName name) {
         if (!SealTrailer.expected(name)) return true;
-        SealTrailer.Check c = SealTrailer.readTrailer(f);
+        SealTrailer.Check c;
+        try {
+            c = SealTrailer.readTrailer(f);
+        } catch (IOException e) {
+            event(f, "left in place", "could not read its seal trailer (the uploader checks it again): " + e);
+            return true;
+        }
         if (c.ok()) return true;
         quarantine(f, name.stream(), c.reason(), c.problem());
         return false;
