@@ -39,8 +39,13 @@ public record SpoolStats(Map<String, StreamStats> streams) {
     }
 
     public static SpoolStats of(Path spoolDirectory) throws IOException {
+        return of(Scanner.of(spoolDirectory));
+    }
+
+    /** Figures from the names of the segments a scanner sees (a spool, or a folder of segments). */
+    public static SpoolStats of(Scanner scanner) throws IOException {
         Map<String, StreamStats> out = new TreeMap<>();
-        for (SealedSegment s : Scanner.of(spoolDirectory).segments(ScanQuery.all())) {
+        for (SealedSegment s : scanner.segments(ScanQuery.all())) {
             long size;
             try {
                 size = Files.size(s.path());
@@ -56,10 +61,15 @@ public record SpoolStats(Map<String, StreamStats> streams) {
 
     /** Decodes every sealed file (and those kept in uploaded/): reads the whole spool. */
     public static Deep deep(Path spoolDirectory) throws IOException {
+        return deep(Scanner.of(spoolDirectory));
+    }
+
+    /** As {@link #deep(Path)}, for the segments a scanner sees (a spool, or a folder of segments). */
+    public static Deep deep(Scanner scanner) throws IOException {
         Map<String, StreamStats> byName = new TreeMap<>();
         Map<String, StreamStats> byContent = new TreeMap<>();
         List<Verifier.Result> problems = new ArrayList<>();
-        for (SealedSegment s : Scanner.of(spoolDirectory).segments(ScanQuery.all())) {
+        for (SealedSegment s : scanner.segments(ScanQuery.all())) {
             long size;
             try {
                 size = Files.size(s.path());
