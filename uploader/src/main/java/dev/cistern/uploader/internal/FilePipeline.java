@@ -17,6 +17,8 @@ import dev.failsafe.TimeoutExceededException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,6 +56,9 @@ final class FilePipeline {
     }
 
     /** What the attempts at one file said, for the final message. */
+    private static final int DRY_RUN_MEMORY = 100_000;
+    private final Set<String> dryRunLogged = ConcurrentHashMap.newKeySet();
+
     private static final class Attempts {
         volatile int count;
         volatile String lastMessage;
@@ -69,8 +74,12 @@ final class FilePipeline {
         UploadItem listed = ctx.item(w);
         String rel = ctx.relative(w.path());
         if (ctx.policy().dryRun()) {
-            log.record(new Attempt(listed, rel, 1, replay), UploadStatus.SKIPPED,
-                    "dry run: would upload " + listed.bytes() + " bytes to " + listed.key(), 0, false);
+            // once per file and size, not once per scan: a dry run must not push real history out of the log
+            if (dryRunLogged.size() > DRY_RUN_MEMORY) dryRunLogged.clear();
+            if (dryRunLogged.add(rel + '\0' + listed.bytes() + '\0' + replay)) {
+                log.record(new Attempt(listed, rel, 1, replay), UploadStatus.SKIPPED,
+                        "dry run: would upload " + listed.bytes() + " bytes to " + listed.key(), 0, false);
+            }
             return finish(listed, w, UploadOutcome.SKIPPED, "");
         }
         UploadItem item;
