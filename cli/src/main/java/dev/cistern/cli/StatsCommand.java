@@ -1,6 +1,7 @@
 package dev.cistern.cli;
 
 import dev.cistern.spool.SpoolStats;
+import dev.cistern.spool.Verifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,33 +12,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stats", description = "Files, rows, raw and compressed bytes, ratio and time span per stream.")
+@Command(name = "stats", description = {"Files, rows, raw and compressed bytes, ratio and time span per stream.",
+        "Counts come from file names unless --deep. With --deep every file is decoded and checked: rows and",
+        "raw bytes are counted from content, and each file whose content disagrees with its name or fails",
+        "its checksum is listed (exit 1)."})
 final class StatsCommand implements Callable<Integer> {
+    private static final String FMT = "%-24s %8s %12s %14s %14s %7s %-24s %-24s%n";
+
     @Parameters(index = "0", description = "Spool directory, or a folder of segments (a file: destination).")
     Path dir;
 
     @Option(names = "--json", description = "One JSON object: {\"streams\": [...], \"total\": {...}} (docs/operations.md).")
     boolean json;
 
+    @Option(names = "--deep", description = "Decode every file: count from content and report where names and content disagree.")
+    boolean deep;
+
     @Override
     public Integer call() throws Exception {
+        if (deep) return deep();
         SpoolStats stats = SpoolStats.of(Cli.scanner(dir));
         if (json) {
-            List<Map<String, Object>> streams = new ArrayList<>();
-            for (SpoolStats.StreamStats s : stats.streams().values()) streams.add(describe(s));
-            Cli.printJson(Cli.object("dir", dir.toString(), "streams", streams, "total", describe(stats.total())));
+            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(stats), "total", describe(stats.total())));
             return 0;
         }
-        String fmt = "%-24s %8s %12s %14s %14s %7s %-24s %-24s%n";
-        System.out.printf(fmt, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "OLDEST", "NEWEST");
-        for (SpoolStats.StreamStats s : stats.streams().values()) print(fmt, s);
-        if (stats.streams().size() > 1) print(fmt, stats.total());
+        print(stats);
         return 0;
     }
 
-    private static void print(String fmt, SpoolStats.StreamStats s) {
-        System.out.printf(fmt, s.stream().equals("*") ? "TOTAL" : s.stream(), s.files(), s.rows(), s.rawBytes(),
+    private int deep() throws Exception {
+        SpoolStats.Deep d = SpoolStats.deep(Cli.scanner(dir));
+        SpoolStats.StreamStats names = d.byName().total();
+        SpoolStats.StreamStats content = d.byContent().total();
+        boolean agree = d.problems().isEmpty() && names.rows() == content.rows() && names.rawBytes() == content.rawBytes();
+        if (json) {
+            List<Map<String, Object>> problems = new ArrayList<>();
+            for (Verifier.Result r : d.problems()) {
+                problems.add(Cli.object("file", dir.relativize(r.path()).toString(), "reason", String.valueOf(r.reason()),
+                        "problem", r.problem()));
+            }
+            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(d.byContent()), "total", describe(content),
+                    "names_total", describe(names), "agree", agree, "disagreements", problems));
+            return agree ? 0 : 1;
+        }
+        System.out.println("from content (every file decoded):");
+        print(d.byContent());
+        for (Verifier.Result r : d.problems()) {
+            System.out.println("DISAGREES " + dir.relativize(r.path()) + ": " + r.reason() + ": " + r.problem());
+        }
+        System.out.println((agree ? "AGREE" : "DISAGREE") + ": names say " + names.rows() + " rows and " + names.rawBytes()
+                + " raw bytes, content has " + content.rows() + " readable rows and " + content.rawBytes() + " bytes; "
+                + d.problems().size() + " of " + content.files() + " files disagree or fail their checks");
+        return agree ? 0 : 1;
+    }
+
+    private static void print(SpoolStats stats) {
+        System.out.printf(FMT, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "OLDEST", "NEWEST");
+        for (SpoolStats.StreamStats s : stats.streams().values()) print(s);
+        if (stats.streams().size() > 1) print(stats.total());
+    }
+
+    private static void print(SpoolStats.StreamStats s) {
+        System.out.printf(FMT, s.stream().equals("*") ? "TOTAL" : s.stream(), s.files(), s.rows(), s.rawBytes(),
                 s.compressedBytes(), String.format("%.1f", s.ratio()), TimeArg.format(s.oldestTs()), TimeArg.format(s.newestTs()));
+    }
+
+    private static List<Map<String, Object>> describeAll(SpoolStats stats) {
+        List<Map<String, Object>> streams = new ArrayList<>();
+        for (SpoolStats.StreamStats s : stats.streams().values()) streams.add(describe(s));
+        return streams;
     }
 
     private static Map<String, Object> describe(SpoolStats.StreamStats s) {

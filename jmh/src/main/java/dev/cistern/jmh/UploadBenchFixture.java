@@ -1,5 +1,6 @@
 package dev.cistern.jmh;
 
+import dev.cistern.spool.SealTrailer;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
 import dev.cistern.uploader.UploadPolicy;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
@@ -83,11 +85,15 @@ final class UploadBenchFixture implements AutoCloseable {
                     SegmentName.FORMAT_VERSION, SegmentName.newId(t0 + i));
             Path p = layout.sealedPath(name);
             Files.createDirectories(p.getParent());
+            CRC32C crc = new CRC32C();
             try (OutputStream out = Files.newOutputStream(p)) {
                 for (int m = 0; m < fileMiB; m++) {
                     random.nextBytes(buf); // sealed segments are compressed: random bytes are fair
                     out.write(buf);
+                    crc.update(buf);
                 }
+                // the seal trailer the uploader checks before it ships a file
+                out.write(SealTrailer.encode(fileMiB * MIB, (int) crc.getValue(), 0));
             }
             names.add(name);
             keys.add(destination.keyFor(name));

@@ -6,6 +6,7 @@ import com.aayushatharva.brotli4j.encoder.EncoderJNI;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.zip.CRC32C;
 
 /**
  * A Brotli encoder writing straight to a file channel: input is copied once into the encoder's
@@ -29,6 +30,8 @@ final class BrotliSink implements AutoCloseable {
     private final EncoderJNI.Wrapper encoder;
     private final ByteBuffer input;
     private final FileChannel out;
+    private final CRC32C contentCrc = new CRC32C();
+    private final CRC32C compressedCrc = new CRC32C();
     private long compressedBytes;
     private boolean closed;
 
@@ -40,6 +43,7 @@ final class BrotliSink implements AutoCloseable {
 
     /** Compresses bytes; output reaches the file as the encoder produces it. */
     void write(byte[] b, int off, int len) throws IOException {
+        contentCrc.update(b, off, len);
         while (len > 0) {
             int n = Math.min(len, input.remaining());
             input.put(b, off, n);
@@ -54,9 +58,15 @@ final class BrotliSink implements AutoCloseable {
         run(EncoderJNI.Operation.FLUSH);
     }
 
-    /** Ends the Brotli stream. */
+    /**
+     * Ends the Brotli stream with a {@link SealTrailer}: a flush byte-aligns what was compressed, then
+     * the trailer's metadata block and the empty last meta-block are written in place of the encoder's end.
+     */
     void finish() throws IOException {
-        run(EncoderJNI.Operation.FINISH);
+        run(EncoderJNI.Operation.FLUSH);
+        byte[] trailer = SealTrailer.encode(compressedBytes, (int) compressedCrc.getValue(), (int) contentCrc.getValue());
+        ByteBuffer b = ByteBuffer.wrap(trailer);
+        while (b.hasRemaining()) compressedBytes += out.write(b);
     }
 
     long compressedBytes() {
@@ -70,6 +80,7 @@ final class BrotliSink implements AutoCloseable {
             if (!encoder.isSuccess()) throw new IOException("brotli encoder failed");
             if (encoder.hasMoreOutput()) {
                 ByteBuffer chunk = encoder.pull();
+                compressedCrc.update(chunk.duplicate());
                 while (chunk.hasRemaining()) compressedBytes += out.write(chunk);
             } else if (encoder.hasRemainingInput()) {
                 encoder.push(op, 0);

@@ -12,6 +12,10 @@ public enum QuarantineReason {
     TRUNCATED,
     /** Decodes, but its lines are not JSON objects, or disagree with the counts in its name. */
     CONTENT_MISMATCH,
+    /** A sealed file of format 2 or later without its seal trailer: truncated, extended or overwritten. */
+    MISSING_CHECKSUM,
+    /** The bytes or the decoded content disagree with the checksums in the file's seal trailer. */
+    CHECKSUM_MISMATCH,
     /** A destination refused it for good. */
     REJECTED_BY_DESTINATION
 }

@@ -80,11 +80,31 @@ final class Recovery {
                 quarantine(f, stream, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
             } else if (Files.size(f) == 0) {
                 quarantine(f, name.stream(), QuarantineReason.EMPTY, "zero-length sealed file");
+            } else if (!checkTrailer(f, name)) {
+                // quarantined; its id is not sealed, so a temp file of the same id is salvaged again
             } else {
                 ids.add(name.id());
             }
         }
         return ids;
+    }
+
+    /**
+     * The cheap half of a sealed file's integrity check: its trailer is there and records the file's
+     * length (truncated, extended or garbage files fail). The uploader checks the CRCs before it ships.
+     */
+    private boolean checkTrailer(Path f, SegmentName name) {
+        if (!SealTrailer.expected(name)) return true;
+        SealTrailer.Check c;
+        try {
+            c = SealTrailer.readTrailer(f);
+        } catch (IOException e) {
+            event(f, "left in place", "could not read its seal trailer (the uploader checks it again): " + e);
+            return true;
+        }
+        if (c.ok()) return true;
+        quarantine(f, name.stream(), c.reason(), c.problem());
+        return false;
     }
 
     private void recoverTemp(Path temp, Set<String> sealedIds) throws IOException {

@@ -170,6 +170,8 @@ public final class Scanner {
                     if (past || !visitor.visit(row)) return new Summary(scanned, pruned[0], read, matched, problems);
                 }
                 if (lr.tailBytes() > 0) problems.add(seg.path() + ": " + lr.tailBytes() + " bytes after the last newline");
+                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
+                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
             } catch (NoSuchFileException e) {
                 // uploaded or dropped between listing and reading: not a problem
             } catch (IOException e) {
@@ -179,7 +181,10 @@ public final class Scanner {
         return new Summary(scanned, pruned[0], read, matched, problems);
     }
 
-    /** Every raw line of one segment file, in order. Throws at the point the file stops decoding. */
+    /**
+     * Every raw line of one segment file, in order. Throws at the point the file stops decoding, and
+     * at the end when the content disagrees with the file's seal trailer (after its lines were seen).
+     */
     public static long lines(Path file, LineVisitor visitor) throws IOException {
         long n = 0;
         try (SegmentDecoder in = new SegmentDecoder(file)) {
@@ -188,6 +193,9 @@ public final class Scanner {
                 visitor.line(lr.array(), lr.offset(), lr.length());
                 n++;
             }
+            SegmentName name = SegmentName.tryParse(file.getFileName().toString());
+            String problem = name == null ? null : SealTrailer.contentProblem(file, name, in.contentCrc());
+            if (problem != null) throw new IOException(file + ": " + problem);
         }
         return n;
     }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 /**
  * Streams the decoded bytes of a Brotli file with bounded memory. Everything that decodes is
@@ -38,6 +39,7 @@ final class SegmentDecoder extends InputStream {
     private ByteBuffer input;
     private ByteBuffer output;
     private long decodedBytes;
+    private final CRC32C crc = new CRC32C();
     private boolean eof;
     private boolean done;
     // The decoder drops what it decoded from a chunk once it hits an error in it. So after an error,
@@ -69,6 +71,11 @@ final class SegmentDecoder extends InputStream {
         return decodedBytes;
     }
 
+    /** CRC32C of the bytes returned so far (compared with a {@link SealTrailer}'s content CRC at the end). */
+    int contentCrc() {
+        return (int) crc.getValue();
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -91,6 +98,7 @@ final class SegmentDecoder extends InputStream {
         }
         int n = Math.min(len, output.remaining());
         output.get(b, off, n);
+        crc.update(b, off, n);
         decodedBytes += n;
         return n;
     }

@@ -45,7 +45,8 @@ public record SegmentName(String stream, long minTs, long maxTs, long rows, long
         return ts >= MIN_TS && ts <= MAX_TS;
     }
 
-    public static final int FORMAT_VERSION = 1;
+    /** Format 2 files end in a {@link SealTrailer}; format 1 files (written before it) have none. */
+    public static final int FORMAT_VERSION = 2;
     public static final String SUFFIX = ".json.br";
     private static final Pattern GRAMMAR = Pattern.compile("([a-z0-9_-]{1,64})"  // stream
             + "\\.(-?\\d{1,19})\\.(-?\\d{1,19})"                                 // minTs, maxTs

@@ -6,60 +6,97 @@ import java.nio.file.Path;
 
 /**
  * Checks that a sealed file is what its name says: a complete Brotli stream of JSON-object lines,
- * as many as the name counts, with the named uncompressed size and timestamps within the named range.
+ * as many as the name counts, with the named uncompressed size and timestamps within the named range;
+ * and, from format 2, that its bytes and decoded content match its {@link SealTrailer}.
  */
 public final class Verifier {
 
-    /** The outcome for one file; {@code problem} is null when the file is sound. */
-    public record Result(Path path, long rows, QuarantineReason reason, String problem) {
+    /**
+     * The outcome for one file; {@code problem} is null when the file is sound. {@code rows} and
+     * {@code decodedBytes} are what its content gave (the readable part of a damaged file), whatever the verdict.
+     */
+    public record Result(Path path, long rows, long decodedBytes, QuarantineReason reason, String problem) {
         public boolean ok() {
             return problem == null;
         }
+    }
+
+    /** What decoding a file found. */
+    private static final class Content {
+        long rows;
+        long badLines;
+        long decoded;
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MIN_VALUE;
+        QuarantineReason reason;
+        String problem;
     }
 
     private Verifier() {}
 
     public static Result verify(Path file) {
         SegmentName name = SegmentName.tryParse(file.getFileName().toString());
-        if (name == null) return new Result(file, 0, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
-        long[] rows = {0};
-        long[] badLines = {0};
-        long[] minMax = {Long.MAX_VALUE, Long.MIN_VALUE};
-        long decoded;
+        if (name == null) return new Result(file, 0, 0, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
+        SealTrailer.Check seal = null;
         try {
-            if (Files.size(file) == 0) return new Result(file, 0, QuarantineReason.EMPTY, "zero-length file");
-            try (SegmentDecoder in = new SegmentDecoder(file)) {
-                LineReader lr = new LineReader(in);
+            if (Files.size(file) == 0) return new Result(file, 0, 0, QuarantineReason.EMPTY, "zero-length file");
+            if (SealTrailer.expected(name)) seal = SealTrailer.check(file);
+        } catch (IOException e) {
+            return new Result(file, 0, 0, QuarantineReason.UNDECODABLE, e.toString());
+        }
+        Content c = decode(file, name);
+        if (seal != null && !seal.ok()) return new Result(file, c.rows, c.decoded, seal.reason(), seal.problem());
+        if (c.problem == null) c.problem = nameProblem(name, c);
+        return new Result(file, c.rows, c.decoded, c.problem == null ? null : c.reason, c.problem);
+    }
+
+    /** Decodes the whole file, counting and validating lines; a decoding or checksum problem is set on the result. */
+    private static Content decode(Path file, SegmentName name) {
+        Content c = new Content();
+        try (SegmentDecoder in = new SegmentDecoder(file)) {
+            LineReader lr = new LineReader(in);
+            try {
                 while (lr.next()) {
-                    rows[0]++;
+                    c.rows++;
                     try {
                         long ts = JsonLines.validate(lr.array(), lr.offset(), lr.length(), Long.MIN_VALUE);
                         if (ts != Long.MIN_VALUE) {
-                            minMax[0] = Math.min(minMax[0], ts);
-                            minMax[1] = Math.max(minMax[1], ts);
+                            c.minTs = Math.min(c.minTs, ts);
+                            c.maxTs = Math.max(c.maxTs, ts);
                         }
                     } catch (InvalidRowException e) {
-                        badLines[0]++;
+                        c.badLines++;
                     }
                 }
-                if (lr.tailBytes() > 0) {
-                    return new Result(file, rows[0], QuarantineReason.CONTENT_MISMATCH, lr.tailBytes() + " bytes after the last newline");
-                }
-                decoded = in.decodedBytes();
+            } finally {
+                c.decoded = in.decodedBytes();
+            }
+            if (lr.tailBytes() > 0) {
+                c.reason = QuarantineReason.CONTENT_MISMATCH;
+                c.problem = lr.tailBytes() + " bytes after the last newline";
+            } else if ((c.problem = SealTrailer.contentProblem(file, name, in.contentCrc())) != null) {
+                c.reason = QuarantineReason.CHECKSUM_MISMATCH;
             }
         } catch (SegmentDecoder.TruncatedException e) {
-            return new Result(file, rows[0], QuarantineReason.TRUNCATED, e.getMessage());
+            c.reason = QuarantineReason.TRUNCATED;
+            c.problem = e.getMessage();
         } catch (IOException e) {
-            return new Result(file, rows[0], QuarantineReason.UNDECODABLE, e.getMessage());
+            c.reason = QuarantineReason.UNDECODABLE;
+            c.problem = e.getMessage();
         }
-        String problem = null;
-        if (badLines[0] > 0) problem = badLines[0] + " lines are not JSON objects";
-        else if (rows[0] != name.rows()) problem = "name says " + name.rows() + " rows, file has " + rows[0];
-        else if (decoded != name.rawBytes()) problem = "name says " + name.rawBytes() + " bytes, file decodes to " + decoded;
-        else if (minMax[0] != Long.MAX_VALUE && (minMax[0] < name.minTs() || minMax[1] > name.maxTs())) {
-            problem = "row timestamps " + minMax[0] + ".." + minMax[1] + " fall outside the named range "
+        return c;
+    }
+
+    /** Where content that decoded cleanly disagrees with the name, or null. */
+    private static String nameProblem(SegmentName name, Content c) {
+        c.reason = QuarantineReason.CONTENT_MISMATCH;
+        if (c.badLines > 0) return c.badLines + " lines are not JSON objects";
+        if (c.rows != name.rows()) return "name says " + name.rows() + " rows, file has " + c.rows;
+        if (c.decoded != name.rawBytes()) return "name says " + name.rawBytes() + " bytes, file decodes to " + c.decoded;
+        if (c.minTs != Long.MAX_VALUE && (c.minTs < name.minTs() || c.maxTs > name.maxTs())) {
+            return "row timestamps " + c.minTs + ".." + c.maxTs + " fall outside the named range "
                     + name.minTs() + ".." + name.maxTs();
         }
-        return new Result(file, rows[0], problem == null ? null : QuarantineReason.CONTENT_MISMATCH, problem);
+        return null;
     }
 }

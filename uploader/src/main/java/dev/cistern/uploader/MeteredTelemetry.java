@@ -1,5 +1,6 @@
 package dev.cistern.uploader;
 
+import dev.cistern.spool.QuarantineReason;
 import dev.cistern.uploader.internal.Telemetry;
 import java.time.Duration;
 
@@ -31,6 +32,11 @@ final class MeteredTelemetry implements Telemetry {
     public void finished(UploadItem item, UploadOutcome outcome) {
         metrics.finished(outcome, item.bytes());
         listener.finished(destination, item, outcome);
+    }
+
+    @Override
+    public void quarantined(QuarantineReason reason) {
+        metrics.quarantinedFor(reason);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cistern.uploader;
 
+import dev.cistern.spool.QuarantineReason;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UploaderMetrics {
     private final String destination;
     private final Map<UploadOutcome, LongAdder> outcomes = new EnumMap<>(UploadOutcome.class);
+    private final Map<QuarantineReason, LongAdder> quarantinedBy = new EnumMap<>(QuarantineReason.class);
     private final LongAdder attemptsSucceeded = new LongAdder();
     private final LongAdder attemptsFailed = new LongAdder();
     private final LongAdder retries = new LongAdder();
@@ -29,6 +31,7 @@ public final class UploaderMetrics {
     UploaderMetrics(String destination) {
         this.destination = destination;
         for (UploadOutcome o : UploadOutcome.values()) outcomes.put(o, new LongAdder());
+        for (QuarantineReason r : QuarantineReason.values()) quarantinedBy.put(r, new LongAdder());
     }
 
     /** The destination these numbers are about. */
@@ -39,6 +42,9 @@ public final class UploaderMetrics {
 
     public long uploaded() { return files(UploadOutcome.UPLOADED); }
     public long quarantined() { return files(UploadOutcome.QUARANTINED); }
+
+    /** Files the uploader moved to quarantine for this reason (a failed check before upload, or refusals). */
+    public long quarantined(QuarantineReason reason) { return quarantinedBy.get(reason).sum(); }
 
     /** Attempts by result; every attempt counts, retries included. */
     public long attempts(boolean succeeded) { return (succeeded ? attemptsSucceeded : attemptsFailed).sum(); }
@@ -75,6 +81,8 @@ public final class UploaderMetrics {
     }
 
     void retried() { retries.increment(); }
+
+    void quarantinedFor(QuarantineReason reason) { quarantinedBy.get(reason).increment(); }
 
     void finished(UploadOutcome outcome, long bytes) {
         outcomes.get(outcome).increment();

@@ -2,6 +2,7 @@ package dev.cistern.agent.metrics;
 
 import dev.cistern.spool.DropReason;
 import dev.cistern.spool.DropReport;
+import dev.cistern.spool.QuarantineReason;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.SpoolMetrics;
@@ -207,6 +208,11 @@ public final class AgentMetrics {
                 .baseUnit("seconds").description("age of the oldest waiting file since it was sealed").register(registry);
         FunctionCounter.builder("cistern.upload.quarantined", u, UploaderMetrics::quarantined).tag("destination", dest)
                 .description("files moved to quarantine by the uploader").register(registry);
+        for (QuarantineReason reason : QuarantineReason.values()) {
+            FunctionCounter.builder("cistern.quarantined.files", u, x -> x.quarantined(reason))
+                    .tags("destination", dest, "reason", reason.name().toLowerCase(Locale.ROOT))
+                    .description("files the uploader moved to quarantine instead of uploading them, by reason").register(registry);
+        }
     }
 
     /** Records every upload attempt's latency in a histogram, by destination and result. */

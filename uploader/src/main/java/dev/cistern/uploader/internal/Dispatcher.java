@@ -49,7 +49,7 @@ public final class Dispatcher {
         this.book = new FailureBook(ctx, PermanentFailures.fromLog(ctx.layout().root()), new Quarantine(ctx.layout()));
         this.breaker = new Breaker(ctx);
         this.attempts = new AttemptLog(ctx, log);
-        this.pipeline = new FilePipeline(ctx, breaker, attempts, book, marks);
+        this.pipeline = new FilePipeline(ctx, breaker, attempts, book, marks, new IntegrityGate(ctx, new Quarantine(ctx.layout())));
         this.slotCount = ctx.policy().concurrency() * 2;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(ctx.policy().concurrency(), r -> {

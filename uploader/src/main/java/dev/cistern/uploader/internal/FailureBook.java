@@ -71,6 +71,7 @@ final class FailureBook {
             Path moved = quarantine.move(w.path(), w.name().stream(), QuarantineReason.REJECTED_BY_DESTINATION,
                     destination + " refused key " + item.key() + " " + count + " times; last: " + message);
             forget(w.name().fileName());
+            ctx.telemetry().quarantined(QuarantineReason.REJECTED_BY_DESTINATION);
             ctx.publish(new SpoolEvent(SpoolEvent.Type.QUARANTINED, w.name(), moved,
                     QuarantineReason.REJECTED_BY_DESTINATION + ": " + message));
             LOG.warning(() -> "quarantined " + w.path() + " -> " + moved + ": " + destination + " refused it "

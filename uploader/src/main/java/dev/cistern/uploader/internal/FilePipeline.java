@@ -36,9 +36,11 @@ final class FilePipeline {
     private final AttemptLog log;
     private final FailureBook book;
     private final MarkQueue marks;
+    private final IntegrityGate gate;
 
-    FilePipeline(UploadContext ctx, Breaker breaker, AttemptLog log, FailureBook book, MarkQueue marks) {
+    FilePipeline(UploadContext ctx, Breaker breaker, AttemptLog log, FailureBook book, MarkQueue marks, IntegrityGate gate) {
         this.ctx = ctx;
+        this.gate = gate;
         this.breaker = breaker;
         this.log = log;
         this.book = book;
@@ -69,16 +71,24 @@ final class FilePipeline {
 
     /** Dry run, or attempts with retry, then mark, quarantine or leave in place; null when the file vanished. */
     FileResult upload(Waiting w, boolean replay) {
-        UploadItem item = ctx.item(w);
+        UploadItem listed = ctx.item(w);
         String rel = ctx.relative(w.path());
         if (ctx.policy().dryRun()) {
             // once per file and size, not once per scan: a dry run must not push real history out of the log
             if (dryRunLogged.size() > DRY_RUN_MEMORY) dryRunLogged.clear();
-            if (dryRunLogged.add(rel + '\0' + item.bytes() + '\0' + replay)) {
-                log.record(new Attempt(item, rel, 1, replay), UploadStatus.SKIPPED,
-                        "dry run: would upload " + item.bytes() + " bytes to " + item.key(), 0, false);
+            if (dryRunLogged.add(rel + '\0' + listed.bytes() + '\0' + replay)) {
+                log.record(new Attempt(listed, rel, 1, replay), UploadStatus.SKIPPED,
+                        "dry run: would upload " + listed.bytes() + " bytes to " + listed.key(), 0, false);
             }
-            return finish(item, w, UploadOutcome.SKIPPED, "");
+            return finish(listed, w, UploadOutcome.SKIPPED, "");
+        }
+        UploadItem item;
+        try {
+            item = listed.withChecksum(gate.admit(listed, w, replay));
+        } catch (FileGone e) {
+            return null;
+        } catch (IntegrityGate.Refused e) {
+            return refused(listed, w, e.refusal(), replay);
         }
         Attempts attempts = new Attempts();
         try {
@@ -123,6 +133,17 @@ final class FilePipeline {
         String message = attempts.lastMessage != null ? attempts.lastMessage : String.valueOf(cause.getMessage());
         boolean permanent = cause instanceof DestinationException d && d.permanent();
         if (!replay && book.failed(item, w, permanent, message)) return finish(item, w, UploadOutcome.QUARANTINED, message);
+        return failed(item, w, message);
+    }
+
+    /** The file failed its check before upload: never shipped; quarantined, or tried again after a wait. */
+    private FileResult refused(UploadItem item, Waiting w, IntegrityGate.Refusal r, boolean replay) {
+        String message = (r.reason() == null ? "" : r.reason() + ": ") + r.problem();
+        if (r.quarantined()) {
+            book.forget(w.name().fileName());
+            return finish(item, w, UploadOutcome.QUARANTINED, message);
+        }
+        if (!replay) book.failed(item, w, false, message);
         return failed(item, w, message);
     }
 

@@ -1,5 +1,6 @@
 package dev.cistern.uploader.internal;
 
+import dev.cistern.spool.QuarantineReason;
 import dev.cistern.uploader.BreakerState;
 import dev.cistern.uploader.UploadItem;
 import dev.cistern.uploader.UploadOutcome;
@@ -15,6 +16,10 @@ public interface Telemetry {
 
     /** A file is done for this pass. */
     void finished(UploadItem item, UploadOutcome outcome);
+
+    /** A file moved to quarantine, and why (its outcome is reported by {@link #finished} as well). */
+    default void quarantined(QuarantineReason reason) {
+    }
 
     /** Files left for a later pass while the breaker is open. */
     void deferred(int files);

@@ -3,6 +3,7 @@ package dev.cistern.uploader.s3;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.uploader.Destination;
 import dev.cistern.uploader.DestinationException;
+import dev.cistern.uploader.FileChecksum;
 import dev.cistern.uploader.KeyTemplate;
 import dev.cistern.uploader.UploadItem;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,8 +37,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * HttpURLConnection client. Credentials come from the SDK's default provider chain (environment,
  * system properties, profile, container or instance role) and are never logged.
  *
- * <p>Every request carries a CRC32C checksum the SDK computes while it streams the file (sent as
- * a trailer), so S3 rejects a body damaged in transit. Files up to
+ * <p>Every request carries a CRC32C checksum, so S3 rejects a body damaged in transit: a single PUT
+ * the whole file's CRC32C the uploader verified before shipping ({@code x-amz-checksum-crc32c}),
+ * each part of a multipart upload one the SDK computes as it streams (sent as a trailer). The
+ * object's metadata carries the file's and its content's CRC32C ({@link FileChecksum}). Files up to
  * {@link Builder#multipartThreshold(long)} go in one PUT streamed from disk; larger files go as a
  * multipart upload, one part at a time, each part streamed from its place in the file. The SDK's
  * own retries are off: the uploader's Failsafe policy retries.
@@ -123,23 +127,30 @@ public final class S3Destination implements Destination {
         return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(d).build();
     }
 
+    /**
+     * With the checksum the uploader verified the file with, S3 checks the body against it (so a file
+     * changed after the check is refused, not stored); without one, the SDK computes it as it streams.
+     */
     private void putWhole(UploadItem item) {
-        s3.putObject(PutObjectRequest.builder()
-                        .bucket(bucket)
-                        .key(item.key())
-                        .contentLength(item.bytes())
-                        .contentType(contentType(item))
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                        .overrideConfiguration(timeout(item.timeout()))
-                        .build(),
-                RequestBody.fromFile(item.file()));
+        PutObjectRequest.Builder b = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(item.key())
+                .contentLength(item.bytes())
+                .contentType(contentType(item))
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                .overrideConfiguration(timeout(item.timeout()));
+        FileChecksum c = item.checksum();
+        if (c != null) b.checksumCRC32C(c.crc32cBase64()).metadata(c.metadata());
+        s3.putObject(b.build(), RequestBody.fromFile(item.file()));
     }
 
     private void putInParts(UploadItem item, String where) throws IOException {
         long size = item.bytes();
         long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
+        Map<String, String> metadata = item.checksum() == null ? Map.of() : item.checksum().metadata();
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(item.key()).contentType(contentType(item))
-                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).overrideConfiguration(timeout(item.timeout()))).uploadId();
+                .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                .overrideConfiguration(timeout(item.timeout()))).uploadId();
         boolean completed = false;
         try {
             List<CompletedPart> parts = new ArrayList<>();

@@ -6,6 +6,7 @@ import static dev.cistern.testkit.Times.T0;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import dev.cistern.spool.SealTrailer;
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 
 /** Real spools for tests: segments sealed by the spool itself, or large files with valid segment names. */
 public final class TestSpools {
@@ -37,7 +39,10 @@ public final class TestSpools {
         return Scanner.of(dir).segments(ScanQuery.builder().stream(stream).build());
     }
 
-    /** Writes a file of random bytes under a valid segment name in sealed/, as if the spool had sealed it. */
+    /**
+     * Writes a file of random bytes under a valid segment name in sealed/, as if the spool had sealed
+     * it: {@code bytes} random bytes, then a seal trailer over them (so the uploader's check passes it).
+     */
     public static SealedSegment bigSegment(Path dir, String stream, long minTs, long bytes, long seed) throws IOException {
         SpoolLayout layout = new SpoolLayout(dir);
         SegmentName name = new SegmentName(stream, minTs, minTs + 1000, 1, bytes, SegmentName.FORMAT_VERSION, SegmentName.newId(minTs));
@@ -45,13 +50,16 @@ public final class TestSpools {
         Files.createDirectories(path.getParent());
         Random random = new Random(seed);
         byte[] buf = new byte[1 << 20];
+        CRC32C crc = new CRC32C();
         try (OutputStream out = Files.newOutputStream(path)) {
             for (long left = bytes; left > 0; ) {
                 random.nextBytes(buf);
                 int n = (int) Math.min(buf.length, left);
                 out.write(buf, 0, n);
+                crc.update(buf, 0, n);
                 left -= n;
             }
+            out.write(SealTrailer.encode(bytes, (int) crc.getValue(), 0));
         }
         return new SealedSegment(path, name);
     }
