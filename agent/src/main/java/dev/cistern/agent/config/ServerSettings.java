@@ -23,15 +23,22 @@ final class ServerSettings {
             s.maxInflightBytes = inflight % (1 << 20) == 0 ? (inflight >> 20) + "MiB" : Long.toString(inflight);
         } else {
             inflight = Sizes.bytes("server.max_inflight_bytes", s.maxInflightBytes);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (inflight > heap / 2) {
+                throw new ConfigException("server.max_inflight_bytes", "must be at most half the heap (" + (heap >> 20)
+                        + " MiB, set by -Xmx in JAVA_OPTS), or decoding requests could exhaust it; was " + inflight);
+            }
         }
         if (inflight < maxBodyBytes) {
             throw new ConfigException("server.max_inflight_bytes", "must be at least ingest.max_body_bytes (" + maxBodyBytes
                     + "), or one request could never be taken");
         }
+        Duration wait = Sizes.duration("server.inflight_wait", s.inflightWait);
         if (s.maxQueuedRequests < 1 || s.maxQueuedRequests > 1_000_000) {
             throw new ConfigException("server.max_queued_requests", "must be 1-1000000, was " + s.maxQueuedRequests);
         }
-        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, maxBodyBytes, threads, s.maxQueuedRequests);
+        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, wait, maxBodyBytes, threads,
+                s.maxQueuedRequests);
     }
 
     private static Duration positive(String key, String value) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongToIntFunction;
 
 /**
@@ -50,7 +51,16 @@ public final class RemoteWriteHandoff {
      * rows are those of a rewritten body ({@link DecodedRequest#rewrittenBody}), which is what to journal.
      */
     public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
+        return decode(raw, len, rules, limits, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, RemoteWriteRules, RemoteWriteRules.Limits)}, charging {@code charge} with the
+     * heap the rows take before it is allocated (it may throw to refuse the request).
+     */
+    public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits, LongConsumer charge) {
         WriteRequestReader r = readers.get();
+        r.chargeTo(charge);
         try {
             if (quicklyValid(r, raw, len, limits)) return r.decoded();
             WriteRequestValidator.Verdict v = WriteRequestValidator.validate(raw, len, rules, limits); // throws, with the reason
@@ -58,12 +68,15 @@ public final class RemoteWriteHandoff {
                 r.readDecompressed(raw, len);
                 return r.decoded();
             }
+            if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteRequestRewrite.without(raw, len, v.drops());
             r.readDecompressed(kept, kept.length);
             return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts());
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a remote_write WriteRequest: " + e.getMessage());
+        } finally {
+            r.chargeTo(null);
         }
     }
 

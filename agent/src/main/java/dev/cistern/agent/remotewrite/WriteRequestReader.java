@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Reads remote_write bodies: on the HTTP thread as it validates them, and in a sealer lane that
@@ -27,7 +28,14 @@ public final class WriteRequestReader {
         SeriesCache.Entry make(String name, String[] labels);
     }
 
-    private static final int KEEP_BUFFER_BYTES = 16 << 20;
+    // what a reader keeps between requests (each thread has one); bigger buffers go with the request that needed them
+    private static final int KEEP_BUFFER_BYTES = 1 << 20;
+    private static final int KEEP_SAMPLES = 1 << 16;
+    private static final int KEEP_SERIES = 1 << 14;
+    private static final LongConsumer NO_CHARGE = bytes -> { };
+    /** Bytes a sample takes decoded (a timestamp and a value), and a series (a reference and where its samples end). */
+    static final int SAMPLE_BYTES = 16;
+    static final int SERIES_BYTES = 12;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesCache cache;
@@ -43,10 +51,19 @@ public final class WriteRequestReader {
     private int sampleCount;
     private long histograms;
     private RemoteWriteRules.Limits limits = RemoteWriteRules.Limits.SPOOL_RANGE; // held to while validating
+    private LongConsumer charge = NO_CHARGE;
 
     public WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
         this.cache = cache;
         this.maker = maker;
+    }
+
+    /**
+     * Heap the next reads allocate for rows is first charged to {@code c} (an HTTP request's share of the in-flight
+     * budget), which may throw to refuse the request; null charges nothing.
+     */
+    void chargeTo(LongConsumer c) {
+        charge = c == null ? NO_CHARGE : c;
     }
 
     /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
@@ -216,6 +233,7 @@ public final class WriteRequestReader {
 
     private void addSample(long ts, double value) {
         if (sampleCount == timestamps.length) {
+            charge.accept((long) SAMPLE_BYTES * sampleCount);
             timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
             values = Arrays.copyOf(values, sampleCount * 2);
         }
@@ -227,6 +245,7 @@ public final class WriteRequestReader {
     /** Ends a series whose samples start at {@code firstSample}. */
     private void addSeries(SeriesCache.Entry e, int firstSample) {
         if (seriesCount == series.length) {
+            charge.accept((long) SERIES_BYTES * seriesCount);
             series = Arrays.copyOf(series, seriesCount * 2);
             sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
         }
@@ -269,9 +288,21 @@ public final class WriteRequestReader {
         return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
     }
 
-    /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */
+    /**
+     * What the last read decoded. Small reads are copied out (the buffers serve the next read); big ones take the
+     * buffers with them, no copy, and the reader starts small again: a reader keeps no more than {@link #KEEP_SAMPLES}.
+     */
     public DecodedRequest decoded() {
+        if (sampleCount > KEEP_SAMPLES || seriesCount > KEEP_SERIES) {
+            DecodedRequest d = new DecodedRequest(series, sampleEnd, timestamps, values, seriesCount, sampleCount, histograms);
+            series = new SeriesCache.Entry[1024];
+            sampleEnd = new int[1024];
+            timestamps = new long[4096];
+            values = new double[4096];
+            return d;
+        }
+        charge.accept((long) SAMPLE_BYTES * sampleCount + (long) SERIES_BYTES * seriesCount);
         return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
-                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), histograms);
+                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), seriesCount, sampleCount, histograms);
     }
 }
