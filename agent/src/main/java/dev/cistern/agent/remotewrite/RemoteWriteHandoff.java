@@ -25,6 +25,7 @@ public final class RemoteWriteHandoff {
     private final LongToIntFunction laneOf;
     private final AtomicLong heldBytes = new AtomicLong();
     private final long budgetBytes;
+    private final ReplayGate replayGate = new ReplayGate();
 
     /**
      * {@code laneOf} deals a journal index to one of {@code lanes} lanes, as the lanes read them;
@@ -110,6 +111,11 @@ public final class RemoteWriteHandoff {
             if (e.getKey() == index) found = e.getValue();
         }
         return found;
+    }
+
+    /** What the lanes pass to decode a journaled body again, one big one at a time. */
+    public ReplayGate replayGate() {
+        return replayGate;
     }
 
     long heldBytes() {

@@ -68,9 +68,19 @@ public final class WriteRequestReader {
 
     /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
     public void read(byte[] body) throws IOException {
-        RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw);
-        if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
-        readDecompressed(d.bytes(), d.length());
+        read(body, null);
+    }
+
+    /** As {@link #read(byte[])}, charging {@code charge} with what it allocates for the body and its rows before it does. */
+    public void read(byte[] body, LongConsumer charge) throws IOException {
+        chargeTo(charge);
+        try {
+            RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw, this.charge);
+            if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
+            readDecompressed(d.bytes(), d.length());
+        } finally {
+            chargeTo(null);
+        }
     }
 
     /** Reads a decompressed WriteRequest known to be valid (see {@link WriteRequestValidator}). */

@@ -46,42 +46,84 @@ class MemoryFaultTest {
 
     @Test
     void smallHeapAnswersEveryRequestAndSealsWhatItAcknowledged() throws Exception {
-        Path data = dir.resolve("data");
-        Path dest = dir.resolve("outbox");
-        Path log = dir.resolve("agent.log");
         NumberedSamples cardinality = new NumberedSamples(true);
-        try (AgentProcess agent = AgentProcess.start(data, edgeConfig(dest), log, Map.of(), List.of("-Xmx64m"))) {
-            RemoteWriteClient client = new RemoteWriteClient("127.0.0.1", agent.awaitPort());
-            cardinality.to(agent.awaitPort());
+        run("edge", Map.of(), 5, client -> {
+            cardinality.to(client.port());
+            for (int r = 0; r < 100; r++) { // 200,000 series, each new
+                int status = cardinality.sendUntilAccepted(2000, Duration.ofSeconds(30));
+                assertTrue(status > 0, "a request of 2000 new series got no answer");
+            }
+            double cache = SpoolWatch.metric(client.http(), "cistern_series_cache_bytes", "");
+            double cap = SpoolWatch.metric(client.http(), "cistern_series_cache_max_bytes", "");
+            assertTrue(cap > 0 && cache <= cap && cap <= 8 << 20, "series caches hold " + cache + " bytes, cap " + cap);
+        });
+        System.out.println("MemoryFaultTest: cardinality " + cardinality.answers());
+        assertTrue(cardinality.acked().cardinality() >= 150_000, "too few series accepted: " + cardinality.answers());
+        acked.or(cardinality.acked());
+        assertSealedExactlyOnce();
+    }
+
+    /** With edge.yaml's body limit raised to 16 MiB, the 10 MiB remote_write is refused by the in-flight budget instead. */
+    @Test
+    void aBodyLimitOverTheBudgetIsHeldByTheBudget() throws Exception {
+        run("body16", Map.of("CISTERN_INGEST__MAX_BODY_BYTES", "16MiB"), 3, client -> {
+            HttpResponse<String> alone = post(client.http(), "/api/v1/write", tenMiBBody(), "application/x-protobuf", "snappy");
+            assertEquals(413, alone.statusCode(), alone.body());
+            assertTrue(alone.body().contains("server.max_inflight_bytes"), alone.body());
+        });
+        assertSealedExactlyOnce();
+    }
+
+    /** What the test sends besides the rounds of concurrent requests, while the agent runs. */
+    private interface More {
+        void send(Target client) throws Exception;
+    }
+
+    private record Target(RemoteWriteClient http, int port) {}
+
+    /**
+     * Starts the agent at -Xmx64m with edge.yaml and {@code env}, sends {@code rounds} rounds of concurrent requests
+     * and then {@code more}; checks every request was answered, the agent stays healthy, writes everything
+     * acknowledged into the spool and stops cleanly, having never run out of memory.
+     */
+    private void run(String name, Map<String, String> env, int rounds, More more) throws Exception {
+        Path log = dir.resolve("agent.log");
+        Path kept = Path.of("target", "MemoryFaultTest-" + name + "-agent.log").toAbsolutePath();
+        try (AgentProcess agent = AgentProcess.start(data(), edgeConfig(dest()), log, env, List.of("-Xmx64m"))) {
+            int port = agent.awaitPort();
+            RemoteWriteClient client = new RemoteWriteClient("127.0.0.1", port);
             try {
-                for (int round = 0; round < 3; round++) concurrently(client, round);
-                for (int r = 0; r < 100; r++) {
-                    int status = cardinality.sendUntilAccepted(2000, Duration.ofSeconds(30));
-                    assertTrue(status > 0, "a request of 2000 new series got no answer: " + agent.state());
-                }
-                for (int round = 3; round < 5; round++) concurrently(client, round);
+                for (int round = 0; round < rounds; round++) concurrently(client, round);
+                more.send(new Target(client, port));
                 assertEquals(200, client.get("/healthz").statusCode(), "alive after the inputs: " + agent.state());
                 assertEquals(200, client.get("/readyz").statusCode(), "ready after the inputs");
                 awaitLagDrained(client);
-                double cache = SpoolWatch.metric(client, "cistern_series_cache_bytes", "");
-                double cap = SpoolWatch.metric(client, "cistern_series_cache_max_bytes", "");
-                assertTrue(cap > 0 && cache <= cap, "series caches hold " + cache + " bytes, cap " + cap);
                 assertTrue(SpoolWatch.metric(client, "cistern_ingest_rejected_total", "reason=\"inflight_bytes\"")
                         + SpoolWatch.metric(client, "cistern_ingest_rejected_total", "reason=\"too_large\"") > 0,
-                        "the budget refused nothing: " + SpoolWatch.metricLines(client, "cistern_ingest_rejected"));
+                        "nothing was refused: " + SpoolWatch.metricLines(client, "cistern_ingest_rejected"));
             } finally {
-                System.out.println("MemoryFaultTest: answers " + answers + ", cardinality " + cardinality.answers());
+                System.out.println("MemoryFaultTest: answers " + answers);
             }
-            assertEquals(0, agent.terminate(), "clean stop; see " + kept(log));
+            assertEquals(0, agent.terminate(), "clean stop; see " + kept);
         } finally {
-            Files.copy(log, kept(log), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
         }
         assertEquals(List.of(), SpoolWatch.lines(log, "OutOfMemoryError"), "the agent ran out of memory");
-        acked.or(cardinality.acked());
-        Delivered d = new Delivered().dir(data.resolve("sealed")).dir(data.resolve("uploaded")).dir(dest).read();
-        assertTrue(cardinality.acked().cardinality() >= 150_000, "too few series accepted: " + cardinality.answers());
+    }
+
+    private void assertSealedExactlyOnce() throws IOException {
+        Delivered d = new Delivered().dir(data().resolve("sealed")).dir(data().resolve("uploaded")).dir(dest()).read();
         assertEquals(0, d.duplicateCount(), d.describe());
         assertEquals(0, d.missing(acked).cardinality(), "acknowledged rows not sealed: " + d.describe());
+        assertTrue(acked.cardinality() > 0, "nothing acknowledged: " + answers);
+    }
+
+    private Path data() {
+        return dir.resolve("data");
+    }
+
+    private Path dest() {
+        return dir.resolve("outbox");
     }
 
     /** Two 3.9 MiB NDJSON bodies, a dense remote_write body, and one that decompresses to 10 MiB, all at once. */
@@ -122,7 +164,7 @@ class MemoryFaultTest {
         return null;
     }
 
-    /** A remote_write body that decompresses to 10 MiB (over edge.yaml's 4 MiB body limit): never acknowledged. */
+    /** A remote_write body that decompresses to 10 MiB (over edge.yaml's 4 MiB limit, and over the budget at 16 MiB): refused. */
     private Void tenMiB(RemoteWriteClient client) throws Exception {
         HttpResponse<String> r = post(client, "/api/v1/write", tenMiBBody(), "application/x-protobuf", "snappy");
         record(r, 0, 0);
@@ -135,7 +177,8 @@ class MemoryFaultTest {
     private static synchronized byte[] tenMiBBody() throws IOException {
         if (tenMiB != null) return tenMiB;
         RemoteWrite.TimeSeries.Builder s = RemoteWriteClient.series("ten_mib", "job", "fault").toBuilder();
-        for (int i = 0; i < 1_170_000; i++) s.addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(T0 + i));
+        // one timestamp for all: the body compresses to well under 1 MiB, and what it decompresses to is what counts
+        for (int i = 0; i < 1_170_000; i++) s.addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(T0));
         byte[] raw = RemoteWrite.WriteRequest.newBuilder().addTimeseries(s).build().toByteArray();
         assertTrue(raw.length > 10 << 20, "decompresses to " + raw.length);
         tenMiB = Snappy.compress(raw);
@@ -176,9 +219,5 @@ class MemoryFaultTest {
         Path p = dir.resolve("edge.yaml");
         Files.writeString(p, mine);
         return p;
-    }
-
-    private static Path kept(Path log) {
-        return Path.of("target", "MemoryFaultTest-agent.log").toAbsolutePath();
     }
 }
