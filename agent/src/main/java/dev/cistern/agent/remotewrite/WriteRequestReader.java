@@ -3,14 +3,11 @@ package dev.cistern.agent.remotewrite;
 import static dev.cistern.agent.remotewrite.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -224,7 +221,7 @@ public final class WriteRequestReader {
 
     /** Makes the series of label fields {@code k[off, off+len)} seen for the first time, and caches it. */
     private SeriesCache.Entry remember(byte[] k, int off, int len) throws IOException {
-        SeriesCache.Entry e = make(k, off, len);
+        SeriesCache.Entry e = WriteRequestWire.series(k, off, len, maker);
         cache.put(k, off, len, e);
         return e;
     }
@@ -269,33 +266,6 @@ public final class WriteRequestReader {
         if (keyLen + len > key.length) key = Arrays.copyOf(key, Math.max(keyLen + len, key.length * 2));
         System.arraycopy(b, from, key, keyLen, len);
         keyLen += len;
-    }
-
-    /** Decodes label fields: the first {@code __name__} is the name, the rest labels. */
-    private SeriesCache.Entry make(byte[] k, int off, int len) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(k, off, len);
-        String name = null;
-        List<String> kv = new ArrayList<>();
-        while (in.readTag() != 0) {
-            int limit = enter(in, len);
-            String lk = "";
-            String lv = "";
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                if (tag == LABEL_NAME) lk = in.readStringRequireUtf8();
-                else if (tag == LABEL_VALUE) lv = in.readStringRequireUtf8();
-                else skip(in, tag);
-            }
-            in.popLimit(limit);
-            if (name == null && lk.equals("__name__")) {
-                name = lv;
-            } else {
-                kv.add(lk);
-                kv.add(lv);
-            }
-        }
-        if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
-        return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
     }
 
     /**
