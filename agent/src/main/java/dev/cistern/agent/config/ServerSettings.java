@@ -18,7 +18,7 @@ final class ServerSettings {
         if (rate < 1) throw new ConfigException("server.body_min_rate", "must be at least 1 byte a second");
         long inflight;
         if (s.maxInflightBytes == null || s.maxInflightBytes.isBlank()) {
-            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4 >> 20 << 20);
+            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6 >> 20 << 20); // see docs/operations.md, "Memory"
             // written back so --print-config shows what is in force
             s.maxInflightBytes = inflight % (1 << 20) == 0 ? (inflight >> 20) + "MiB" : Long.toString(inflight);
         } else {

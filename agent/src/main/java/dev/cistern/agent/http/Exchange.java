@@ -89,10 +89,6 @@ public final class Exchange {
         charged = 0;
     }
 
-    long charged() {
-        return charged;
-    }
-
     public void responseHeader(String name, String value) {
         responseHeaders.set(name, value);
     }

@@ -3,7 +3,7 @@ package dev.cistern.agent.http;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The heap that requests may hold at once, across all connections ({@code server.max_inflight_bytes}, a quarter
+ * The heap that requests may hold at once, across all connections ({@code server.max_inflight_bytes}, a sixth
  * of the heap by default): each body, reserved from its Content-Length when the headers come, and what an endpoint
  * makes of it (a decompressed body, decoded rows), charged before it is allocated ({@link Exchange#charge}).
  * Everything a request holds is released when its answer is written. The event loop never waits

@@ -25,6 +25,6 @@ public record ServerLimits(int maxConnections, Duration headerTimeout, Duration 
     /** Limits for tests and tools: everything generous but bounded. */
     public static ServerLimits defaults(long maxBodyBytes, int threads) {
         return new ServerLimits(1024, Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofSeconds(10), 16 << 10,
-                Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4), Duration.ofSeconds(2), maxBodyBytes, threads, 1024);
+                Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6), Duration.ofSeconds(2), maxBodyBytes, threads, 1024);
     }
 }

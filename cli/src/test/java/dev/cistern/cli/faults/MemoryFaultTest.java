@@ -32,7 +32,8 @@ import org.xerial.snappy.Snappy;
 /**
  * Issue 17's out-of-memory inputs against the real agent at {@code -Xmx64m} with {@code config/edge.yaml}:
  * concurrent 3.9 MiB NDJSON bodies, a remote_write body that decompresses to 10 MiB, bodies whose decoded
- * rows are several times their size, and 200,000 distinct series. Every request is answered (204, 4xx, or
+ * rows are several times their size (one that fits the in-flight budget, one that does not), and 200,000
+ * distinct series. Every request is answered (204, 4xx, or
  * 503 with Retry-After), the agent stays up and healthy and keeps sealing, the series caches stay under
  * their cap, and every acknowledged row is sealed exactly once.
  */
@@ -126,16 +127,17 @@ class MemoryFaultTest {
         return dir.resolve("outbox");
     }
 
-    /** Two 3.9 MiB NDJSON bodies, a dense remote_write body, and one that decompresses to 10 MiB, all at once. */
+    /** Two 3.9 MiB NDJSON bodies, two dense remote_write bodies, and one that decompresses to 10 MiB, all at once. */
     private void concurrently(RemoteWriteClient client, int round) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 int first = NDJSON_BASE + (round * 2 + i) * 40_000; // 35,000 rows used of each 40,000
                 all.add(pool.submit(() -> ndjson(client, first, 35_000)));
             }
-            all.add(pool.submit(() -> dense(client, DENSE_BASE + round * 2_000_000, 350_000)));
+            all.add(pool.submit(() -> dense(client, DENSE_BASE + round * 2_000_000, 150_000))); // fits the budget
+            all.add(pool.submit(() -> dense(client, DENSE_BASE + round * 2_000_000 + 1_000_000, 350_000))); // does not
             all.add(pool.submit(() -> tenMiB(client)));
             for (Future<?> f : all) f.get();
         } finally {
