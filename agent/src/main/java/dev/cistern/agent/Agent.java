@@ -2,6 +2,7 @@ package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.config.TlsSettings;
 import dev.cistern.agent.http.BearerAuth;
 import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.HttpFront;
@@ -32,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLContext;
 
 /**
  * The running agent: HTTP ingest → journal → applier → spool. {@link #start} recovers and starts
@@ -122,7 +122,7 @@ public final class Agent implements AutoCloseable {
 
     private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
         BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
-        SSLContext tls = config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile());
+        TlsContext tls = tls(config.tls());
         return new HttpFront(config.listen(), tls, config.server(), metrics, auth);
     }
 
@@ -150,6 +150,13 @@ public final class Agent implements AutoCloseable {
         metrics.bindUploader(u.metrics());
         spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
         return u;
+    }
+
+    private static TlsContext tls(TlsSettings t) throws IOException {
+        if (!t.enabled()) return null;
+        return t.certFile() != null
+                ? TlsContext.fromPem(t.certFile(), t.keyFile(), t.clientCaFile(), t.reloadInterval())
+                : TlsContext.fromPkcs12(t.keystoreFile(), t.keystorePasswordFile(), t.clientCaFile(), t.reloadInterval());
     }
 
     /** Recovers the data directory, replays the journal into the spool, and starts serving. */
