@@ -78,6 +78,11 @@ class ConfigValidationTest {
         assertEquals("server.header_timeout", fails("server:\n  header_timeout: 0s\n", Map.of()).key());
         assertEquals("server.body_min_rate", fails("server:\n  body_min_rate: fast\n", Map.of()).key());
         assertEquals("server.max_inflight_bytes", fails("server:\n  max_inflight_bytes: 1KiB\n", Map.of()).key());
+        long overHalf = Runtime.getRuntime().maxMemory() / 2 + (1 << 20);
+        assertEquals("server.max_inflight_bytes", fails("server:\n  max_inflight_bytes: " + overHalf + "\n", Map.of()).key(),
+                "a budget over half the heap would let requests exhaust it");
+        assertEquals(2, c.server().inflightWait().toSeconds());
+        assertEquals("server.inflight_wait", fails("server:\n  inflight_wait: soon\n", Map.of()).key());
         assertEquals("server.max_queued_requests", fails("server:\n  max_queued_requests: -1\n", Map.of()).key());
     }
 

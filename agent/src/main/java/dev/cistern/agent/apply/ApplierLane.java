@@ -5,6 +5,7 @@ import dev.cistern.agent.ndjson.InvalidNdjsonException;
 import dev.cistern.agent.ndjson.NdjsonBody;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
+import dev.cistern.agent.remotewrite.ReplayGate;
 import dev.cistern.agent.remotewrite.SeriesCache;
 import dev.cistern.agent.remotewrite.WriteRequestReader;
 import dev.cistern.agent.journal.JournalEntry;
@@ -166,16 +167,23 @@ final class ApplierLane implements Runnable {
     }
 
     private void processRemoteWrite(JournalEntry e) throws IOException {
-        DecodedRequest r = handed;
-        if (r == null) {
-            try {
-                remoteWrite.read(e.payload());
-            } catch (InvalidWriteRequestException | InvalidProtocolBufferException bad) {
-                applier.damaged(e, bad.getMessage());
-                return;
+        // a big body decoded again holds the gate until its rows are written: one lane at a time (issue 17)
+        try (ReplayGate.Pass pass = applier.handoff.replayGate().pass()) {
+            DecodedRequest r = handed;
+            if (r == null) {
+                try {
+                    remoteWrite.read(e.payload(), pass);
+                } catch (InvalidWriteRequestException | InvalidProtocolBufferException bad) {
+                    applier.damaged(e, bad.getMessage());
+                    return;
+                }
+                r = remoteWrite.decoded();
             }
-            r = remoteWrite.decoded();
+            writeRows(e, r);
         }
+    }
+
+    private void writeRows(JournalEntry e, DecodedRequest r) throws IOException {
         int n = r.seriesCount();
         long dropped = 0;
         for (int i = 0; i < n; i++) {

@@ -83,8 +83,10 @@ public final class AgentConfig {
         @JsonProperty("body_grace") public String bodyGrace = "10s";
         /** Bytes a second a body must average after body_grace: else 408 and closed. */
         @JsonProperty("body_min_rate") public String bodyMinRate = "16KiB";
-        /** Request bytes buffered at once over all connections (else 503); empty: a quarter of the heap. */
+        /** Request bytes held at once over all connections, bodies and what they decode to (else 503); empty: a sixth of the heap. */
         @JsonProperty("max_inflight_bytes") public String maxInflightBytes = "";
+        /** How long a request being decoded waits for room in max_inflight_bytes before its 503. */
+        @JsonProperty("inflight_wait") public String inflightWait = "2s";
         /** Ingest requests waiting for one of ingest.threads; more are answered 503 at once. */
         @JsonProperty("max_queued_requests") public int maxQueuedRequests = 1024;
     }

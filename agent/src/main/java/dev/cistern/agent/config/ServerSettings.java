@@ -18,20 +18,27 @@ final class ServerSettings {
         if (rate < 1) throw new ConfigException("server.body_min_rate", "must be at least 1 byte a second");
         long inflight;
         if (s.maxInflightBytes == null || s.maxInflightBytes.isBlank()) {
-            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4 >> 20 << 20);
+            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6 >> 20 << 20); // see docs/operations.md, "Memory"
             // written back so --print-config shows what is in force
             s.maxInflightBytes = inflight % (1 << 20) == 0 ? (inflight >> 20) + "MiB" : Long.toString(inflight);
         } else {
             inflight = Sizes.bytes("server.max_inflight_bytes", s.maxInflightBytes);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (inflight > heap / 2) {
+                throw new ConfigException("server.max_inflight_bytes", "must be at most half the heap (" + (heap >> 20)
+                        + " MiB, set by -Xmx in JAVA_OPTS), or decoding requests could exhaust it; was " + inflight);
+            }
         }
         if (inflight < maxBodyBytes) {
             throw new ConfigException("server.max_inflight_bytes", "must be at least ingest.max_body_bytes (" + maxBodyBytes
                     + "), or one request could never be taken");
         }
+        Duration wait = Sizes.duration("server.inflight_wait", s.inflightWait);
         if (s.maxQueuedRequests < 1 || s.maxQueuedRequests > 1_000_000) {
             throw new ConfigException("server.max_queued_requests", "must be 1-1000000, was " + s.maxQueuedRequests);
         }
-        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, maxBodyBytes, threads, s.maxQueuedRequests);
+        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, wait, maxBodyBytes, threads,
+                s.maxQueuedRequests);
     }
 
     private static Duration positive(String key, String value) {

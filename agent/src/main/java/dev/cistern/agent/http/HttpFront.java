@@ -61,7 +61,10 @@ public final class HttpFront implements AutoCloseable {
         this.opsPool = pool("cistern-http-ops-", 2, 64);
         this.serving = new Serving(routes, limits, metrics, auth, ingestPool, opsPool);
         metrics.gauge("cistern.http.connections", "open HTTP connections", connections, AtomicInteger::get);
-        metrics.gauge("cistern.http.inflight.bytes", "request bytes buffered, not yet answered", serving.budget(), InflightBudget::used);
+        metrics.gauge("cistern.http.inflight.bytes", "request bytes held (bodies and what they decode to), not yet answered",
+                serving.budget(), InflightBudget::used);
+        metrics.gauge("cistern.http.inflight.max.bytes", "server.max_inflight_bytes: the most requests may hold at once",
+                serving.budget(), InflightBudget::max);
         bind();
     }
 

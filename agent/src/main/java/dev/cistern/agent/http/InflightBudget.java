@@ -1,30 +1,62 @@
 package dev.cistern.agent.http;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
-/** Request bytes buffered at once across all connections, reserved when the headers say how many are coming. */
+/**
+ * The heap that requests may hold at once, across all connections ({@code server.max_inflight_bytes}, a sixth
+ * of the heap by default): each body, reserved from its Content-Length when the headers come, and what an endpoint
+ * makes of it (a decompressed body, decoded rows), charged before it is allocated ({@link Exchange#charge}).
+ * Everything a request holds is released when its answer is written. The event loop never waits
+ * ({@link #tryReserve}); an endpoint's charge waits a bounded time for room ({@link #reserve}), because a
+ * request that is being decoded next to it will be answered soon.
+ */
 final class InflightBudget {
     private final long max;
-    private final AtomicLong used = new AtomicLong();
+    private final long waitNanos;
+    private long used; // guarded by this
 
-    InflightBudget(long max) {
+    InflightBudget(long max, long waitMillis) {
         this.max = max;
+        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
     }
 
-    boolean tryReserve(long n) {
+    /** Takes {@code n} bytes if there is room now. */
+    synchronized boolean tryReserve(long n) {
         if (n <= 0) return true;
-        while (true) {
-            long u = used.get();
-            if (u + n > max) return false;
-            if (used.compareAndSet(u, u + n)) return true;
+        if (used + n > max) return false;
+        used += n;
+        return true;
+    }
+
+    /** Takes {@code n} bytes, waiting for other requests to release theirs; false if there was no room in time. */
+    synchronized boolean reserve(long n) throws InterruptedException {
+        if (n <= 0) return true;
+        if (n > max) return false;
+        long deadline = System.nanoTime() + waitNanos;
+        while (used + n > max) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        used += n;
+        return true;
     }
 
-    void release(long n) {
-        if (n > 0) used.addAndGet(-n);
+    synchronized void release(long n) {
+        if (n <= 0) return;
+        used -= n;
+        notifyAll();
     }
 
-    long used() {
-        return used.get();
+    synchronized long used() {
+        return used;
+    }
+
+    long max() {
+        return max;
+    }
+
+    long waitMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(waitNanos);
     }
 }

@@ -86,7 +86,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         reserved = Math.max(0, declared);
         if (!serving.budget().tryReserve(reserved)) {
             reserved = 0;
-            serving.rejected(route, "overloaded");
+            serving.rejected(route, "inflight_bytes");
             refuse(ctx, Serving.OVERLOADED_BYTES);
             return;
         }
@@ -121,7 +121,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             byte[] whole = filled == body.length ? body : Arrays.copyOf(body, filled);
             body = null;
-            serving.serve(ctx, this, route, new Exchange(request, path, whole), keepAlive);
+            serving.serve(ctx, this, route, new Exchange(request, path, whole, serving.budget()), keepAlive);
         }
     }
 
@@ -136,8 +136,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         }
         long size = Math.min(max, Math.max(need, Math.max(8192, (long) body.length * 2)));
         if (!serving.budget().tryReserve(size - reserved)) {
-            serving.rejected(route, "overloaded");
-            refuseAndClose(ctx, 503, "overloaded", Serving.OVERLOADED_BYTES.message());
+            serving.rejected(route, "inflight_bytes");
+            refuseAndClose(ctx, 503, "inflight_bytes", Serving.OVERLOADED_BYTES.message());
             return false;
         }
         reserved = size;

@@ -36,7 +36,7 @@ final class Serving {
     record Refusal(int status, String reason, String message) {}
 
     static final Refusal OVERLOADED = new Refusal(503, "overloaded", "ingest queue is full; retry later");
-    static final Refusal OVERLOADED_BYTES = new Refusal(503, "overloaded", "too many request bytes in flight; retry later");
+    static final Refusal OVERLOADED_BYTES = new Refusal(503, "inflight_bytes", "too many request bytes in flight; retry later");
     private static final Refusal DRAINING = new Refusal(503, "shutting_down", "shutting down");
 
     private final Map<String, Route> routes;
@@ -57,7 +57,7 @@ final class Serving {
         this.auth = auth;
         this.ingest = ingest;
         this.ops = ops;
-        this.budget = new InflightBudget(limits.maxInflightBytes());
+        this.budget = new InflightBudget(limits.maxInflightBytes(), limits.inflightWait().toMillis());
     }
 
     Route route(String path) {
@@ -104,8 +104,12 @@ final class Serving {
         inFlight.incrementAndGet();
         try {
             (route.ingest() ? ingest : ops).execute(() -> {
-                run(route, ex);
-                ctx.executor().execute(() -> send(ctx, reader, route, ex, keepAlive, start));
+                try {
+                    run(route, ex);
+                } finally {
+                    ex.releaseCharges(); // what the endpoint decoded is garbage now; the body goes when the answer is written
+                    ctx.executor().execute(() -> send(ctx, reader, route, ex, keepAlive, start));
+                }
             });
         } catch (RejectedExecutionException e) {
             metrics.rejected(route.name(), "overloaded");
@@ -128,6 +132,12 @@ final class Serving {
             // little after the write that caused it: answer 503 rather than let the worker die silently
             LOG.log(Level.WARNING, "request to " + route.path() + " hit a memory-mapped journal fault", e);
             refusalInto(ex, new Refusal(503, "journal_unavailable", "journal_unavailable: could not write the journal (disk full?)"));
+        } catch (Error e) {
+            // the client gets an answer whatever happened (a worker that dies silently leaves it waiting for ever,
+            // and Prometheus retries for ever); the launchers end the process on OutOfMemoryError before this
+            LOG.log(Level.SEVERE, "request to " + route.path() + " failed", e);
+            metrics.rejected(route.name(), "internal_error");
+            refusalInto(ex, new Refusal(503, "internal_error", "internal error: " + e + "; retry later"));
         }
     }
 
@@ -148,7 +158,7 @@ final class Serving {
 
     /** Answers a refusal decided from the headers; the connection stays open when {@code keepAlive}. */
     void answer(ChannelHandlerContext ctx, Route route, HttpRequest r, Refusal refusal, boolean keepAlive) {
-        Exchange ex = new Exchange(r, "", new byte[0]);
+        Exchange ex = new Exchange(r, "", new byte[0], null);
         refusalInto(ex, refusal);
         if (route != null) metrics.request(route.name(), refusal.status(), 0);
         boolean open = keepAlive && !draining;
@@ -162,7 +172,7 @@ final class Serving {
      * so the client reads the answer instead of a reset for the bytes it is still sending (nginx's lingering close).
      */
     void answerAndClose(ChannelHandlerContext ctx, Route route, HttpRequest r, Refusal refusal) {
-        Exchange ex = new Exchange(r, "", new byte[0]);
+        Exchange ex = new Exchange(r, "", new byte[0], null);
         refusalInto(ex, refusal);
         if (route != null) metrics.request(route.name(), refusal.status(), 0);
         ctx.writeAndFlush(response(ex, RequestReader.isHead(r), false)).addListener(f -> {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -39,8 +40,9 @@ public final class IngestEndpoints {
     private final long maxLagBytes;
     private final SpaceGuard space;
     private final Rules rules;
-    // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a buffer.
-    private static final int KEEP_DECODE_BUFFER_BYTES = 8 << 20;
+    // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a
+    // buffer, and keeps it only when small (what a request decodes is charged to the in-flight budget, see Exchange.charge)
+    private static final int KEEP_DECODE_BUFFER_BYTES = 1 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     /** The content rules: remote_write's, and how deep an NDJSON line may nest. */
@@ -75,7 +77,7 @@ public final class IngestEndpoints {
         }
         checkBackpressure();
         byte[] body = RequestBody.read(ex, maxBodyBytes);
-        DecodedRequest rows = decode(body);
+        DecodedRequest rows = decode(ex, body);
         long samples = rows.sampleCount();
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", samples);
@@ -92,12 +94,13 @@ public final class IngestEndpoints {
     }
 
     /** Decompresses and validates a remote_write body whole, and decodes its rows. */
-    private DecodedRequest decode(byte[] body) {
+    private DecodedRequest decode(Exchange ex, byte[] body) {
         try {
-            RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get());
+            RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get(),
+                    ex::charge);
             if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
             RemoteWriteRules rw = rules.remoteWrite();
-            return handoff.decode(raw.bytes(), raw.length(), rw, rw.limitsAt(System.currentTimeMillis()));
+            return handoff.decode(raw.bytes(), raw.length(), rw, rw.limitsAt(System.currentTimeMillis()), ex::charge);
         } catch (InvalidWriteRequestException e) {
             throw IngestException.of(e);
         }
@@ -123,7 +126,7 @@ public final class IngestEndpoints {
         }
         checkBackpressure();
         byte[] body = RequestBody.read(ex, maxBodyBytes);
-        if (enc.equals("gzip")) body = gunzip(body);
+        if (enc.equals("gzip")) body = gunzip(ex, body);
         long rows = validateLines(body, rules.ndjsonMaxDepth());
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
@@ -168,13 +171,28 @@ public final class IngestEndpoints {
         }
     }
 
-    private byte[] gunzip(byte[] body) throws IOException {
+    /** Inflates a gzip body within the body limit, charging the in-flight budget as its buffer grows. */
+    private byte[] gunzip(Exchange ex, byte[] body) throws IOException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (out.length > maxBodyBytes) {
-                throw IngestException.tooLarge("decompressed body is over the limit of " + maxBodyBytes + " bytes");
+            int cap = (int) Math.min(maxBodyBytes + 1, Math.max(8192, 4L * body.length));
+            ex.charge(cap);
+            byte[] out = new byte[cap];
+            int n = 0;
+            while (true) {
+                if (n == out.length) {
+                    if (out.length > maxBodyBytes) {
+                        throw IngestException.tooLarge("decompressed body is over the limit of " + maxBodyBytes + " bytes");
+                    }
+                    int grown = (int) Math.min(maxBodyBytes + 1, 2L * out.length);
+                    ex.charge(grown);
+                    out = Arrays.copyOf(out, grown);
+                }
+                int r = in.read(out, n, out.length - n);
+                if (r < 0) break;
+                n += r;
             }
-            return out;
+            ex.charge(n);
+            return Arrays.copyOf(out, n);
         } catch (ZipException | EOFException e) {
             throw IngestException.badRequest("malformed_gzip", "body is not valid gzip: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.cistern.agent.metrics;
 
+import dev.cistern.agent.remotewrite.SeriesCache;
 import dev.cistern.spool.DropReason;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.QuarantineReason;
@@ -48,6 +49,10 @@ public final class AgentMetrics {
                 .description("remote_write samples acknowledged (durable in the journal)").register(registry);
         ndjsonRowsAccepted = Counter.builder("cistern.ingest.ndjson.rows.accepted")
                 .description("NDJSON rows acknowledged (durable in the journal)").register(registry);
+        Gauge.builder("cistern.series.cache.bytes", SeriesCache::heldBytesAll)
+                .description("heap the remote_write series caches hold (estimated, as they are bounded)").register(registry);
+        Gauge.builder("cistern.series.cache.max.bytes", SeriesCache::budgetBytesAll)
+                .description("what the series caches may hold together").register(registry);
         BuildInfo build = BuildInfo.current();
         Gauge.builder("cistern.build.info", () -> 1).description("1, labelled with what this agent was built from")
                 .tags("version", build.version(), "revision", build.revision(), "java", build.java()).register(registry);

@@ -12,16 +12,22 @@ public final class DecodedRequest {
     private final int[] sampleEnd;
     private final long[] timestamps;
     private final double[] values;
+    private final int seriesCount;
+    private final int sampleCount;
     private final long histograms;
     private final byte[] rewrittenBody;
     private final Map<RemoteWriteRule, Long> dropped;
 
-    DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms) {
-        this(series, sampleEnd, timestamps, values, histograms, null, Map.of());
+    /** The first {@code seriesCount} series and {@code sampleCount} samples of the arrays (which may be longer). */
+    DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, int seriesCount, int sampleCount,
+                   long histograms) {
+        this(series, sampleEnd, timestamps, values, seriesCount, sampleCount, histograms, null, Map.of());
     }
 
-    private DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms,
-                           byte[] rewrittenBody, Map<RemoteWriteRule, Long> dropped) {
+    private DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, int seriesCount,
+                           int sampleCount, long histograms, byte[] rewrittenBody, Map<RemoteWriteRule, Long> dropped) {
+        this.seriesCount = seriesCount;
+        this.sampleCount = sampleCount;
         this.series = series;
         this.sampleEnd = sampleEnd;
         this.timestamps = timestamps;
@@ -33,7 +39,8 @@ public final class DecodedRequest {
 
     /** These rows, read from {@code body} (snappy), which is the request without what the drop policies took out. */
     DecodedRequest rewritten(byte[] body, Map<RemoteWriteRule, Long> droppedRows) {
-        return new DecodedRequest(series, sampleEnd, timestamps, values, histograms, body, Map.copyOf(droppedRows));
+        return new DecodedRequest(series, sampleEnd, timestamps, values, seriesCount, sampleCount, histograms, body,
+                Map.copyOf(droppedRows));
     }
 
     /** The body to journal instead of the one received (snappy), or null: nothing was dropped. */
@@ -47,7 +54,7 @@ public final class DecodedRequest {
     }
 
     public int seriesCount() {
-        return series.length;
+        return seriesCount;
     }
 
     public SeriesCache.Entry series(int i) {
@@ -63,7 +70,7 @@ public final class DecodedRequest {
     }
 
     public int sampleCount() {
-        return timestamps.length;
+        return sampleCount;
     }
 
     public long timestamp(int k) {
@@ -81,6 +88,7 @@ public final class DecodedRequest {
 
     /** About what it holds on the heap (the series are shared with a cache). */
     long heapBytes() {
-        return 64 + 12L * series.length + 16L * timestamps.length;
+        return 64 + (long) WriteRequestReader.SERIES_BYTES * series.length + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
+                + (rewrittenBody == null ? 0 : rewrittenBody.length);
     }
 }

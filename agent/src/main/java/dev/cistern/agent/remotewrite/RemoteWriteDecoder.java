@@ -1,6 +1,7 @@
 package dev.cistern.agent.remotewrite;
 
 import java.io.IOException;
+import java.util.function.LongConsumer;
 import org.xerial.snappy.Snappy;
 
 /** Decompresses a remote_write 1.0 body: snappy block format around a protobuf WriteRequest. */
@@ -15,6 +16,11 @@ public final class RemoteWriteDecoder {
      * Every problem is an {@link InvalidWriteRequestException} with a short reason.
      */
     public static Decoded decompress(byte[] body, int len, long maxDecodedBytes, byte[] reuse) {
+        return decompress(body, len, maxDecodedBytes, reuse, bytes -> { });
+    }
+
+    /** As {@link #decompress(byte[], int, long, byte[])}, charging {@code charge} with the decompressed size before it allocates. */
+    public static Decoded decompress(byte[] body, int len, long maxDecodedBytes, byte[] reuse, LongConsumer charge) {
         int decodedLen;
         try {
             decodedLen = Snappy.uncompressedLength(body, 0, len);
@@ -25,6 +31,7 @@ public final class RemoteWriteDecoder {
             throw InvalidWriteRequestException.tooLarge("decompressed body of " + Integer.toUnsignedString(decodedLen)
                     + " bytes is over the limit of " + maxDecodedBytes);
         }
+        charge.accept(decodedLen); // even into the reused buffer: it is the thread's, kept only when small
         byte[] raw = reuse != null && reuse.length >= decodedLen ? reuse : new byte[decodedLen];
         try {
             // snappy checks the input as it goes and fails unless exactly the declared length comes out

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongToIntFunction;
 
 /**
@@ -24,6 +25,7 @@ public final class RemoteWriteHandoff {
     private final LongToIntFunction laneOf;
     private final AtomicLong heldBytes = new AtomicLong();
     private final long budgetBytes;
+    private final ReplayGate replayGate = new ReplayGate();
 
     /**
      * {@code laneOf} deals a journal index to one of {@code lanes} lanes, as the lanes read them;
@@ -50,7 +52,16 @@ public final class RemoteWriteHandoff {
      * rows are those of a rewritten body ({@link DecodedRequest#rewrittenBody}), which is what to journal.
      */
     public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
+        return decode(raw, len, rules, limits, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, RemoteWriteRules, RemoteWriteRules.Limits)}, charging {@code charge} with the
+     * heap the rows take before it is allocated (it may throw to refuse the request).
+     */
+    public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits, LongConsumer charge) {
         WriteRequestReader r = readers.get();
+        r.chargeTo(charge);
         try {
             if (quicklyValid(r, raw, len, limits)) return r.decoded();
             WriteRequestValidator.Verdict v = WriteRequestValidator.validate(raw, len, rules, limits); // throws, with the reason
@@ -58,12 +69,15 @@ public final class RemoteWriteHandoff {
                 r.readDecompressed(raw, len);
                 return r.decoded();
             }
+            if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteRequestRewrite.without(raw, len, v.drops());
             r.readDecompressed(kept, kept.length);
             return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts());
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a remote_write WriteRequest: " + e.getMessage());
+        } finally {
+            r.chargeTo(null);
         }
     }
 
@@ -97,6 +111,11 @@ public final class RemoteWriteHandoff {
             if (e.getKey() == index) found = e.getValue();
         }
         return found;
+    }
+
+    /** What the lanes pass to decode a journaled body again, one big one at a time. */
+    public ReplayGate replayGate() {
+        return replayGate;
     }
 
     long heldBytes() {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Series, keyed by the raw bytes of a TimeSeries' label fields: Prometheus sends the
@@ -16,7 +17,8 @@ import java.util.Map;
  * same order every time, each series remembers the one that came after it: when the next series
  * is that one, a byte compare finds it without hashing or probing the map.
  *
- * <p>Bounded by an estimate of the memory it holds; the least recently looked-up series go first
+ * <p>Bounded by an estimate of the heap it holds ({@link #cost}, checked against the heap by SeriesCacheTest); each
+ * cache's budget is a share of a sixteenth of the heap ({@link #defaultBudget}). The least recently looked-up series go first
  * (a series found as a follower does not refresh its place, so under pressure it may be evicted
  * and made again: the cost is speed, never a wrong row). Not thread-safe: each HTTP thread has
  * one (it decodes requests as it validates them, see {@link RemoteWriteHandoff}), and so does each
@@ -27,7 +29,12 @@ public final class SeriesCache {
     public record Entry(Series series, long route) {}
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int ENTRY_OVERHEAD = 256;
+    /** Objects per series whatever its labels: map entry, key, slot, entry, series, labels, their arrays and headers. */
+    private static final int ENTRY_OVERHEAD = 400;
+    /** Per label: its two strings (about 40 bytes each besides the characters) and a bit of the series' JSON. */
+    private static final int LABEL_OVERHEAD = 96;
+    private static final AtomicLong HELD_ALL = new AtomicLong();
+    private static final AtomicLong BUDGET_ALL = new AtomicLong();
 
     private final long budgetBytes;
     private final LinkedHashMap<Key, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
@@ -40,11 +47,25 @@ public final class SeriesCache {
 
     public SeriesCache(long budgetBytes) {
         this.budgetBytes = budgetBytes;
+        BUDGET_ALL.addAndGet(budgetBytes);
     }
 
-    /** A budget that scales with the heap: a 64 MiB edge box keeps about 4 MiB of series. */
+    /**
+     * What the caches of one side (the HTTP threads together, or the applier lanes together) may hold: a sixteenth
+     * of the heap, so all the agent's caches hold at most an eighth (8 MiB at -Xmx64m).
+     */
     public static long defaultBudget() {
         return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
+    }
+
+    /** Bytes held by every cache of this JVM, by the estimate each is bounded by. */
+    public static long heldBytesAll() {
+        return HELD_ALL.get();
+    }
+
+    /** The budgets of every cache made in this JVM, added up. */
+    public static long budgetBytesAll() {
+        return BUDGET_ALL.get();
     }
 
     /** The key length of the series expected next (the one that followed the last one found), or -1. */
@@ -96,19 +117,24 @@ public final class SeriesCache {
     void put(byte[] b, int off, int len, Entry e) {
         Key k = new Key();
         k.set(Arrays.copyOfRange(b, off, off + len), 0, len);
-        Slot s = new Slot(k, e);
+        Slot s = new Slot(k, e, cost(k.b, len));
         Slot replaced = map.put(k, s);
-        if (replaced == null) heldBytes += cost(len);
-        else replaced.evicted = true;
+        long added = s.cost;
+        if (replaced != null) {
+            replaced.evicted = true;
+            added -= replaced.cost;
+        }
         follow(s);
         Iterator<Map.Entry<Key, Slot>> it = map.entrySet().iterator();
-        while (heldBytes > budgetBytes && it.hasNext()) {
+        while (heldBytes + added > budgetBytes && it.hasNext()) {
             Slot eldest = it.next().getValue();
             if (eldest == s) break;
-            heldBytes -= cost(eldest.key.len);
+            added -= eldest.cost;
             eldest.evicted = true; // a stale follower link must not bring it back
             it.remove();
         }
+        heldBytes += added;
+        HELD_ALL.addAndGet(added);
     }
 
     private void follow(Slot s) {
@@ -116,9 +142,33 @@ public final class SeriesCache {
         last = s;
     }
 
-    /** Key bytes, and about as much again for the label strings and twice for the series' JSON. */
-    private static long cost(int keyLen) {
-        return 4L * keyLen + ENTRY_OVERHEAD;
+    /**
+     * The heap a series takes: its key, its label strings and its JSON head and tail (each about the key's length
+     * again), so three times the key; and per label field, two strings' overhead; and the objects around them.
+     */
+    static int cost(byte[] key, int len) {
+        int fields = 0;
+        for (int p = 0; p < len; fields++) { // label fields: a tag, a varint length, the label
+            int n = 0;
+            int shift = 0;
+            byte x;
+            p++;
+            do {
+                x = p < len ? key[p++] : 0;
+                n |= (x & 0x7f) << shift;
+                shift += 7;
+            } while (x < 0 && shift < 28);
+            p += n;
+        }
+        return 3 * len + LABEL_OVERHEAD * fields + ENTRY_OVERHEAD;
+    }
+
+    long heldBytes() {
+        return heldBytes;
+    }
+
+    long budgetBytes() {
+        return budgetBytes;
     }
 
     int size() {
@@ -142,12 +192,14 @@ public final class SeriesCache {
     private static final class Slot {
         final Key key;
         final Entry entry;
+        final int cost;
         Slot next;
         boolean evicted;
 
-        Slot(Key key, Entry entry) {
+        Slot(Key key, Entry entry, int cost) {
             this.key = key;
             this.entry = entry;
+            this.cost = cost;
         }
     }
 

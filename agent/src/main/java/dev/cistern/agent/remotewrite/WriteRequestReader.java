@@ -3,14 +3,12 @@ package dev.cistern.agent.remotewrite;
 import static dev.cistern.agent.remotewrite.WriteRequestWire.*;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Reads remote_write bodies: on the HTTP thread as it validates them, and in a sealer lane that
@@ -27,7 +25,14 @@ public final class WriteRequestReader {
         SeriesCache.Entry make(String name, String[] labels);
     }
 
-    private static final int KEEP_BUFFER_BYTES = 16 << 20;
+    // what a reader keeps between requests (each thread has one); bigger buffers go with the request that needed them
+    private static final int KEEP_BUFFER_BYTES = 1 << 20;
+    private static final int KEEP_SAMPLES = 1 << 16;
+    private static final int KEEP_SERIES = 1 << 14;
+    private static final LongConsumer NO_CHARGE = bytes -> { };
+    /** Bytes a sample takes decoded (a timestamp and a value), and a series (a reference and where its samples end). */
+    static final int SAMPLE_BYTES = 16;
+    static final int SERIES_BYTES = 12;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesCache cache;
@@ -43,17 +48,36 @@ public final class WriteRequestReader {
     private int sampleCount;
     private long histograms;
     private RemoteWriteRules.Limits limits = RemoteWriteRules.Limits.SPOOL_RANGE; // held to while validating
+    private LongConsumer charge = NO_CHARGE;
 
     public WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
         this.cache = cache;
         this.maker = maker;
     }
 
+    /**
+     * Heap the next reads allocate for rows is first charged to {@code c} (an HTTP request's share of the in-flight
+     * budget), which may throw to refuse the request; null charges nothing.
+     */
+    void chargeTo(LongConsumer c) {
+        charge = c == null ? NO_CHARGE : c;
+    }
+
     /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
     public void read(byte[] body) throws IOException {
-        RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw);
-        if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
-        readDecompressed(d.bytes(), d.length());
+        read(body, null);
+    }
+
+    /** As {@link #read(byte[])}, charging {@code charge} with what it allocates for the body and its rows before it does. */
+    public void read(byte[] body, LongConsumer charge) throws IOException {
+        chargeTo(charge);
+        try {
+            RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw, this.charge);
+            if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
+            readDecompressed(d.bytes(), d.length());
+        } finally {
+            chargeTo(null);
+        }
     }
 
     /** Reads a decompressed WriteRequest known to be valid (see {@link WriteRequestValidator}). */
@@ -197,7 +221,7 @@ public final class WriteRequestReader {
 
     /** Makes the series of label fields {@code k[off, off+len)} seen for the first time, and caches it. */
     private SeriesCache.Entry remember(byte[] k, int off, int len) throws IOException {
-        SeriesCache.Entry e = make(k, off, len);
+        SeriesCache.Entry e = WriteRequestWire.series(k, off, len, maker);
         cache.put(k, off, len, e);
         return e;
     }
@@ -216,6 +240,7 @@ public final class WriteRequestReader {
 
     private void addSample(long ts, double value) {
         if (sampleCount == timestamps.length) {
+            charge.accept((long) SAMPLE_BYTES * sampleCount);
             timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
             values = Arrays.copyOf(values, sampleCount * 2);
         }
@@ -227,6 +252,7 @@ public final class WriteRequestReader {
     /** Ends a series whose samples start at {@code firstSample}. */
     private void addSeries(SeriesCache.Entry e, int firstSample) {
         if (seriesCount == series.length) {
+            charge.accept((long) SERIES_BYTES * seriesCount);
             series = Arrays.copyOf(series, seriesCount * 2);
             sampleEnd = Arrays.copyOf(sampleEnd, seriesCount * 2);
         }
@@ -242,36 +268,21 @@ public final class WriteRequestReader {
         keyLen += len;
     }
 
-    /** Decodes label fields: the first {@code __name__} is the name, the rest labels. */
-    private SeriesCache.Entry make(byte[] k, int off, int len) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(k, off, len);
-        String name = null;
-        List<String> kv = new ArrayList<>();
-        while (in.readTag() != 0) {
-            int limit = enter(in, len);
-            String lk = "";
-            String lv = "";
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                if (tag == LABEL_NAME) lk = in.readStringRequireUtf8();
-                else if (tag == LABEL_VALUE) lv = in.readStringRequireUtf8();
-                else skip(in, tag);
-            }
-            in.popLimit(limit);
-            if (name == null && lk.equals("__name__")) {
-                name = lv;
-            } else {
-                kv.add(lk);
-                kv.add(lv);
-            }
-        }
-        if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
-        return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
-    }
-
-    /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */
+    /**
+     * What the last read decoded. Small reads are copied out (the buffers serve the next read); big ones take the
+     * buffers with them, no copy, and the reader starts small again: a reader keeps no more than {@link #KEEP_SAMPLES}.
+     */
     public DecodedRequest decoded() {
+        if (sampleCount > KEEP_SAMPLES || seriesCount > KEEP_SERIES) {
+            DecodedRequest d = new DecodedRequest(series, sampleEnd, timestamps, values, seriesCount, sampleCount, histograms);
+            series = new SeriesCache.Entry[1024];
+            sampleEnd = new int[1024];
+            timestamps = new long[4096];
+            values = new double[4096];
+            return d;
+        }
+        charge.accept((long) SAMPLE_BYTES * sampleCount + (long) SERIES_BYTES * seriesCount);
         return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
-                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), histograms);
+                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), seriesCount, sampleCount, histograms);
     }
 }

@@ -4,6 +4,8 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The wire tags of remote_write's WriteRequest (field numbers as in remote_write.proto) and the
@@ -73,5 +75,32 @@ final class WriteRequestWire {
     /** Skips a field we do not read, as the generated parser would keep it as unknown. */
     static void skip(CodedInputStream in, int tag) throws IOException {
         if (!in.skipField(tag)) throw new InvalidProtocolBufferException("an end-group tag with no group open");
+    }
+
+    /** Decodes label fields into a series: the first {@code __name__} is the name, the rest labels. */
+    static SeriesCache.Entry series(byte[] k, int off, int len, WriteRequestReader.SeriesMaker maker) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(k, off, len);
+        String name = null;
+        List<String> kv = new ArrayList<>();
+        while (in.readTag() != 0) {
+            int limit = enter(in, len);
+            String lk = "";
+            String lv = "";
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag == LABEL_NAME) lk = in.readStringRequireUtf8();
+                else if (tag == LABEL_VALUE) lv = in.readStringRequireUtf8();
+                else skip(in, tag);
+            }
+            in.popLimit(limit);
+            if (name == null && lk.equals("__name__")) {
+                name = lv;
+            } else {
+                kv.add(lk);
+                kv.add(lv);
+            }
+        }
+        if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
+        return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import java.util.function.LongToIntFunction;
@@ -61,5 +62,39 @@ class RemoteWriteHandoffTest {
         InvalidWriteRequestException e = assertThrows(InvalidWriteRequestException.class, () -> h.decode(noName, noName.length));
         assertFalse(e.tooLarge(), "a 400, not a 413");
         assertEquals("invalid_labels", e.reason());
+    }
+
+    /** One series of {@code n} samples: the densest rows a body can carry. */
+    static byte[] dense(int n) {
+        RemoteWrite.TimeSeries.Builder ts = RemoteWrite.TimeSeries.newBuilder().addLabels(WriteRequestValidatorTest.label("__name__", "d"));
+        for (int i = 0; i < n; i++) ts.addSamples(WriteRequestValidatorTest.sample(1763773200000L + i, 0));
+        return RemoteWrite.WriteRequest.newBuilder().addTimeseries(ts).build().toByteArray();
+    }
+
+    @Test
+    void decodedRowsAreChargedBeforeTheyAreMadeAndNoBigBufferIsKept() {
+        byte[] body = dense(200_000);
+        RemoteWriteHandoff h = new RemoteWriteHandoff(2, TWO_LANES, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        long[] charged = {0};
+        DecodedRequest rows = h.decode(body, body.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE,
+                n -> charged[0] += n);
+        assertEquals(200_000, rows.sampleCount());
+        assertTrue(charged[0] >= 16L * 200_000 && charged[0] <= rows.heapBytes(), "charged " + charged[0] + " for " + rows.heapBytes());
+        long first = charged[0];
+        charged[0] = 0;
+        h.decode(body, body.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE, n -> charged[0] += n);
+        assertEquals(first, charged[0], "the second request grew its buffers again: the first one's went with its rows");
+    }
+
+    @Test
+    void aRefusedChargeStopsTheDecodingAndTheReaderGoesOn() {
+        byte[] body = dense(200_000);
+        RemoteWriteHandoff h = new RemoteWriteHandoff(2, TWO_LANES, WriteRequestReaderTest::make, 1 << 20, 1 << 20);
+        IllegalStateException refused = new IllegalStateException("no room");
+        assertSame(refused, assertThrows(IllegalStateException.class, () -> h.decode(body, body.length, RemoteWriteRules.DEFAULT,
+                RemoteWriteRules.Limits.SPOOL_RANGE, n -> {
+                    if (n > 1 << 20) throw refused;
+                })));
+        assertEquals(200_000, h.decode(body, body.length).sampleCount(), "the next request is charged to no one");
     }
 }
