@@ -18,20 +18,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The agent in a child JVM (`cistern run`), so a test can kill -9 it. Its output goes to a log file. */
-final class AgentProcess implements AutoCloseable {
-    /** A small heap, and the flags Chronicle Queue needs on Java 17 (as bin/cistern passes them). */
-    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+public final class AgentProcess implements AutoCloseable {
+    /** A small heap, and the flags Chronicle Queue needs on Java 17 and the OOM exit (as bin/cistern passes them). */
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true");
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
     private final Process process;
+    private final Path log;
+    private final Thread pump;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
 
     private AgentProcess(Process process, Path log) {
         this.process = process;
-        Thread pump = new Thread(() -> {
+        this.log = log;
+        this.pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                  PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
                 String line;
@@ -50,43 +53,69 @@ final class AgentProcess implements AutoCloseable {
         pump.start();
     }
 
-    static AgentProcess start(Path data, Path config, Path log) throws IOException {
+    public static AgentProcess start(Path data, Path config, Path log) throws IOException {
         return start(data, config, log, Map.of());
     }
 
     /** As {@link #start(Path, Path, Path)}, with variables added to the child's environment (AWS credentials). */
-    static AgentProcess start(Path data, Path config, Path log, Map<String, String> env) throws IOException {
+    public static AgentProcess start(Path data, Path config, Path log, Map<String, String> env) throws IOException {
+        return start(data, config, log, env, List.of());
+    }
+
+    /** As {@link #start(Path, Path, Path, Map)}, with JVM flags after the usual ones (a later -Xmx wins; a test fault). */
+    public static AgentProcess start(Path data, Path config, Path log, Map<String, String> env, List<String> jvmFlags)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
         if (config != null) args.addAll(List.of("--config", config.toString()));
-        ProcessBuilder b = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true);
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.addAll(jvmFlags);
+        ProcessBuilder b = ChildJvm.builder(Main.class, flags, args.toArray(String[]::new)).redirectErrorStream(true);
         // test samples carry fixed 2025 timestamps: widen the default 7-day window unless a test sets it
         b.environment().put("CISTERN_INGEST__REMOTE_WRITE__MAX_AGE", "36500d");
         b.environment().putAll(env);
         return new AgentProcess(b.start(), log);
     }
 
-    int awaitPort() throws Exception {
+    public int awaitPort() throws Exception {
         return port.get(120, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no shutdown hooks, no flushing, nothing. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM and wait for the exit code. */
-    int terminate() throws InterruptedException {
-        process.destroy();
+    public int terminate() throws InterruptedException {
+        process.toHandle().destroy(); // not Process.destroy: that closes the pipe, and the stop's log lines were lost
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("agent did not exit within 90 s of SIGTERM");
         }
+        pump.join(5_000);
         return process.exitValue();
     }
 
+    /** Waits up to {@code timeout} for the child to exit by itself; its exit code, or null while it still runs. */
+    public Integer awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+        if (!process.waitFor(timeout, unit)) return null;
+        pump.join(5_000); // the last lines may still be in the pipe
+        return process.exitValue();
+    }
+
+    /** SIGTERM without waiting; unlike Process.destroy, the child's output is still read to its end. */
+    public void sigterm() {
+        process.toHandle().destroy();
+    }
+
+    /** The child's output so far. */
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
     /** For failure messages: whether the child still runs, or how it ended. */
-    String state() {
+    public String state() {
         return process.isAlive() ? "still running" : "exited with code " + process.exitValue();
     }
 

@@ -71,6 +71,7 @@ public record ResolvedConfig(
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
+        ShutdownSettings.drainTimeout(c.shutdown);
         Path token = readableFile("auth.bearer_token_file", c.auth.bearerTokenFile);
         Path ks = readableFile("tls.keystore_file", c.tls.keystoreFile);
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
