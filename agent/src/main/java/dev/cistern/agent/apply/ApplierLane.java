@@ -109,6 +109,7 @@ final class ApplierLane implements Runnable {
         if (!d.restart()) return false;
         JournalApplier.sleep(d.backoffMillis());
         applier.replan(appliedEpoch);
+        progressAt = System.nanoTime(); // failing and restarting is the failure rule's to judge, not a stall
         return true;
     }
 
