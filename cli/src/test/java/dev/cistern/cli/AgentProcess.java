@@ -88,19 +88,20 @@ public final class AgentProcess implements AutoCloseable {
 
     /** SIGTERM and wait for the exit code. */
     public int terminate() throws InterruptedException {
-        process.toHandle().destroy(); // not Process.destroy: that closes the pipe, and the stop's log lines were lost
+        // Process.destroy() would also close our end of the child's output, losing what it logs while stopping
+        process.toHandle().destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("agent did not exit within 90 s of SIGTERM");
         }
-        pump.join(5_000);
+        pump.join(TimeUnit.SECONDS.toMillis(10)); // the lines it wrote while stopping are in the log before a test reads it
         return process.exitValue();
     }
 
     /** Waits up to {@code timeout} for the child to exit by itself; its exit code, or null while it still runs. */
     public Integer awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
         if (!process.waitFor(timeout, unit)) return null;
-        pump.join(5_000); // the last lines may still be in the pipe
+        pump.join(TimeUnit.SECONDS.toMillis(10)); // as in terminate
         return process.exitValue();
     }
 
