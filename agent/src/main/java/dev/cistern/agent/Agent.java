@@ -64,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final Supervisor supervisor;
     private final JournalLag lag;
     private volatile boolean ready;
+    private volatile boolean closed;
 
     private Agent(ResolvedConfig config) throws IOException {
         this.config = config;
@@ -264,6 +265,8 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (closed) return; // a second close (a test's, then try-with-resources') has nothing left to stop
+        closed = true;
         Duration drain = ShutdownSettings.drainTimeout(config.raw().shutdown);
         long deadline = System.nanoTime() + drain.toNanos();
         ready = false;

@@ -42,6 +42,8 @@ final class ApplierLane implements Runnable {
     private final String role;
     /** What made the last step fail, for the supervisor. */
     private Throwable failure;
+    /** The highest entry written before the last failure: only writing past it counts as progress again. */
+    private long reachedBeforeFailure = -1;
 
     ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget) {
         this.applier = applier;
@@ -87,13 +89,14 @@ final class ApplierLane implements Runnable {
             if (step == Step.FAILED) {
                 return false;
             } else if (step == Step.CAUGHT_UP) {
-                applier.supervisor.progressed(role);
+                applier.supervisor.progressed(role); // it read to the end without failing
                 progressAt = System.nanoTime();
                 if (applier.stopping() && applier.journal.lastIndex() <= lastSeen) return true;
                 idle = Math.min(idle + 1, 20);
                 LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
             } else {
-                applier.supervisor.progressed(role);
+                // replaying entries it had written before a failure is not progress: the one that failed may fail again
+                if (lastSeen > reachedBeforeFailure) applier.supervisor.progressed(role);
                 progressAt = System.nanoTime();
                 idle = 0;
             }
@@ -103,6 +106,7 @@ final class ApplierLane implements Runnable {
 
     /** Reports the failure; on a restart waits the backoff and replays from the resume plan. False: the lane ends. */
     private boolean restartAfterFailure() {
+        reachedBeforeFailure = Math.max(reachedBeforeFailure, lastSeen);
         applier.metrics.sealerFailure();
         Supervisor.Decision d = applier.supervisor.failed(role, failure);
         failure = null;
