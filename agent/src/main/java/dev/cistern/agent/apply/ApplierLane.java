@@ -56,6 +56,7 @@ final class ApplierLane implements Runnable {
         // restart), and then must hold a scrape's series, or every series is a miss
         this.remoteWrite = new WriteRequestReader(new SeriesCache(seriesBudget), applier::newSeries);
         this.role = "apply-lane-" + lane;
+        applier.supervisor.supervises(role);
         this.thread = new Thread(this, "cistern-" + role);
         // a lane stuck past the drain deadline must not hold the process: what it did not write stays in the journal
         thread.setDaemon(true);

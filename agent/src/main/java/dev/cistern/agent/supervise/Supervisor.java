@@ -43,6 +43,14 @@ public final class Supervisor {
                 this, s -> s.acknowledging() ? 1 : 0);
     }
 
+    /** {@code thread} is supervised: its counters are served at zero before any failure. */
+    public void supervises(String thread) {
+        for (FailureKind kind : FailureKind.values()) {
+            count(thread, kind, kind == FailureKind.FATAL ? "stopped" : "restarted", 0);
+        }
+        count(thread, FailureKind.UNEXPECTED, "stalled", 0);
+    }
+
     /** Whether to restart the failed thread's work, and after how long; {@code restart == false}: the thread ends. */
     public record Decision(boolean restart, long backoffMillis) {}
 
@@ -117,8 +125,12 @@ public final class Supervisor {
     }
 
     private void count(String thread, FailureKind kind, String outcome) {
+        count(thread, kind, outcome, 1);
+    }
+
+    private void count(String thread, FailureKind kind, String outcome, int n) {
         Counter.builder("cistern.supervised.failures").description("failures of supervised threads, by thread, kind and outcome")
-                .tag("thread", thread).tag("kind", kind.label()).tag("outcome", outcome).register(metrics.registry()).increment();
+                .tag("thread", thread).tag("kind", kind.label()).tag("outcome", outcome).register(metrics.registry()).increment(n);
     }
 
     private static String describe(Throwable t) {
