@@ -3,10 +3,9 @@ package dev.cistern.agent;
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
+import dev.cistern.agent.config.TlsSettings;
 import dev.cistern.agent.http.BearerAuth;
-import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.HttpFront;
-import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
@@ -28,14 +27,12 @@ import dev.cistern.uploader.Destinations;
 import dev.cistern.uploader.Uploader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLContext;
 
 /**
  * The running agent: HTTP ingest → journal → applier → spool. {@link #start} recovers and starts
@@ -131,22 +128,17 @@ public final class Agent implements AutoCloseable {
 
     private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
         BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
-        SSLContext tls = config.keystoreFile() == null ? null : TlsContext.fromPkcs12(config.keystoreFile(), config.keystorePasswordFile());
+        TlsContext tls = tls(config.tls());
         return new HttpFront(config.listen(), tls, config.server(), metrics, auth);
     }
 
     private void route(HttpFront front, IngestEndpoints ingest) {
         front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
         front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
-        front.ops("/metrics", "metrics", this::scrape);
-        Health health = new Health(supervisor, () -> ready);
+        Health health = new Health(supervisor, () -> ready, metrics);
+        front.ops("/metrics", "metrics", health::metrics);
         front.ops("/healthz", "healthz", health::healthz);
         front.ops("/readyz", "readyz", health::readyz);
-    }
-
-    private int scrape(Exchange ex) {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        return Responses.bytes(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
     }
 
     private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
@@ -160,6 +152,13 @@ public final class Agent implements AutoCloseable {
         metrics.bindUploader(u.metrics());
         spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
         return u;
+    }
+
+    private static TlsContext tls(TlsSettings t) throws IOException {
+        if (!t.enabled()) return null;
+        return t.certFile() != null
+                ? TlsContext.fromPem(t.certFile(), t.keyFile(), t.clientCaFile(), t.reloadInterval())
+                : TlsContext.fromPkcs12(t.keystoreFile(), t.keystorePasswordFile(), t.clientCaFile(), t.reloadInterval());
     }
 
     /** Recovers the data directory, replays the journal into the spool, and starts serving. */

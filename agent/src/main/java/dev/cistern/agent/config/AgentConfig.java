@@ -119,9 +119,16 @@ public final class AgentConfig {
     }
 
     public static final class Tls {
-        /** PKCS12 keystore with the server certificate; empty serves plain HTTP. */
+        /** PEM certificate chain (leaf first) and its private key; or a PKCS12 keystore. Neither serves plain HTTP. */
+        @JsonProperty("cert_file") public String certFile = "";
+        @JsonProperty("key_file") public String keyFile = "";
+        /** PKCS12 keystore with the server certificate, and the file holding its password. */
         @JsonProperty("keystore_file") public String keystoreFile = "";
         @JsonProperty("keystore_password_file") public String keystorePasswordFile = "";
+        /** PEM CA bundle: when set, clients must present a certificate that chains to it (mTLS). */
+        @JsonProperty("client_ca_file") public String clientCaFile = "";
+        /** How often the files are checked for changes (rotated certificates are picked up without a restart). */
+        @JsonProperty("reload_interval") public String reloadInterval = "10s";
     }
 
     /** Bounds on disk use; see docs/operations.md. Empty or 0 turns a bound off. */

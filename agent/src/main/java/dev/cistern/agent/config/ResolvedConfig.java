@@ -71,11 +71,11 @@ public record ResolvedConfig(
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
-        ShutdownSettings.drainTimeout(c.shutdown);
         Path token = readableFile("auth.bearer_token_file", c.auth.bearerTokenFile);
         Path ks = readableFile("tls.keystore_file", c.tls.keystoreFile);
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
+        TlsSettings.of(c.tls); // checked now, read again by tls()
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
                 statics, c.ingest.threads, maxDepth, remoteWriteRules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
                 c.upload.to == null ? "" : c.upload.to.strip(),
@@ -293,5 +293,10 @@ public record ResolvedConfig(
         }
         if (port < 0 || port > 65535) throw new ConfigException("listen", "port must be 0-65535, was " + port);
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+
+    /** The TLS files and how often to check them for changes. */
+    public TlsSettings tls() {
+        return TlsSettings.of(raw().tls);
     }
 }

@@ -25,8 +25,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 
 /**
  * The HTTP front, on Netty's NIO transport: a few event loops read requests under the {@link ServerLimits}
@@ -40,7 +38,7 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private final InetSocketAddress listen;
-    private final SSLContext tls;
+    private final TlsContext tls;
     private final ServerLimits limits;
     private final AgentMetrics metrics;
     private final Map<String, Route> routes = new HashMap<>();
@@ -53,7 +51,7 @@ public final class HttpFront implements AutoCloseable {
     private Channel server;
 
     /** Binds the port at once (so a busy port fails here); connections are accepted from {@link #start}. */
-    public HttpFront(InetSocketAddress listen, SSLContext tls, ServerLimits limits, AgentMetrics metrics, BearerAuth auth)
+    public HttpFront(InetSocketAddress listen, TlsContext tls, ServerLimits limits, AgentMetrics metrics, BearerAuth auth)
             throws IOException {
         this.listen = listen;
         this.tls = tls;
@@ -131,9 +129,7 @@ public final class HttpFront implements AutoCloseable {
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            SSLEngine engine = tls.createSSLEngine();
-            engine.setUseClientMode(false);
-            SslHandler h = new SslHandler(engine);
+            SslHandler h = new SslHandler(tls.newEngine());
             h.setHandshakeTimeoutMillis(limits.headerTimeout().toMillis());
             p.addLast("tls", h);
         }
