@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The ops endpoints. {@code /metrics}: the Prometheus text. {@code /healthz} and {@code /readyz}: 503 naming the cause while a supervised thread cannot seal (the agent then
+ * The ops endpoints. {@code /metrics}: the Prometheus text. {@code /healthz} and {@code /readyz}: 503 naming the cause
+ * while a supervised thread cannot seal (the agent then
  * refuses ingest too), so a liveness probe restarts it; {@code /readyz} is also 503 before the agent listens and while it stops.
  */
 final class Health {
