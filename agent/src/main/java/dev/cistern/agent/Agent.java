@@ -2,11 +2,10 @@ package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.TlsSettings;
 import dev.cistern.agent.http.BearerAuth;
-import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.HttpFront;
-import dev.cistern.agent.http.Responses;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
@@ -16,6 +15,7 @@ import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.agent.routing.Router;
 import dev.cistern.spool.DropReport;
@@ -27,7 +27,7 @@ import dev.cistern.uploader.Destinations;
 import dev.cistern.uploader.Uploader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +45,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+    /** A lane that writes nothing this long while entries wait is stalled: acknowledging stops until it moves. */
+    private static final Duration STALL = Duration.ofSeconds(60);
 
     private final ResolvedConfig config;
     private final AgentMetrics metrics;
@@ -56,11 +58,15 @@ public final class Agent implements AutoCloseable {
     private final Retention retention;
     private final Uploader uploader;
     private final DropReport newestDrops;
+    private final Supervisor supervisor;
+    private final JournalLag lag;
     private volatile boolean ready;
+    private volatile boolean closed;
 
     private Agent(ResolvedConfig config) throws IOException {
         this.config = config;
         this.metrics = new AgentMetrics();
+        this.supervisor = new Supervisor(metrics);
         NativeCheck.codecs();
         StartupCheck.dataDirectory(config.dataDir());
         // one shard per lane keeps journal positions exact
@@ -72,11 +78,11 @@ public final class Agent implements AutoCloseable {
         try {
             j = Journal.open(spool.layout().journal(), config.rollCycle(), config.journalSync());
             Journal opened = j;
-            JournalLag lag = new JournalLag(j.lastIndex());
+            this.lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
-                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
+                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor);
             bindJournalGauges(opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
@@ -85,8 +91,8 @@ public final class Agent implements AutoCloseable {
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()));
-            warnIfLimitBelowJournal(config);
+                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()), supervisor);
+            StartupCheck.journalFitsLimit(config);
             s = httpFront(config, metrics);
             route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
@@ -129,14 +135,10 @@ public final class Agent implements AutoCloseable {
     private void route(HttpFront front, IngestEndpoints ingest) {
         front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
         front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
-        front.ops("/metrics", "metrics", this::scrape);
-        front.ops("/healthz", "healthz", ex -> Responses.text(ex, 200, "ok"));
-        front.ops("/readyz", "readyz", ex -> ready ? Responses.text(ex, 200, "ready") : Responses.text(ex, 503, "not ready"));
-    }
-
-    private int scrape(Exchange ex) {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        return Responses.bytes(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
+        Health health = new Health(supervisor, () -> ready, metrics);
+        front.ops("/metrics", "metrics", health::metrics);
+        front.ops("/healthz", "healthz", health::healthz);
+        front.ops("/readyz", "readyz", health::readyz);
     }
 
     private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
@@ -165,6 +167,7 @@ public final class Agent implements AutoCloseable {
         a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
         a.housekeeping.scheduleWithFixedDelay(a::recordProgress, 5, 5, TimeUnit.SECONDS);
+        a.housekeeping.scheduleWithFixedDelay(() -> a.applier.watch(STALL.toNanos()), 5, 5, TimeUnit.SECONDS);
         long every = Math.max(100, config.retentionInterval().toMillis());
         a.enforceRetention();
         a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);
@@ -173,23 +176,6 @@ public final class Agent implements AutoCloseable {
         a.ready = true;
         LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root());
         return a;
-    }
-
-    /**
-     * When {@code retention.max_total_bytes} cannot hold what the journal may need (the rows not yet
-     * sealed, up to {@code journal.max_lag_bytes}, plus one cycle file), says so with the figure:
-     * retention will refuse ingest rather than delete unsent files to meet it.
-     */
-    private static void warnIfLimitBelowJournal(ResolvedConfig config) {
-        long max = config.retention().maxTotalBytes();
-        long cycle = Journal.cycleOverheadBytes(config.rollCycle());
-        long needs = config.maxLagBytes() + cycle;
-        if (max > 0 && max < needs) {
-            LOG.warning("retention.max_total_bytes (" + max + ") is below what the journal may need: journal.max_lag_bytes ("
-                    + config.maxLagBytes() + ") + one " + config.rollCycle() + " cycle file (" + cycle + ") = " + needs
-                    + " bytes; ingest is refused (503 spool_full) whenever the journal alone is over the limit."
-                    + " Raise max_total_bytes to at least " + needs + " plus room for sealed files (docs/operations.md)");
-        }
     }
 
     /** Releases journal cycles wholly sealed (the timer's pass). */
@@ -255,7 +241,7 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
-    /** Seals what is open, then records how far every stream is sealed, so a restart replays nothing of it. */
+    /** Seals what is open, records how far every stream is sealed (so a restart replays nothing of it), closes the spool. */
     private void sealAndRecord() {
         try {
             spool.sealAll();
@@ -263,32 +249,51 @@ public final class Agent implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "sealing at stop failed; the journal replays what is not sealed at next start", e);
         }
+        try {
+            spool.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "closing the spool failed; the journal replays what is not sealed at next start", e);
+        }
     }
 
+    /**
+     * Stops within {@code shutdown.drain_timeout}, whatever state the lanes and the sealer are in: refuses new requests
+     * at once, lets in-flight ones finish, writes and seals what the journal holds until the deadline. What is not
+     * sealed by then stays in the journal and is sealed at the next start, exactly once as after a crash: the ledger
+     * is recorded only after everything written is sealed, and the log says how much was left.
+     */
     @Override
     public void close() throws IOException {
+        if (closed) return; // a second close (a test's, then try-with-resources') has nothing left to stop
+        closed = true;
+        Duration drain = ShutdownSettings.drainTimeout(config.raw().shutdown);
+        long deadline = System.nanoTime() + drain.toNanos();
         ready = false;
-        LOG.info("cistern agent stopping: finishing requests, sealing what the journal holds");
-        server.close();
+        LOG.info("cistern agent stopping: refusing new requests, sealing what the journal holds (shutdown.drain_timeout " + drain + ")");
+        server.close(deadline);
+        boolean drained = false;
         try {
-            applier.drainAndStop(60_000);
+            drained = applier.drainAndStop(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         housekeeping.shutdownNow();
         retention.flushDropReports();
         newestDrops.flushAll();
-        try {
-            sealAndRecord();
-            spool.close();
-            releaseJournal();
-        } finally {
-            try {
-                if (uploader != null) uploader.close(); // lets uploads in flight finish; the rest go next start
-            } finally {
-                journal.close();
-            }
+        // sealing gets what is left of the deadline (at least a second): a sealer stuck on a dead disk must not hold the exit
+        boolean sealed = drained && Deadline.run("cistern-stop-seal", this::sealAndRecord,
+                Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+        if (sealed) releaseJournal();
+        String left = applier.unsealed(sealed);
+        if (uploader != null) { // lets uploads in flight finish; the rest go next start
+            Deadline.run("cistern-stop-upload", uploader::close, Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
         }
-        LOG.info("cistern agent stopped");
+        if (!sealed) { // the journal stays open under a lane or sealer that may still touch it; the OS keeps its pages
+            LOG.warning("cistern agent stopped at its drain deadline (" + drain + ") " + (drained ? "while sealing" : "with lanes busy")
+                    + ": " + left + " stay in the journal and are sealed at the next start");
+            return;
+        }
+        journal.close();
+        LOG.info("cistern agent stopped; " + left);
     }
 }

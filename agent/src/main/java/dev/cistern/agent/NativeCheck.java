@@ -42,6 +42,18 @@ final class NativeCheck {
         }
     }
 
+    /** The sample compressed with Brotli: what the data directory check writes. */
+    static byte[] brotliSample() throws IOException {
+        brotli(); // loads the library when the caller has not
+        return Encoder.compress(SAMPLE);
+    }
+
+    /** Whether {@code compressed} decompresses to the sample. */
+    static boolean isBrotliSample(byte[] compressed) throws IOException {
+        DirectDecompress back = Decoder.decompress(compressed);
+        return back.getResultStatus() == DecoderJNI.Status.DONE && Arrays.equals(back.getDecompressedData(), SAMPLE);
+    }
+
     private static void snappy() throws IOException {
         try {
             if (!Arrays.equals(Snappy.uncompress(Snappy.compress(SAMPLE)), SAMPLE)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.config.ConfigException;
 import dev.cistern.agent.config.ConfigLoader;
+import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import java.nio.file.Files;
@@ -30,6 +31,18 @@ class ConfigValidationTest {
         assertEquals("127.0.0.1", c.listen().getHostString());
         assertEquals(Path.of("data"), c.dataDir());
         assertEquals("metrics", c.defaultStream());
+    }
+
+    @Test
+    void shutdownDrainTimeoutDefaultsTo30sAndNamesItsKeyWhenWrong() throws Exception {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(Duration.ofSeconds(30), ShutdownSettings.drainTimeout(c.raw().shutdown));
+        assertTrue(ConfigLoader.toYaml(c.raw()).contains("drain_timeout: \"30s\""), "--print-config shows it");
+        assertEquals(Duration.ofSeconds(5), ShutdownSettings.drainTimeout(
+                ConfigLoader.load(null, Map.of("CISTERN_SHUTDOWN__DRAIN_TIMEOUT", "5s"), Map.of()).raw().shutdown));
+        assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: 0s\n", Map.of()).key());
+        assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: 2h\n", Map.of()).key());
+        assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: soon\n", Map.of()).key());
     }
 
     @Test

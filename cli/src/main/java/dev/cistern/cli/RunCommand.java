@@ -4,7 +4,9 @@ import dev.cistern.agent.Agent;
 import dev.cistern.agent.config.ConfigException;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.config.ShutdownSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,7 +55,27 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("cistern: listening on " + agent.url()
                     + "  data: " + agent.spool().layout().root() + "  (Ctrl-C to stop)");
             stop.await();
+            haltAfter(ShutdownSettings.drainTimeout(resolved.raw().shutdown).plusSeconds(10));
         }
         return 0;
+    }
+
+    /**
+     * The last guard of the drain deadline: the agent's stop is bounded step by step, and should one step still hang,
+     * the process ends anyway. Nothing acknowledged is lost: the journal replays what is not sealed, as after a crash.
+     */
+    private static void haltAfter(Duration grace) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("cistern: the stop ran " + grace.toSeconds() + " s past SIGTERM (shutdown.drain_timeout + 10 s);"
+                    + " halting. What is not sealed stays in the journal for the next start");
+            Runtime.getRuntime().halt(1);
+        }, "cistern-stop-guard");
+        t.setDaemon(true);
+        t.start();
     }
 }

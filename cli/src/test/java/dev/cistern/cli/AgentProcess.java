@@ -28,8 +28,8 @@ public final class AgentProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Thread pump;
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
 
     private AgentProcess(Process process, Path log) {
         this.process = process;
@@ -100,12 +100,14 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Waits up to {@code timeout} for the child to exit by itself; its exit code, or null while it still runs. */
     public Integer awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
-        return process.waitFor(timeout, unit) ? process.exitValue() : null;
+        if (!process.waitFor(timeout, unit)) return null;
+        pump.join(TimeUnit.SECONDS.toMillis(10)); // as in terminate
+        return process.exitValue();
     }
 
-    /** SIGTERM without waiting. */
+    /** SIGTERM without waiting; unlike Process.destroy, the child's output is still read to its end. */
     public void sigterm() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** The child's output so far. */

@@ -65,12 +65,22 @@ final class BackgroundSealer {
             SealedSegment sealed = seg.seal();
             pending.remove(seg);
             spool.sealed(sealed, System.nanoTime() - start);
-        } catch (IOException | RuntimeException e) {
-            seg.abandon();
+        } catch (Throwable e) {
+            // Errors too (a codec's LinkageError, out of memory): this thread lives on, the failure reaches the writers,
+            // and the agent's supervisor judges it from the cause (docs/architecture.md, "Supervision")
+            abandonQuietly(seg);
             spool.writeFailed();
             failure = new SpoolWriteException("sealing segment " + seg.tempPath() + " failed; it stays for recovery", e);
         } finally {
             slots.release();
+        }
+    }
+
+    private static void abandonQuietly(Segment seg) {
+        try {
+            seg.abandon();
+        } catch (Throwable ignored) {
+            // the native encoder may be what failed: the temp file stays for recovery whatever happens here
         }
     }
 

@@ -139,7 +139,7 @@ final class Shard implements RowSink {
         try {
             batch.write(this);
             if (segment != null) segment.noteSource(source);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // Errors too: half an entry must never be sealed by the timer before the replay
             // Part of the entry may be in the segment, and no timer may seal that: the segment is
             // given up with its temp file left in active/, so the caller's replay covers it.
             Segment seg = segment;
@@ -161,7 +161,7 @@ final class Shard implements RowSink {
         try {
             seg.write(staged.array(), 0, staged.size());
             staged.clear();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // a native encoder's LinkageError fails the segment too
             fail(seg, e);
             throw new SpoolWriteException("writing segment " + seg.tempPath() + " failed", e);
         }
@@ -216,12 +216,12 @@ final class Shard implements RowSink {
     }
 
     /** After an I/O failure the segment is left in active/ for recovery, and the staged rows go with it. */
-    private void fail(Segment seg, Exception cause) {
+    private void fail(Segment seg, Throwable cause) {
         abandon(seg, cause);
         spool.writeFailed();
     }
 
-    private void abandon(Segment seg, Exception cause) {
+    private void abandon(Segment seg, Throwable cause) {
         seg.abandon();
         // handed to the sealer as failed, so its journal entries stay needed until the spool is reset
         spool.sealer().abandoned(seg, new SpoolWriteException("segment " + seg.tempPath() + " abandoned after a failed write", cause));

@@ -17,8 +17,14 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     public static Tmpfs mount(Path at, String size, String testName) throws Exception {
+        return mount(at, size, testName, new String[0]);
+    }
+
+    /** As {@link #mount(Path, String, String)}, with mount options added (e.g. {@code noexec}). */
+    public static Tmpfs mount(Path at, String size, String testName, String... options) throws Exception {
         Files.createDirectories(at);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+        String opts = "size=" + size + (options.length == 0 ? "" : "," + String.join(",", options));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", opts, "tmpfs", at.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean mounted = p.waitFor() == 0;

@@ -11,13 +11,14 @@ import dev.cistern.agent.remotewrite.WriteRequestReader;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
+import dev.cistern.agent.supervise.Supervisor;
+import dev.cistern.agent.supervise.TestFault;
 import dev.cistern.spool.JsonLines;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** One lane of the {@link JournalApplier}: a thread, its journal tailer and its own series cache. */
@@ -32,10 +33,18 @@ final class ApplierLane implements Runnable {
     private final WriteRequestReader remoteWrite;
     /** Every entry of this lane up to here is written into the spool. */
     volatile long lastSeen;
+    /** When the lane last wrote an entry or found none waiting (System.nanoTime), for the stall watch. */
+    volatile long progressAt = System.nanoTime();
     private long appliedEpoch = -1;
     /** Rows of the entry being read, from the hand-off; set while the tailer decides whether to copy its payload. */
     private DecodedRequest handed;
     private final JournalTailer.PayloadWanted payloadWanted;
+    /** Its role in the supervisor's words and on /metrics: {@code apply-lane-N}. */
+    private final String role;
+    /** What made the last step fail, for the supervisor. */
+    private Throwable failure;
+    /** The highest entry written before the last failure: only writing past it counts as progress again. */
+    private long reachedBeforeFailure = -1;
 
     ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget) {
         this.applier = applier;
@@ -47,41 +56,67 @@ final class ApplierLane implements Runnable {
         // empty while the HTTP threads hand rows over; it fills when the lane replays the journal (after a
         // restart), and then must hold a scrape's series, or every series is a miss
         this.remoteWrite = new WriteRequestReader(new SeriesCache(seriesBudget), applier::newSeries);
-        this.thread = new Thread(this, "cistern-apply-lane-" + lane);
+        this.role = "apply-lane-" + lane;
+        applier.supervisor.supervises(role);
+        this.thread = new Thread(this, "cistern-" + role);
+        // a lane stuck past the drain deadline must not hold the process: what it did not write stays in the journal
+        thread.setDaemon(true);
     }
 
+    /**
+     * Supervised (docs/architecture.md, "Supervision"): whatever a step throws, Errors included, goes to the
+     * {@link Supervisor}, which says whether to restart from the resume plan after a backoff or to stop the lane.
+     */
     @Override
     public void run() {
-        while (true) {
-            try {
-                loop();
-                break;
-            } catch (InternalError ex) {
-                // the JVM may deliver a mapped-memory fault a little after the access that caused it
-                applier.metrics.sealerFailure();
-                LOG.log(Level.SEVERE, "applier lane " + lane + ": memory-mapped journal fault; replaying from sealed output", ex);
-                JournalApplier.sleep(1000);
-                applier.replan(appliedEpoch);
+        try {
+            while (!applier.halted()) {
+                try {
+                    if (loop()) break;
+                } catch (Throwable t) { // an Error escaping a step: the same rule as a failed step
+                    failure = t;
+                }
+                if (!restartAfterFailure()) break;
             }
+        } finally {
+            tailer.close();
         }
-        tailer.close();
     }
 
-    private void loop() {
+    /** Runs steps until stopped (true) or a step failed (false). */
+    private boolean loop() {
         int idle = 0;
         while (!applier.halted()) {
             Step step = step();
             if (step == Step.FAILED) {
-                JournalApplier.sleep(1000);
-                applier.replan(appliedEpoch);
+                return false;
             } else if (step == Step.CAUGHT_UP) {
-                if (applier.stopping() && applier.journal.lastIndex() <= lastSeen) break;
+                applier.supervisor.progressed(role); // it read to the end without failing
+                progressAt = System.nanoTime();
+                if (applier.stopping() && applier.journal.lastIndex() <= lastSeen) return true;
                 idle = Math.min(idle + 1, 20);
                 LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
             } else {
+                // replaying entries it had written before a failure is not progress: the one that failed may fail again
+                if (lastSeen > reachedBeforeFailure) applier.supervisor.progressed(role);
+                progressAt = System.nanoTime();
                 idle = 0;
             }
         }
+        return true;
+    }
+
+    /** Reports the failure; on a restart waits the backoff and replays from the resume plan. False: the lane ends. */
+    private boolean restartAfterFailure() {
+        reachedBeforeFailure = Math.max(reachedBeforeFailure, lastSeen);
+        applier.metrics.sealerFailure();
+        Supervisor.Decision d = applier.supervisor.failed(role, failure);
+        failure = null;
+        if (!d.restart()) return false;
+        JournalApplier.sleep(d.backoffMillis());
+        applier.replan(appliedEpoch);
+        progressAt = System.nanoTime(); // failing and restarting is the failure rule's to judge, not a stall
+        return true;
     }
 
     private enum Step { WROTE, CAUGHT_UP, FAILED }
@@ -100,11 +135,11 @@ final class ApplierLane implements Runnable {
             handed = null;
             JournalEntry e = tailer.next(payloadWanted);
             return e == null ? caughtUp() : write(e);
-        } catch (RuntimeException | InternalError ex) {
-            // InternalError: a fault in Chronicle's memory-mapped file (its tailer writes index
+        } catch (Throwable ex) {
+            // e.g. InternalError: a fault in Chronicle's memory-mapped file (its tailer writes index
             // pages), such as a full disk. The tailer may be mid-entry: replay from sealed output.
-            applier.metrics.sealerFailure();
-            LOG.log(Level.SEVERE, "applier lane " + lane + ": cannot read the journal; replaying from sealed output", ex);
+            LOG.severe("applier lane " + lane + ": cannot read the journal (" + ex + "); replaying from sealed output");
+            failure = ex;
             return Step.FAILED;
         } finally {
             applier.entryLock().unlock();
@@ -117,8 +152,8 @@ final class ApplierLane implements Runnable {
             applier.spool.checkWrites(); // a seal may have failed with no entry to tell us, e.g. the rotation timer's
             return Step.CAUGHT_UP;
         } catch (IOException ex) {
-            applier.metrics.sealerFailure();
-            LOG.log(Level.WARNING, "applier lane " + lane + ": a segment failed to seal; replaying from sealed output", ex);
+            LOG.warning("applier lane " + lane + ": a segment failed to seal (" + ex + "); replaying from sealed output");
+            failure = ex;
             return Step.FAILED;
         }
     }
@@ -129,10 +164,10 @@ final class ApplierLane implements Runnable {
             lastSeen = e.index();
             if (e.kind() != JournalEntry.Kind.TICK) applier.lag.consumed(e.index(), e.length()); // ticks were not counted in
             return Step.WROTE;
-        } catch (IOException | RuntimeException | InternalError ex) {
-            applier.metrics.sealerFailure();
-            LOG.log(Level.WARNING, "applier lane " + lane + ": writing journal entry " + e.index()
-                    + " failed; replaying from sealed output", ex);
+        } catch (Throwable ex) { // Errors too: a codec's LinkageError is the supervisor's to judge
+            LOG.warning("applier lane " + lane + ": writing journal entry " + e.index() + " failed (" + ex
+                    + "); replaying from sealed output");
+            failure = ex;
             return Step.FAILED;
         }
     }
@@ -162,7 +197,10 @@ final class ApplierLane implements Runnable {
         }
         long[] rows = {0};
         applier.spool.batch(e.stream(), e.index(), lane,
-                sink -> rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start)));
+                sink -> {
+                    TestFault.inLaneBatch();
+                    rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start));
+                });
         applier.metrics.rowsWritten(e.stream(), rows[0]);
     }
 
@@ -210,6 +248,7 @@ final class ApplierLane implements Runnable {
         long[] outOfRange = {0};
         // one batch per entry and stream: its rows never span two segments (exactly-once resume)
         applier.spool.batch(stream, journalIndex, lane, sink -> {
+            TestFault.inLaneBatch();
             for (int i = 0; i < n; i++) {
                 SeriesCache.Entry se = r.series(i);
                 if ((se.route() & bit) == 0) continue;

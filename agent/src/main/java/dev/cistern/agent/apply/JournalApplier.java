@@ -10,6 +10,7 @@ import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.journal.ResumePlan;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.SegmentName;
@@ -40,6 +41,7 @@ public final class JournalApplier {
     final AgentMetrics metrics;
     final JournalLag lag;
     final RemoteWriteHandoff handoff;
+    final Supervisor supervisor;
     private final Labels staticLabels;
     private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
@@ -50,7 +52,7 @@ public final class JournalApplier {
     private volatile boolean halted;
 
     public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
-                          JournalLag lag, Set<String> discardedStreams, int httpThreads) throws IOException {
+                          JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor) throws IOException {
         if (spool.lanes() != LANES.count()) {
             throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
         }
@@ -60,6 +62,7 @@ public final class JournalApplier {
         this.staticLabels = staticLabels;
         this.metrics = metrics;
         this.lag = lag;
+        this.supervisor = supervisor;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
@@ -117,18 +120,64 @@ public final class JournalApplier {
         spool.recordCompleteThrough(through);
     }
 
-    /** Writes everything already in the journal, then stops. */
-    public void drainAndStop(long timeoutMillis) throws InterruptedException {
+    /**
+     * Writes everything already in the journal, then stops; gives up at {@code deadlineNanos} (System.nanoTime),
+     * whatever the lanes are doing: what they did not write stays in the journal for the next start. Returns
+     * whether every lane stopped (only then may the spool be sealed and the ledger recorded).
+     */
+    public boolean drainAndStop(long deadlineNanos) throws InterruptedException {
         stopping = true;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (ApplierLane l : lanes) l.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        boolean alive = false;
-        for (ApplierLane l : lanes) alive |= l.thread.isAlive();
-        if (alive) {
-            LOG.warning("applier did not catch up with the journal in " + timeoutMillis + " ms; the rest is replayed at next start");
-            halted = true; // stop between entries, before the journal closes under them
-            for (ApplierLane l : lanes) l.thread.join(10_000);
+        joinUntil(deadlineNanos);
+        if (!anyAlive()) return true;
+        halted = true; // stop between entries, before the journal closes under them
+        joinUntil(Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+        return !anyAlive();
+    }
+
+    private void joinUntil(long deadlineNanos) throws InterruptedException {
+        for (ApplierLane l : lanes) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (left > 0) l.thread.join(left);
         }
+    }
+
+    private boolean anyAlive() {
+        for (ApplierLane l : lanes) if (l.thread.isAlive()) return true;
+        return false;
+    }
+
+    /**
+     * The stall watch (call it every few seconds): a lane that has neither written an entry nor found none waiting
+     * for {@code stallNanos} while it is alive cannot seal; the supervisor stops acknowledging until it moves.
+     */
+    public void watch(long stallNanos) {
+        long now = System.nanoTime();
+        for (ApplierLane l : lanes) {
+            long idle = now - l.progressAt;
+            if (l.thread.isAlive() && !stopping && idle > stallNanos) {
+                supervisor.stalled("apply-lane-" + l.lane, "no journal entry written for " + TimeUnit.NANOSECONDS.toSeconds(idle)
+                        + " s (at index " + l.lastSeen + ", journal end " + journal.lastIndex() + ")");
+            }
+        }
+    }
+
+    /**
+     * How much of the journal is not sealed, for the stop's log line: entries from the first needed index, and bytes.
+     * Not {@code exact}: lanes or the sealer may be stuck holding the spool, so only the lanes' positions are read
+     * (no lock), and entries in unsealed segments come on top.
+     */
+    public String unsealed(boolean exact) {
+        long first = Long.MAX_VALUE;
+        if (exact) {
+            first = firstNeededIndex();
+        } else {
+            for (ApplierLane l : lanes) first = Math.min(first, l.lastSeen + 1);
+        }
+        long last = journal.lastIndex();
+        String entries = first > last ? "0 entries" : first <= 0 ? "every entry (the lanes had read none)"
+                : journal.countEntries(first, last + 1) + " entries from index " + first;
+        return (exact ? "" : "at least ") + "journal lag " + entries + " (" + lag.pendingEntries() + " entries, "
+                + lag.pendingBytes() + " bytes acknowledged this run not yet written into the spool)";
     }
 
     ResumePlan plan() {
@@ -161,7 +210,7 @@ public final class JournalApplier {
         try {
             if (epoch != failedInEpoch) return;
             for (ApplierLane l : lanes) l.lastSeen = -1; // until the new plan: the discarded rows' cycles must stay
-            while (true) {
+            while (!halted) { // a stop past the drain deadline leaves the rest to the next start's plan
                 try {
                     Set<String> discarded = spool.discardOpenSegments();
                     plan = ResumePlan.fromSealedOutput(spool.spool().layout(), spool.progress(), discarded, LANES);

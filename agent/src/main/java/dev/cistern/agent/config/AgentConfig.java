@@ -23,6 +23,13 @@ public final class AgentConfig {
     @JsonProperty("tls") public Tls tls = new Tls();
     @JsonProperty("upload") public Upload upload = new Upload();
     @JsonProperty("retention") public Retention retention = new Retention();
+    @JsonProperty("shutdown") public Shutdown shutdown = new Shutdown();
+
+    /** What a stop (SIGTERM) may take; see docs/operations.md, "Stopping". */
+    public static final class Shutdown {
+        /** From SIGTERM to exit at most (plus a few seconds): what is not sealed by then stays in the journal for the next start. */
+        @JsonProperty("drain_timeout") public String drainTimeout = "30s";
+    }
 
     public static final class Spool {
         @JsonProperty("quality") public int quality = SpoolConfig.DEFAULT_QUALITY;

@@ -72,6 +72,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("(root)", e.getMessage());
         }
+        ShutdownSettings.drainTimeout(config.shutdown); // checked here: ResolvedConfig is at its size limit
         return ResolvedConfig.of(config);
     }
 

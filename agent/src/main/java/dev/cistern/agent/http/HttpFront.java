@@ -152,12 +152,20 @@ public final class HttpFront implements AutoCloseable {
         return tls != null;
     }
 
-    /** Stops accepting, lets in-flight requests finish (up to the grace period), then stops. */
+    /** Stops accepting, lets in-flight requests finish (up to 10 s), then stops. */
     @Override
     public void close() {
+        close(System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+    }
+
+    /**
+     * Refuses new requests at once (503), lets in-flight ones finish for at most 10 s, and stops by {@code deadlineNanos}
+     * (System.nanoTime): the workers are daemon threads, so one stuck in a request does not hold the process.
+     */
+    public void close(long deadlineNanos) {
         serving.draining = true;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (serving.inFlight.get() > 0 && System.nanoTime() < deadline) {
+        long inFlightUntil = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        while (serving.inFlight.get() > 0 && System.nanoTime() < inFlightUntil) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -165,17 +173,17 @@ public final class HttpFront implements AutoCloseable {
                 break;
             }
         }
-        if (server != null) server.close().awaitUninterruptibly();
-        if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-        shutdown(ingestPool);
-        shutdown(opsPool);
+        if (server != null) server.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdown(ingestPool, deadlineNanos);
+        shutdown(opsPool, deadlineNanos);
     }
 
-    private static void shutdown(ExecutorService pool) {
+    private static void shutdown(ExecutorService pool, long deadlineNanos) {
         pool.shutdown();
         try {
-            pool.awaitTermination(10, TimeUnit.SECONDS);
+            pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -132,12 +132,12 @@ final class Serving {
             // little after the write that caused it: answer 503 rather than let the worker die silently
             LOG.log(Level.WARNING, "request to " + route.path() + " hit a memory-mapped journal fault", e);
             refusalInto(ex, new Refusal(503, "journal_unavailable", "journal_unavailable: could not write the journal (disk full?)"));
-        } catch (Error e) {
-            // the client gets an answer whatever happened (a worker that dies silently leaves it waiting for ever,
-            // and Prometheus retries for ever); the launchers end the process on OutOfMemoryError before this
-            LOG.log(Level.SEVERE, "request to " + route.path() + " failed", e);
+        } catch (Throwable e) {
+            // any other Error (a native library, a stack overflow): the client still gets an answer, never a silent hang.
+            // OutOfMemoryError ends the process first where the launcher passes -XX:+ExitOnOutOfMemoryError.
+            LOG.log(Level.SEVERE, "request to " + route.path() + " failed with " + e, e);
             metrics.rejected(route.name(), "internal_error");
-            refusalInto(ex, new Refusal(503, "internal_error", "internal error: " + e + "; retry later"));
+            refusalInto(ex, new Refusal(500, "internal_error", "internal error: " + e));
         }
     }
 

@@ -15,6 +15,7 @@ import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 import dev.cistern.agent.remotewrite.RemoteWriteDecoder;
 import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
+import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.StreamName;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -40,6 +41,7 @@ public final class IngestEndpoints {
     private final long maxLagBytes;
     private final SpaceGuard space;
     private final Rules rules;
+    private final Supervisor supervisor;
     // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a
     // buffer, and keeps it only when small (what a request decodes is charged to the in-flight budget, see Exchange.charge)
     private static final int KEEP_DECODE_BUFFER_BYTES = 1 << 20;
@@ -52,8 +54,9 @@ public final class IngestEndpoints {
 
     /** {@code handoff} decodes remote_write bodies and hands their rows to the lanes that write the journal into the spool. */
     public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes,
-                           long maxLagBytes, SpaceGuard space, Rules rules) {
+                           long maxLagBytes, SpaceGuard space, Rules rules, Supervisor supervisor) {
         this.rules = rules;
+        this.supervisor = supervisor;
         this.journal = journal;
         this.handoff = handoff;
         this.space = space;
@@ -155,6 +158,10 @@ public final class IngestEndpoints {
     }
 
     private void checkBackpressure() {
+        String notSealing = supervisor.cause();
+        if (notSealing != null) { // docs/architecture.md, "Supervision": refuse from the moment it cannot seal
+            throw new IngestException(503, "not_sealing", "not acknowledging: " + notSealing + " (see /healthz); retry later");
+        }
         space.checkNotBlocked();
         if (lag.pendingBytes() > maxLagBytes) {
             throw new IngestException(503, "backpressure", "journal holds " + lag.pendingBytes()

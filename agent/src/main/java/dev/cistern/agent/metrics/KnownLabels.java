@@ -21,7 +21,7 @@ final class KnownLabels {
     /** Refusals either ingest endpoint can give. */
     static final List<String> REJECT_REASONS = List.of("unauthorized", "wrong_method", "wrong_content_type",
             "wrong_content_encoding", "bad_content_length", "too_large", "overloaded", "inflight_bytes", "internal_error",
-            "backpressure", "spool_full", "disk_full", "journal_unavailable", "shutting_down");
+            "backpressure", "spool_full", "disk_full", "journal_unavailable", "shutting_down", "not_sealing");
 
     /** Refusals only remote_write gives. */
     static final List<String> REMOTE_WRITE_REASONS = List.of("malformed_snappy", "malformed_protobuf", "invalid_labels",
