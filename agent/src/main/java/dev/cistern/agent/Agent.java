@@ -76,7 +76,7 @@ public final class Agent implements AutoCloseable {
             metrics.bindSpool(spool.metrics(), spool.recovery());
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
-                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads());
+                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), config.remoteWriteKept());
             bindJournalGauges(opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);

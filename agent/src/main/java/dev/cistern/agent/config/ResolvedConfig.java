@@ -2,6 +2,7 @@ package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
 import dev.cistern.agent.routing.Router;
@@ -90,7 +91,18 @@ public record ResolvedConfig(
         Duration maxFuture = Sizes.duration("ingest.remote_write.max_future", r.maxFuture);
         if (maxAge.isZero() || maxAge.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_age", "must be 1ms-36500d");
         if (maxFuture.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_future", "must be at most 36500d");
+        kept(r); // checked with the rest
         return new RemoteWriteRules(dropInvalid, dropStale, maxAge, maxFuture, dropOutOfWindow);
+    }
+
+    /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
+    public KeptKinds remoteWriteKept() {
+        return kept(raw.ingest.remoteWrite);
+    }
+
+    private static KeptKinds kept(AgentConfig.RemoteWrite r) {
+        return new KeptKinds(!choice("ingest.remote_write.exemplars", r.exemplars, "keep", "drop"),
+                !choice("ingest.remote_write.metadata", r.metadata, "keep", "drop"));
     }
 
     /** False for {@code first}, true for {@code second}; anything else names the key. */

@@ -1,5 +1,6 @@
 package dev.cistern.agent.remotewrite;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,28 +13,32 @@ public final class DecodedRequest {
     private final int[] sampleEnd;
     private final long[] timestamps;
     private final double[] values;
+    private final List<ExtraRow> extras;
     private final long histograms;
+    private final long exemplars;
     private final byte[] rewrittenBody;
     private final Map<RemoteWriteRule, Long> dropped;
 
-    DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms) {
-        this(series, sampleEnd, timestamps, values, histograms, null, Map.of());
+    DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, ExtraRows extras) {
+        this(series, sampleEnd, timestamps, values, extras.copy(), extras.histograms(), extras.exemplars(), null, Map.of());
     }
 
-    private DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, long histograms,
-                           byte[] rewrittenBody, Map<RemoteWriteRule, Long> dropped) {
+    private DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, List<ExtraRow> extras,
+                           long histograms, long exemplars, byte[] rewrittenBody, Map<RemoteWriteRule, Long> dropped) {
         this.series = series;
         this.sampleEnd = sampleEnd;
         this.timestamps = timestamps;
         this.values = values;
+        this.extras = extras;
         this.histograms = histograms;
+        this.exemplars = exemplars;
         this.rewrittenBody = rewrittenBody;
         this.dropped = dropped;
     }
 
     /** These rows, read from {@code body} (snappy), which is the request without what the drop policies took out. */
     DecodedRequest rewritten(byte[] body, Map<RemoteWriteRule, Long> droppedRows) {
-        return new DecodedRequest(series, sampleEnd, timestamps, values, histograms, body, Map.copyOf(droppedRows));
+        return new DecodedRequest(series, sampleEnd, timestamps, values, extras, histograms, exemplars, body, Map.copyOf(droppedRows));
     }
 
     /** The body to journal instead of the one received (snappy), or null: nothing was dropped. */
@@ -74,13 +79,23 @@ public final class DecodedRequest {
         return values[k];
     }
 
-    /** Native histograms seen (not stored). */
+    /** Native histogram samples (among {@link #extras}). */
     public long histograms() {
         return histograms;
     }
 
+    /** Exemplars (among {@link #extras}). */
+    public long exemplars() {
+        return exemplars;
+    }
+
+    /** Histogram samples, exemplars and metadata, each tied to its series. */
+    public List<ExtraRow> extras() {
+        return extras;
+    }
+
     /** About what it holds on the heap (the series are shared with a cache). */
     long heapBytes() {
-        return 64 + 12L * series.length + 16L * timestamps.length;
+        return 64 + 12L * series.length + 16L * timestamps.length + 256L * extras.size();
     }
 }

@@ -41,7 +41,8 @@ public final class WriteRequestReader {
     private double[] values = new double[4096];
     private int seriesCount;
     private int sampleCount;
-    private long histograms;
+    private final ExtraRows extras = new ExtraRows();
+    private final HistogramReader histogramReader = new HistogramReader();
     private RemoteWriteRules.Limits limits = RemoteWriteRules.Limits.SPOOL_RANGE; // held to while validating
 
     public WriteRequestReader(SeriesCache cache, SeriesMaker maker) {
@@ -67,6 +68,10 @@ public final class WriteRequestReader {
                 int at = in.getTotalBytesRead();
                 if (!usualTimeSeries(b, at, at + n, false)) anyTimeSeries(b, at, n);
                 in.skipRawBytes(n);
+            } else if (tag == REQUEST_METADATA) {
+                int limit = enter(in, end);
+                WriteRequestExtras.metadata(in, maker, extras);
+                in.popLimit(limit);
             } else {
                 skip(in, tag);
             }
@@ -98,7 +103,7 @@ public final class WriteRequestReader {
     private void reset() {
         seriesCount = 0;
         sampleCount = 0;
-        histograms = 0;
+        extras.reset();
     }
 
     /**
@@ -184,15 +189,25 @@ public final class WriteRequestReader {
                 int limit = enter(in, len);
                 sample(in);
                 in.popLimit(limit);
+            } else if (tag == SERIES_HISTOGRAMS) {
+                int limit = enter(in, len);
+                extras.histogram(histogramReader.read(in, seriesCount));
+                in.popLimit(limit);
+            } else if (tag == SERIES_EXEMPLARS) {
+                int limit = enter(in, len);
+                WriteRequestExtras.exemplar(in, len, extras);
+                in.popLimit(limit);
             } else {
-                if (tag == SERIES_HISTOGRAMS) histograms++;
                 skip(in, tag);
             }
             at = in.getTotalBytesRead();
         }
-        if (sampleCount == first) return; // nothing to write: no series needed
+        if (sampleCount == first && !extras.anyPending()) return; // nothing to write: no series needed
         SeriesCache.Entry e = cache.get(key, 0, keyLen);
         addSeries(e != null ? e : remember(key, 0, keyLen), first);
+        long latest = ExtraRow.NO_TS;
+        for (int k = first; k < sampleCount; k++) latest = latest == ExtraRow.NO_TS ? timestamps[k] : Math.max(latest, timestamps[k]);
+        extras.endSeries(e != null ? e : series[seriesCount - 1], extras.latestHistogram(latest));
     }
 
     /** Makes the series of label fields {@code k[off, off+len)} seen for the first time, and caches it. */
@@ -272,6 +287,6 @@ public final class WriteRequestReader {
     /** What the last read decoded, copied out: the reader's buffers are reused by the next read. */
     public DecodedRequest decoded() {
         return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
-                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), histograms);
+                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), extras);
     }
 }
