@@ -64,8 +64,8 @@ public final class IngestEndpoints {
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */
     public int remoteWrite(Exchange ex) throws IOException {
         requirePost(ex);
-        RemoteWriteProtocol protocol = RemoteWriteProtocol.of(ex.header("Content-Type"));
         written(ex, 0, 0, 0); // the spec wants the counts on every answer: nothing until the append
+        RemoteWriteProtocol protocol = RemoteWriteProtocol.of(ex.header("Content-Type"));
         String enc = header(ex, "Content-Encoding");
         if (!enc.equals("snappy")) {
             throw new IngestException(415, "wrong_content_encoding", "remote_write needs Content-Encoding snappy, got '" + enc + "'");

@@ -173,6 +173,7 @@ final class WriteV2Reader {
         if (breach != null) {
             if (!rules.dropInvalidSeries()) throw refused(breach.rule(), index, breach.detail());
             dropping().series(index, breach.rule(), count + hcount);
+            return; // its rows are read again from the rewritten body, without it
         }
         if (sampleRule != null) throw refused(sampleRule, index, sampleRule == RemoteWriteRule.TIMESTAMP_TOO_OLD
                 ? "a sample is older than " + limits.minTs() + " ms (ingest.remote_write.max_age)"
