@@ -85,9 +85,12 @@ class BadV2InputTest {
     void badHistogramsSayWhat() throws Exception {
         expect(400, "positive spans cover 3 buckets but 2 are given", v2(b -> series(b, 1,
                 s -> s.setHistograms(0, s.getHistograms(0).toBuilder().clearPositiveDeltas().addPositiveDeltas(2).addPositiveDeltas(1)))));
-        expect(400, "count is NaN", v2(b -> series(b, 1, s -> s.setHistograms(1, s.getHistograms(1).toBuilder().setCountFloat(Double.NaN)))));
-        expect(400, "bucket 0 is NaN", v2(b -> series(b, 1, s -> s.setHistograms(1, s.getHistograms(1).toBuilder().setPositiveCounts(0, Double.NaN)))));
-        expect(400, "schema 9 is not -4..8 or -53", v2(b -> series(b, 1, s -> s.setHistograms(0, s.getHistograms(0).toBuilder().setSchema(9)))));
+        expect(400, "count is NaN", v2(b -> series(b, 1,
+                s -> s.setHistograms(1, s.getHistograms(1).toBuilder().setCountFloat(Double.NaN)))));
+        expect(400, "bucket 0 is NaN", v2(b -> series(b, 1,
+                s -> s.setHistograms(1, s.getHistograms(1).toBuilder().setPositiveCounts(0, Double.NaN)))));
+        expect(400, "schema 9 is not -4..8 or -53", v2(b -> series(b, 1,
+                s -> s.setHistograms(0, s.getHistograms(0).toBuilder().setSchema(9)))));
         expect(400, "negative", v2(b -> series(b, 1, s -> s.setHistograms(0, s.getHistograms(0).toBuilder().setNegativeDeltas(0, -4)))));
         expect(400, "custom bounds are not finite and strictly increasing", v2(b -> series(b, 1,
                 s -> s.setHistograms(2, s.getHistograms(2).toBuilder().setCustomValues(1, 0.05)))));

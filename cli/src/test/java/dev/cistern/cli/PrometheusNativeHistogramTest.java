@@ -228,7 +228,9 @@ class PrometheusNativeHistogramTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         for (String line : body.split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
         }
         return sum;
     }

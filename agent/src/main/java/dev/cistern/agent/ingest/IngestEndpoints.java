@@ -75,7 +75,7 @@ public final class IngestEndpoints {
         DecodedRequest rows = decode(body, protocol);
         long samples = rows.sampleCount();
         if (space.dropNewest()) {
-            metrics.rowsDropped("overflow_drop_newest", samples);
+            metrics.rowsDropped("overflow_drop_newest", samples + rows.extras().size()); // histograms, exemplars, metadata too
             space.droppedNewest(rows);
             return Responses.empty(ex, 204);
         }

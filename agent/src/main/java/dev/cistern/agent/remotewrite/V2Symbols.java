@@ -75,7 +75,8 @@ final class V2Symbols {
     /** Checks a labels_refs list: pairs, in range, no empty name. */
     void checkLabels(Refs refs, String what) {
         if (refs.size % 2 != 0) {
-            throw InvalidWriteRequestException.malformed("invalid_symbol_ref", what + " has an odd number of label refs (" + refs.size + ")");
+            throw InvalidWriteRequestException.malformed("invalid_symbol_ref",
+                    what + " has an odd number of label refs (" + refs.size + ")");
         }
         for (int i = 0; i < refs.size; i++) check(refs.get(i), what + " label ref " + i);
         for (int i = 0; i < refs.size; i += 2) {

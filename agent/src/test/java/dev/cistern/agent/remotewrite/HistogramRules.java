@@ -22,7 +22,9 @@ final class HistogramRules {
 
     static boolean valid(WriteV2.Histogram h) {
         boolean isFloat = h.getCountCase() == WriteV2.Histogram.CountCase.COUNT_FLOAT;
-        if (!isFloat && h.getZeroCountCase() == WriteV2.Histogram.ZeroCountCase.ZERO_COUNT_FLOAT && h.getZeroCountFloat() != 0) return false;
+        if (!isFloat && h.getZeroCountCase() == WriteV2.Histogram.ZeroCountCase.ZERO_COUNT_FLOAT && h.getZeroCountFloat() != 0) {
+            return false;
+        }
         if (isFloat && h.getZeroCountCase() == WriteV2.Histogram.ZeroCountCase.ZERO_COUNT_INT && h.getZeroCountInt() != 0) return false;
         int schema = h.getSchema();
         if (schema != -53 && (schema < -4 || schema > 8)) return false;

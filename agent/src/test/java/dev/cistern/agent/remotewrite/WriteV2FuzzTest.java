@@ -59,7 +59,8 @@ class WriteV2FuzzTest {
         for (WriteV2.TimeSeries ts : kept.getTimeseriesList()) {
             RemoteWrite.TimeSeries.Builder s = RemoteWrite.TimeSeries.newBuilder();
             for (int i = 0; i < ts.getLabelsRefsCount(); i += 2) {
-                s.addLabels(WriteRequestValidatorTest.label(kept.getSymbols(ts.getLabelsRefs(i)), kept.getSymbols(ts.getLabelsRefs(i + 1))));
+                String k = kept.getSymbols(ts.getLabelsRefs(i));
+                s.addLabels(WriteRequestValidatorTest.label(k, kept.getSymbols(ts.getLabelsRefs(i + 1))));
             }
             for (WriteV2.Sample x : ts.getSamplesList()) s.addSamples(WriteRequestValidatorTest.sample(x.getTimestamp(), x.getValue()));
             v1.addTimeseries(s);
@@ -68,7 +69,8 @@ class WriteV2FuzzTest {
             for (WriteV2.Histogram h : ts.getHistogramsList()) histogramTotal += total(h);
         }
         DecodedRequest d = decoded;
-        assertEquals(WriteRequestReaderTest.expected(v1.build()), WriteRequestReaderTest.rows(decoded), () -> "rows of " + Arrays.toString(b));
+        assertEquals(WriteRequestReaderTest.expected(v1.build()), WriteRequestReaderTest.rows(decoded),
+                () -> "rows of " + Arrays.toString(b));
         assertEquals(histograms, d.histograms());
         assertEquals(exemplars, d.exemplars());
         double decodedTotal = 0;
