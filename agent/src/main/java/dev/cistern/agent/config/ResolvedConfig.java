@@ -77,41 +77,15 @@ public record ResolvedConfig(
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
-                statics, c.ingest.threads, maxDepth, remoteWriteRules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
+                statics, c.ingest.threads, maxDepth, RemoteWriteSettings.rules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
                 c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
 
-    private static RemoteWriteRules remoteWriteRules(AgentConfig.RemoteWrite r) {
-        boolean dropInvalid = choice("ingest.remote_write.invalid_series", r.invalidSeries, "reject", "drop");
-        boolean dropStale = choice("ingest.remote_write.stale_markers", r.staleMarkers, "keep", "drop");
-        boolean dropOutOfWindow = choice("ingest.remote_write.out_of_window", r.outOfWindow, "reject", "drop");
-        Duration maxAge = Sizes.duration("ingest.remote_write.max_age", r.maxAge);
-        Duration maxFuture = Sizes.duration("ingest.remote_write.max_future", r.maxFuture);
-        if (maxAge.isZero() || maxAge.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_age", "must be 1ms-36500d");
-        if (maxFuture.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_future", "must be at most 36500d");
-        kept(r); // checked with the rest
-        return new RemoteWriteRules(dropInvalid, dropStale, maxAge, maxFuture, dropOutOfWindow);
-    }
-
     /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
     public KeptKinds remoteWriteKept() {
-        return kept(raw.ingest.remoteWrite);
-    }
-
-    private static KeptKinds kept(AgentConfig.RemoteWrite r) {
-        return new KeptKinds(!choice("ingest.remote_write.exemplars", r.exemplars, "keep", "drop"),
-                !choice("ingest.remote_write.metadata", r.metadata, "keep", "drop"));
-    }
-
-    /** False for {@code first}, true for {@code second}; anything else names the key. */
-    private static boolean choice(String key, String value, String first, String second) {
-        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        if (!v.equals(first) && !v.equals(second)) {
-            throw new ConfigException(key, "must be " + first + " or " + second + ", was '" + value + "'");
-        }
-        return v.equals(second);
+        return RemoteWriteSettings.kept(raw.ingest.remoteWrite);
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */
