@@ -82,7 +82,8 @@ public final class Agent implements AutoCloseable {
             metrics.bindSpool(spool.metrics(), spool.recovery());
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
-                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor);
+                    metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor,
+                    config.remoteWriteKept());
             bindJournalGauges(opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);

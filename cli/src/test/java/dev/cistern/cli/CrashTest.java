@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.RemoteWriteClient;
 import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
+import dev.cistern.agent.remotewrite.prompb.WriteV2;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.Verifier;
@@ -15,15 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
 
 /**
- * The agent is kill -9'ed at random moments while clients send numbered samples; after the last
+ * The agent is kill -9'ed at random moments while clients send numbered samples (Remote-Write 1.0 and 2.0,
+ * float samples and native histograms, one row per number); after the last
  * restart and a clean shutdown every acknowledged sample is in sealed output exactly once, and no
  * sample at all appears twice. More cycles: mvn -Plong-crash (200), or -Dcistern.crash.cycles=N.
  */
@@ -80,11 +84,13 @@ class CrashTest {
         BitSet seen = new BitSet(); // a long cycle run seals tens of millions of samples
         long[] duplicates = {0};
         long[] neverSent = {0};
+        long[] histogramRows = {0};
         try (var files = Files.walk(data)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json.br")
                     && (p.startsWith(data.resolve("sealed")) || p.startsWith(data.resolve("uploaded")))).toList()) {
                 Scanner.lines(f, (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
+                    if (line.contains("\"histogram\":")) histogramRows[0]++;
                     int i = line.indexOf("\"ts\":") + 5;
                     long seq = Long.parseLong(line.substring(i, line.indexOf(',', i))) - T0;
                     if (seq < 0 || seq >= nextSeq.get()) neverSent[0]++;
@@ -99,6 +105,7 @@ class CrashTest {
         assertEquals(0, missing, "acknowledged samples missing (of " + acked.cardinality() + " acknowledged)");
         assertTrue(acked.cardinality() > cycles * PER_REQUEST, "the test acknowledged too little to mean anything: " + acked.cardinality());
         assertEquals(0, neverSent[0], "rows that were never sent");
+        assertTrue(histogramRows[0] > 0, "native histogram rows were sealed");
         assertTrue(Files.exists(data.resolve("uploaded")), "the uploader ran during the crash cycles");
         try (var files = Files.walk(data.resolve("sealed"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -112,15 +119,12 @@ class CrashTest {
         RemoteWriteClient client = new RemoteWriteClient("127.0.0.1", port);
         while (running.get()) {
             long first = nextSeq.getAndAdd(PER_REQUEST);
-            RemoteWrite.WriteRequest.Builder req = RemoteWrite.WriteRequest.newBuilder();
-            RemoteWrite.TimeSeries.Builder even = RemoteWriteClient.series("crash_test_total", "parity", "even").toBuilder();
-            RemoteWrite.TimeSeries.Builder odd = RemoteWriteClient.series("crash_test_total", "parity", "odd").toBuilder();
-            for (long seq = first; seq < first + PER_REQUEST; seq++) {
-                (seq % 2 == 0 ? even : odd).addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(T0 + seq).setValue(seq));
-            }
-            req.addTimeseries(even).addTimeseries(odd);
+            // a mix: 1.0 floats, 2.0 floats, 1.0 native histograms, 2.0 native histograms; one row per sequence number each
+            int kind = (int) (first / PER_REQUEST % 4);
             try {
-                HttpResponse<String> r = client.write(req.build());
+                HttpResponse<String> r = kind % 2 == 0 ? client.write(v1(first, kind == 2))
+                        : client.post("/api/v1/write", Snappy.compress(v2(first, kind == 3).toByteArray()),
+                                "application/x-protobuf;proto=io.prometheus.write.v2.Request", "snappy");
                 if (r.statusCode() == 204) {
                     synchronized (acked) {
                         acked.set((int) first, (int) (first + PER_REQUEST));
@@ -133,5 +137,36 @@ class CrashTest {
                 return;
             }
         }
+    }
+
+    private static RemoteWrite.WriteRequest v1(long first, boolean histograms) {
+        RemoteWrite.TimeSeries.Builder even = RemoteWriteClient.series("crash_test_total", "parity", "even").toBuilder();
+        RemoteWrite.TimeSeries.Builder odd = RemoteWriteClient.series("crash_test_total", "parity", "odd").toBuilder();
+        for (long seq = first; seq < first + PER_REQUEST; seq++) {
+            RemoteWrite.TimeSeries.Builder ts = seq % 2 == 0 ? even : odd;
+            if (histograms) {
+                ts.addHistograms(RemoteWrite.Histogram.newBuilder().setCountInt(1).setSum(seq).setTimestamp(T0 + seq)
+                        .addPositiveSpans(RemoteWrite.BucketSpan.newBuilder().setLength(1)).addPositiveDeltas(1));
+            } else {
+                ts.addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(T0 + seq).setValue(seq));
+            }
+        }
+        return RemoteWrite.WriteRequest.newBuilder().addTimeseries(even).addTimeseries(odd).build();
+    }
+
+    private static WriteV2.Request v2(long first, boolean histograms) {
+        WriteV2.TimeSeries.Builder even = WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4));
+        WriteV2.TimeSeries.Builder odd = WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 5));
+        for (long seq = first; seq < first + PER_REQUEST; seq++) {
+            WriteV2.TimeSeries.Builder ts = seq % 2 == 0 ? even : odd;
+            if (histograms) {
+                ts.addHistograms(WriteV2.Histogram.newBuilder().setCountFloat(0.5).setSum(seq).setSchema(3).setTimestamp(T0 + seq)
+                        .addPositiveSpans(WriteV2.BucketSpan.newBuilder().setOffset(-2).setLength(1)).addPositiveCounts(0.5));
+            } else {
+                ts.addSamples(WriteV2.Sample.newBuilder().setTimestamp(T0 + seq).setValue(seq));
+            }
+        }
+        return WriteV2.Request.newBuilder().addAllSymbols(List.of("", "__name__", "crash_test_total", "parity", "even", "odd"))
+                .addTimeseries(even).addTimeseries(odd).build();
     }
 }

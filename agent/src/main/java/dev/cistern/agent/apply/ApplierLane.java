@@ -4,10 +4,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.ndjson.InvalidNdjsonException;
 import dev.cistern.agent.ndjson.NdjsonBody;
 import dev.cistern.agent.remotewrite.DecodedRequest;
+import dev.cistern.agent.remotewrite.ExtraRow;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
+import dev.cistern.agent.remotewrite.JournaledRequests;
 import dev.cistern.agent.remotewrite.ReplayGate;
 import dev.cistern.agent.remotewrite.SeriesCache;
-import dev.cistern.agent.remotewrite.WriteRequestReader;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
@@ -30,7 +31,7 @@ final class ApplierLane implements Runnable {
     final Thread thread;
     private final JournalTailer tailer;
     /** Decodes entries from the journal when the HTTP thread's rows are not at hand (a replay). */
-    private final WriteRequestReader remoteWrite;
+    private final JournaledRequests remoteWrite;
     /** Every entry of this lane up to here is written into the spool. */
     volatile long lastSeen;
     /** When the lane last wrote an entry or found none waiting (System.nanoTime), for the stall watch. */
@@ -50,12 +51,12 @@ final class ApplierLane implements Runnable {
         this.applier = applier;
         this.lane = lane;
         this.tailer = tailer;
-        this.payloadWanted = (index, kind) -> kind != JournalEntry.Kind.REMOTE_WRITE
+        this.payloadWanted = (index, kind) -> kind != JournalEntry.Kind.REMOTE_WRITE && kind != JournalEntry.Kind.REMOTE_WRITE_V2
                 || (handed = applier.handoff.take(lane, index)) == null;
         this.lastSeen = Math.max(-1, applier.plan().resumeAt(lane) - 1);
         // empty while the HTTP threads hand rows over; it fills when the lane replays the journal (after a
         // restart), and then must hold a scrape's series, or every series is a miss
-        this.remoteWrite = new WriteRequestReader(new SeriesCache(seriesBudget), applier::newSeries);
+        this.remoteWrite = new JournaledRequests(new SeriesCache(seriesBudget), applier::newSeries);
         this.role = "apply-lane-" + lane;
         applier.supervisor.supervises(role);
         this.thread = new Thread(this, "cistern-" + role);
@@ -178,7 +179,7 @@ final class ApplierLane implements Runnable {
             return;
         }
         switch (e.kind()) {
-            case REMOTE_WRITE -> processRemoteWrite(e);
+            case REMOTE_WRITE, REMOTE_WRITE_V2 -> processRemoteWrite(e);
             case NDJSON -> processNdjson(e);
             case TICK -> { } // rolled the journal; holds no rows
         }
@@ -210,12 +211,12 @@ final class ApplierLane implements Runnable {
             DecodedRequest r = handed;
             if (r == null) {
                 try {
-                    remoteWrite.read(e.payload(), pass);
+                    r = e.kind() == JournalEntry.Kind.REMOTE_WRITE_V2 ? remoteWrite.readV2(e.payload(), pass)
+                            : remoteWrite.readV1(e.payload(), pass);
                 } catch (InvalidWriteRequestException | InvalidProtocolBufferException bad) {
                     applier.damaged(e, bad.getMessage());
                     return;
                 }
-                r = remoteWrite.decoded();
             }
             writeRows(e, r);
         }
@@ -227,6 +228,16 @@ final class ApplierLane implements Runnable {
         for (int i = 0; i < n; i++) {
             if (r.series(i).route() == 0) dropped += r.endSample(i) - r.firstSample(i);
         }
+        long exemplarsGone = 0;
+        long metadataGone = 0;
+        for (ExtraRow x : r.extras()) {
+            if (!applier.kept.keeps(x.kind())) {
+                if (x.kind() == ExtraRow.Kind.EXEMPLAR) exemplarsGone++;
+                else metadataGone++;
+            } else if (x.series().route() == 0) {
+                dropped++;
+            }
+        }
         ResumePlan plan = applier.plan();
         List<String> streams = applier.router.streams();
         for (int s = 0; s < streams.size(); s++) {
@@ -236,7 +247,8 @@ final class ApplierLane implements Runnable {
             if (count > 0) applier.metrics.rowsWritten(stream, count);
         }
         if (dropped > 0) applier.metrics.rowsDropped("unrouted", dropped);
-        if (r.histograms() > 0) applier.metrics.rowsDropped("native_histogram_unsupported", r.histograms());
+        if (exemplarsGone > 0) applier.metrics.rowsDropped("exemplar_not_kept", exemplarsGone);
+        if (metadataGone > 0) applier.metrics.rowsDropped("metadata_not_kept", metadataGone);
     }
 
     /** Writes the rows of {@code r} routed to {@code stream} (route bit {@code bit}); returns how many. */
@@ -244,6 +256,7 @@ final class ApplierLane implements Runnable {
         int n = r.seriesCount();
         long count = 0;
         for (int i = 0; i < n; i++) if ((r.series(i).route() & bit) != 0) count += r.endSample(i) - r.firstSample(i);
+        for (ExtraRow x : r.extras()) if ((x.series().route() & bit) != 0 && applier.kept.keeps(x.kind())) count++;
         if (count == 0) return 0;
         long[] outOfRange = {0};
         // one batch per entry and stream: its rows never span two segments (exactly-once resume)
@@ -257,6 +270,17 @@ final class ApplierLane implements Runnable {
                     // ingest refuses such rows; an entry journaled before it did is dropped from, not replayed forever
                     if (SegmentName.inRange(r.timestamp(k))) sink.append(sr, r.timestamp(k), r.value(k));
                     else outOfRange[0]++;
+                }
+            }
+            for (ExtraRow x : r.extras()) {
+                if ((x.series().route() & bit) == 0 || !applier.kept.keeps(x.kind())) continue;
+                if (!x.hasTime()) {
+                    byte[] json = x.json();
+                    sink.appendJson(json, 0, json.length);
+                } else if (SegmentName.inRange(x.ts())) {
+                    sink.appendObject(x.ts(), x::write);
+                } else {
+                    outOfRange[0]++;
                 }
             }
         });

@@ -1,5 +1,6 @@
 package dev.cistern.agent.apply;
 
+import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.LabelOrder;
 import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.SeriesCache;
@@ -42,6 +43,7 @@ public final class JournalApplier {
     final JournalLag lag;
     final RemoteWriteHandoff handoff;
     final Supervisor supervisor;
+    final KeptKinds kept;
     private final Labels staticLabels;
     private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
@@ -52,7 +54,8 @@ public final class JournalApplier {
     private volatile boolean halted;
 
     public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
-                          JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor) throws IOException {
+                          JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor,
+                          KeptKinds kept) throws IOException {
         if (spool.lanes() != LANES.count()) {
             throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
         }
@@ -63,6 +66,7 @@ public final class JournalApplier {
         this.metrics = metrics;
         this.lag = lag;
         this.supervisor = supervisor;
+        this.kept = kept;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),

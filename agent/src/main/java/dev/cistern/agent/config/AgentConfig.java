@@ -76,6 +76,10 @@ public final class AgentConfig {
         @JsonProperty("max_future") public String maxFuture = "10m";
         /** Samples out of the window: reject (400) or drop (counted). */
         @JsonProperty("out_of_window") public String outOfWindow = "reject";
+        /** Exemplars: keep (stored as rows of their own) or drop (counted). */
+        @JsonProperty("exemplars") public String exemplars = "keep";
+        /** Metadata (type, help, unit, created timestamp): keep (rows of their own) or drop (counted). */
+        @JsonProperty("metadata") public String metadata = "keep";
     }
 
     /** What the HTTP front lets clients hold; see docs/operations.md. */

@@ -2,6 +2,7 @@ package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
 import dev.cistern.agent.routing.Router;
@@ -77,30 +78,15 @@ public record ResolvedConfig(
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         TlsSettings.of(c.tls); // checked now, read again by tls()
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
-                statics, c.ingest.threads, maxDepth, remoteWriteRules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
+                statics, c.ingest.threads, maxDepth, RemoteWriteSettings.rules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
                 c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
 
-    private static RemoteWriteRules remoteWriteRules(AgentConfig.RemoteWrite r) {
-        boolean dropInvalid = choice("ingest.remote_write.invalid_series", r.invalidSeries, "reject", "drop");
-        boolean dropStale = choice("ingest.remote_write.stale_markers", r.staleMarkers, "keep", "drop");
-        boolean dropOutOfWindow = choice("ingest.remote_write.out_of_window", r.outOfWindow, "reject", "drop");
-        Duration maxAge = Sizes.duration("ingest.remote_write.max_age", r.maxAge);
-        Duration maxFuture = Sizes.duration("ingest.remote_write.max_future", r.maxFuture);
-        if (maxAge.isZero() || maxAge.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_age", "must be 1ms-36500d");
-        if (maxFuture.toDays() > 36_500) throw new ConfigException("ingest.remote_write.max_future", "must be at most 36500d");
-        return new RemoteWriteRules(dropInvalid, dropStale, maxAge, maxFuture, dropOutOfWindow);
-    }
-
-    /** False for {@code first}, true for {@code second}; anything else names the key. */
-    private static boolean choice(String key, String value, String first, String second) {
-        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        if (!v.equals(first) && !v.equals(second)) {
-            throw new ConfigException(key, "must be " + first + " or " + second + ", was '" + value + "'");
-        }
-        return v.equals(second);
+    /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
+    public KeptKinds remoteWriteKept() {
+        return RemoteWriteSettings.kept(raw.ingest.remoteWrite);
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */

@@ -69,41 +69,50 @@ public final class IngestEndpoints {
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */
     public int remoteWrite(Exchange ex) throws IOException {
         requirePost(ex);
-        String type = header(ex, "Content-Type");
-        if (!type.startsWith("application/x-protobuf")) {
-            throw new IngestException(415, "wrong_content_type",
-                    "remote_write needs Content-Type application/x-protobuf, got '" + type + "'");
-        }
+        written(ex, 0, 0, 0); // the spec wants the counts on every answer: nothing until the append
+        RemoteWriteProtocol protocol = RemoteWriteProtocol.of(ex.header("Content-Type"));
         String enc = header(ex, "Content-Encoding");
         if (!enc.equals("snappy")) {
             throw new IngestException(415, "wrong_content_encoding", "remote_write needs Content-Encoding snappy, got '" + enc + "'");
         }
         checkBackpressure();
         byte[] body = RequestBody.read(ex, maxBodyBytes);
-        DecodedRequest rows = decode(ex, body);
+        DecodedRequest rows = decode(ex, body, protocol);
         long samples = rows.sampleCount();
         if (space.dropNewest()) {
-            metrics.rowsDropped("overflow_drop_newest", samples);
+            metrics.rowsDropped("overflow_drop_newest", samples + rows.extras().size()); // histograms, exemplars, metadata too
             space.droppedNewest(rows);
             return Responses.empty(ex, 204);
         }
         rows.dropped().forEach((rule, n) -> metrics.rowsDropped(rule.reason(), n));
         // what the drop policies took out is not journaled: a replay writes what the first pass did
         byte[] journaled = rows.rewrittenBody() != null ? rows.rewrittenBody() : body;
-        long index = append(JournalEntry.Kind.REMOTE_WRITE, "", journaled);
+        long index = append(protocol == RemoteWriteProtocol.V2 ? JournalEntry.Kind.REMOTE_WRITE_V2 : JournalEntry.Kind.REMOTE_WRITE,
+                "", journaled);
         handoff.offer(index, rows);
         metrics.samplesAccepted(samples);
+        written(ex, samples, rows.histograms(), rows.exemplars());
         return Responses.empty(ex, 204);
     }
 
+    /** The Remote-Write 2.0 response headers: what of the request is durably taken (after the drop policies). */
+    private static void written(Exchange ex, long samples, long histograms, long exemplars) {
+        ex.responseHeader("X-Prometheus-Remote-Write-Samples-Written", Long.toString(samples));
+        ex.responseHeader("X-Prometheus-Remote-Write-Histograms-Written", Long.toString(histograms));
+        ex.responseHeader("X-Prometheus-Remote-Write-Exemplars-Written", Long.toString(exemplars));
+    }
+
     /** Decompresses and validates a remote_write body whole, and decodes its rows. */
-    private DecodedRequest decode(Exchange ex, byte[] body) {
+    private DecodedRequest decode(Exchange ex, byte[] body, RemoteWriteProtocol protocol) {
         try {
             RemoteWriteDecoder.Decoded raw = RemoteWriteDecoder.decompress(body, body.length, maxBodyBytes, decodeBuffer.get(),
                     ex::charge);
             if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
             RemoteWriteRules rw = rules.remoteWrite();
-            return handoff.decode(raw.bytes(), raw.length(), rw, rw.limitsAt(System.currentTimeMillis()), ex::charge);
+            RemoteWriteRules.Limits limits = rw.limitsAt(System.currentTimeMillis());
+            // the decompressed body is charged to the in-flight budget either way; 1.0's rows as they grow too
+            return protocol == RemoteWriteProtocol.V2 ? handoff.decodeV2(raw.bytes(), raw.length(), rw, limits)
+                    : handoff.decode(raw.bytes(), raw.length(), rw, limits, ex::charge);
         } catch (InvalidWriteRequestException e) {
             throw IngestException.of(e);
         }

@@ -17,7 +17,9 @@ public record JournalEntry(long index, Kind kind, String stream, byte[] payload,
         /** Decompressed NDJSON, every line already validated. */
         NDJSON(2),
         /** No rows: appended only to roll the journal into a new cycle so the old one can be released ({@link Journal#rollIfSealed}). */
-        TICK(3);
+        TICK(3),
+        /** A Remote-Write 2.0 body as received (or cut by the drop policies): snappy-compressed io.prometheus.write.v2.Request. */
+        REMOTE_WRITE_V2(4);
 
         final byte code;
 

@@ -10,6 +10,7 @@ import java.util.Map;
 final class Drops {
     private final BitSet series = new BitSet();
     private final Map<Integer, BitSet> samples = new HashMap<>();
+    private final Map<Integer, BitSet> histograms = new HashMap<>();
     private final EnumMap<RemoteWriteRule, Long> counts = new EnumMap<>(RemoteWriteRule.class);
 
     void series(int index, RemoteWriteRule rule, long sampleCount) {
@@ -17,8 +18,8 @@ final class Drops {
         counts.merge(rule, sampleCount, Long::sum);
     }
 
-    void sample(int seriesIndex, int sampleIndex, RemoteWriteRule rule) {
-        samples.computeIfAbsent(seriesIndex, i -> new BitSet()).set(sampleIndex);
+    void sample(int seriesIndex, int sampleIndex, boolean histogram, RemoteWriteRule rule) {
+        (histogram ? histograms : samples).computeIfAbsent(seriesIndex, i -> new BitSet()).set(sampleIndex);
         counts.merge(rule, 1L, Long::sum);
     }
 
@@ -29,6 +30,11 @@ final class Drops {
     /** The dropped samples of a kept series, or null. */
     BitSet samplesDropped(int seriesIndex) {
         return samples.get(seriesIndex);
+    }
+
+    /** The dropped histogram samples of a kept series, or null. */
+    BitSet histogramsDropped(int seriesIndex) {
+        return histograms.get(seriesIndex);
     }
 
     /** Rows dropped, by rule. */

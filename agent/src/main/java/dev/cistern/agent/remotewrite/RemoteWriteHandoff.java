@@ -21,6 +21,7 @@ import java.util.function.LongToIntFunction;
  */
 public final class RemoteWriteHandoff {
     private final ThreadLocal<WriteRequestReader> readers;
+    private final ThreadLocal<WriteV2Reader> v2Readers;
     private final ConcurrentSkipListMap<Long, DecodedRequest>[] byLane;
     private final LongToIntFunction laneOf;
     private final AtomicLong heldBytes = new AtomicLong();
@@ -35,7 +36,10 @@ public final class RemoteWriteHandoff {
     public RemoteWriteHandoff(int lanes, LongToIntFunction laneOf, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread,
                               long budgetBytes) {
         this.laneOf = laneOf;
-        this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(new SeriesCache(seriesBudgetPerThread), maker));
+        // one cache per thread serves both protocols (their keys never collide): a thread sees one sender's series either way
+        ThreadLocal<SeriesCache> caches = ThreadLocal.withInitial(() -> new SeriesCache(seriesBudgetPerThread));
+        this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(caches.get(), maker));
+        this.v2Readers = ThreadLocal.withInitial(() -> new WriteV2Reader(caches.get(), maker));
         this.byLane = new ConcurrentSkipListMap[lanes];
         for (int l = 0; l < lanes; l++) byLane[l] = new ConcurrentSkipListMap<>();
         this.budgetBytes = budgetBytes;
@@ -78,6 +82,24 @@ public final class RemoteWriteHandoff {
                     "body is not a remote_write WriteRequest: " + e.getMessage());
         } finally {
             r.chargeTo(null);
+        }
+    }
+
+    /**
+     * Validates a decompressed Remote-Write 2.0 Request whole and decodes it, as {@link #decode} does
+     * for 1.0: what the rules drop is cut from a rewritten body, which is what to journal.
+     */
+    public DecodedRequest decodeV2(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
+        WriteV2Reader r = v2Readers.get();
+        DecodedRequest rows = r.read(raw, len, rules, limits);
+        Drops drops = r.drops();
+        if (drops == null) return rows;
+        try {
+            byte[] kept = WriteV2Rewrite.without(raw, len, drops);
+            return r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE)
+                    .rewritten(Snappy.compress(kept), drops.counts());
+        } catch (IOException e) { // the generated parser refused what the walk accepted: a bug, said as such
+            throw new IllegalStateException("cannot rewrite a valid Remote-Write 2.0 request", e);
         }
     }
 

@@ -46,7 +46,8 @@ public final class WriteRequestReader {
     private double[] values = new double[4096];
     private int seriesCount;
     private int sampleCount;
-    private long histograms;
+    private final ExtraRows extras = new ExtraRows();
+    private final HistogramReader histogramReader = new HistogramReader();
     private RemoteWriteRules.Limits limits = RemoteWriteRules.Limits.SPOOL_RANGE; // held to while validating
     private LongConsumer charge = NO_CHARGE;
 
@@ -91,6 +92,10 @@ public final class WriteRequestReader {
                 int at = in.getTotalBytesRead();
                 if (!usualTimeSeries(b, at, at + n, false)) anyTimeSeries(b, at, n);
                 in.skipRawBytes(n);
+            } else if (tag == REQUEST_METADATA) {
+                int limit = enter(in, end);
+                WriteRequestExtras.metadata(in, maker, extras);
+                in.popLimit(limit);
             } else {
                 skip(in, tag);
             }
@@ -122,7 +127,7 @@ public final class WriteRequestReader {
     private void reset() {
         seriesCount = 0;
         sampleCount = 0;
-        histograms = 0;
+        extras.reset();
     }
 
     /**
@@ -208,15 +213,25 @@ public final class WriteRequestReader {
                 int limit = enter(in, len);
                 sample(in);
                 in.popLimit(limit);
+            } else if (tag == SERIES_HISTOGRAMS) {
+                int limit = enter(in, len);
+                extras.histogram(histogramReader.read(in, seriesCount));
+                in.popLimit(limit);
+            } else if (tag == SERIES_EXEMPLARS) {
+                int limit = enter(in, len);
+                WriteRequestExtras.exemplar(in, len, extras);
+                in.popLimit(limit);
             } else {
-                if (tag == SERIES_HISTOGRAMS) histograms++;
                 skip(in, tag);
             }
             at = in.getTotalBytesRead();
         }
-        if (sampleCount == first) return; // nothing to write: no series needed
+        if (sampleCount == first && !extras.anyPending()) return; // nothing to write: no series needed
         SeriesCache.Entry e = cache.get(key, 0, keyLen);
         addSeries(e != null ? e : remember(key, 0, keyLen), first);
+        long latest = ExtraRow.NO_TS;
+        for (int k = first; k < sampleCount; k++) latest = latest == ExtraRow.NO_TS ? timestamps[k] : Math.max(latest, timestamps[k]);
+        extras.endSeries(e != null ? e : series[seriesCount - 1], extras.latestHistogram(latest));
     }
 
     /** Makes the series of label fields {@code k[off, off+len)} seen for the first time, and caches it. */
@@ -274,7 +289,7 @@ public final class WriteRequestReader {
      */
     public DecodedRequest decoded() {
         if (sampleCount > KEEP_SAMPLES || seriesCount > KEEP_SERIES) {
-            DecodedRequest d = new DecodedRequest(series, sampleEnd, timestamps, values, seriesCount, sampleCount, histograms);
+            DecodedRequest d = new DecodedRequest(series, sampleEnd, timestamps, values, seriesCount, sampleCount, extras);
             series = new SeriesCache.Entry[1024];
             sampleEnd = new int[1024];
             timestamps = new long[4096];
@@ -283,6 +298,6 @@ public final class WriteRequestReader {
         }
         charge.accept((long) SAMPLE_BYTES * sampleCount + (long) SERIES_BYTES * seriesCount);
         return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
-                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), seriesCount, sampleCount, histograms);
+                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), seriesCount, sampleCount, extras);
     }
 }

@@ -20,13 +20,17 @@ final class WriteRequestRewrite {
             if (drops.seriesDropped(i)) continue;
             RemoteWrite.TimeSeries ts = req.getTimeseries(i);
             BitSet gone = drops.samplesDropped(i);
-            if (gone == null) {
+            BitSet goneHistograms = drops.histogramsDropped(i);
+            if (gone == null && goneHistograms == null) {
                 out.addTimeseries(ts);
                 continue;
             }
-            RemoteWrite.TimeSeries.Builder kept = ts.toBuilder().clearSamples();
+            RemoteWrite.TimeSeries.Builder kept = ts.toBuilder().clearSamples().clearHistograms();
             for (int k = 0; k < ts.getSamplesCount(); k++) {
-                if (!gone.get(k)) kept.addSamples(ts.getSamples(k));
+                if (gone == null || !gone.get(k)) kept.addSamples(ts.getSamples(k));
+            }
+            for (int k = 0; k < ts.getHistogramsCount(); k++) {
+                if (goneHistograms == null || !goneHistograms.get(k)) kept.addHistograms(ts.getHistograms(k));
             }
             out.addTimeseries(kept);
         }

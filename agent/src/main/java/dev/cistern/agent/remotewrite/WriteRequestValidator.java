@@ -31,6 +31,7 @@ final class WriteRequestValidator {
     private final RemoteWriteRules rules;
     private final RemoteWriteRules.Limits limits;
     private final SeriesLabels labels = new SeriesLabels();
+    private final HistogramReader histograms = new HistogramReader();
     private int series;
     private long samples;
     private Drops drops;
@@ -158,6 +159,8 @@ final class WriteRequestValidator {
     private void timeSeries(int index, int from, int len) throws IOException {
         boolean named = false;
         long count = 0;
+        long hcount = 0;
+        long exemplars = 0;
         labels.clear();
         RemoteWriteRule sampleRule = null;
         int tag;
@@ -166,34 +169,33 @@ final class WriteRequestValidator {
                 int limit = enter(in, end);
                 named |= label(index, true);
                 in.popLimit(limit);
-            } else if (tag == SERIES_SAMPLES) {
+            } else if (tag == SERIES_SAMPLES || tag == SERIES_HISTOGRAMS) {
+                boolean h = tag == SERIES_HISTOGRAMS; // a native histogram sample is held to the rules of a sample
                 int limit = enter(in, end);
-                RemoteWriteRule broken = sample();
+                RemoteWriteRule broken = h ? histogram(index) : sample();
                 in.popLimit(limit);
                 if (broken != null) {
                     if (!dropsSample(broken)) sampleRule = sampleRule == null ? broken : sampleRule;
-                    else drops().sample(index, (int) count, broken);
+                    else drops().sample(index, (int) (h ? hcount : count), h, broken);
                 }
-                count++;
+                if (h) hcount++;
+                else count++;
             } else if (tag == SERIES_EXEMPLARS) {
                 int limit = enter(in, end);
                 exemplar(index);
                 in.popLimit(limit);
-            } else if (tag == SERIES_HISTOGRAMS) {
-                int limit = enter(in, end);
-                skipAll();
-                in.popLimit(limit);
+                exemplars++;
             } else {
                 skip(in, tag);
             }
         }
-        if (!named && count > 0) {
+        if (!named && count + hcount + exemplars > 0) {
             throw InvalidWriteRequestException.malformed("invalid_labels", "series " + index + " has no __name__ label");
         }
         SeriesLabels.Breach breach = labels.check(b);
         if (breach != null) {
             if (!rules.dropInvalidSeries()) throw refused(breach.rule(), index, from, len, breach.detail());
-            drops().series(index, breach.rule(), count);
+            drops().series(index, breach.rule(), count + hcount);
             return;
         }
         if (sampleRule != null) throw refused(sampleRule, index, from, len, sampleRule == RemoteWriteRule.TIMESTAMP_TOO_OLD
@@ -250,23 +252,22 @@ final class WriteRequestValidator {
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == SAMPLE_VALUE) bits = in.readRawLittleEndian64();
-            else if (tag == SAMPLE_TIMESTAMP) ts = timestamp();
+            else if (tag == SAMPLE_TIMESTAMP) ts = timestamp(in, b);
             else skip(in, tag);
         }
+        return breach(ts, bits);
+    }
+
+    /** A histogram sample's rule breach, or null; a histogram is stale when its sum is the marker. */
+    private RemoteWriteRule histogram(int series) throws IOException {
+        NativeHistogram h = histograms.read(in, series);
+        return breach(h.ts(), Double.doubleToRawLongBits(h.sum()));
+    }
+
+    private RemoteWriteRule breach(long ts, long bits) {
         if (ts < limits.minTs()) return RemoteWriteRule.TIMESTAMP_TOO_OLD;
         if (ts > limits.maxTs()) return RemoteWriteRule.TIMESTAMP_TOO_NEW;
         return limits.refuseStale() && bits == RemoteWriteRules.STALE_NAN ? RemoteWriteRule.STALE_MARKER : null;
-    }
-
-    /** A varint of 10 bytes carries 64 bits only if its last byte is 0 or 1: more is malformed, as Prometheus' decoder says. */
-    private long timestamp() throws IOException {
-        int at = in.getTotalBytesRead();
-        long v = in.readRawVarint64();
-        if (in.getTotalBytesRead() - at == 10 && (b[at + 9] & 0xff) > 1) {
-            throw InvalidWriteRequestException.malformed("malformed_protobuf",
-                    "body is not a remote_write WriteRequest: a timestamp's 10-byte varint overflows 64 bits");
-        }
-        return v;
     }
 
     private void exemplar(int series) throws IOException {
@@ -279,7 +280,7 @@ final class WriteRequestValidator {
             } else if (tag == EXEMPLAR_VALUE) {
                 in.readDouble();
             } else if (tag == EXEMPLAR_TIMESTAMP) {
-                timestamp();
+                timestamp(in, b);
             } else {
                 skip(in, tag);
             }
@@ -293,11 +294,6 @@ final class WriteRequestValidator {
             else if (tag == METADATA_FAMILY_NAME || tag == METADATA_HELP || tag == METADATA_UNIT) string("metadata", -1);
             else skip(in, tag);
         }
-    }
-
-    private void skipAll() throws IOException {
-        int tag;
-        while ((tag = in.readTag()) != 0) skip(in, tag);
     }
 
     /** Skips a string field after checking it is UTF-8; returns its length. */

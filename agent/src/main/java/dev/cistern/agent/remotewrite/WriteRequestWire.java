@@ -103,4 +103,15 @@ final class WriteRequestWire {
         if (name == null) throw new InvalidProtocolBufferException("a series with samples has no __name__ label");
         return maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
     }
+
+    /** A varint of 10 bytes carries 64 bits only if its last byte is 0 or 1: more is malformed, as Prometheus' decoder says. */
+    static long timestamp(CodedInputStream in, byte[] b) throws IOException {
+        int at = in.getTotalBytesRead();
+        long v = in.readRawVarint64();
+        if (in.getTotalBytesRead() - at == 10 && (b[at + 9] & 0xff) > 1) {
+            throw InvalidWriteRequestException.malformed("malformed_protobuf",
+                    "body is not a remote_write WriteRequest: a timestamp's 10-byte varint overflows 64 bits");
+        }
+        return v;
+    }
 }

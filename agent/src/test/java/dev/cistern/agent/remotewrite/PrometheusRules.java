@@ -20,21 +20,34 @@ final class PrometheusRules {
                 if (l.getName().isEmpty()) return null;
                 if (l.getName().equals("__name__") && !l.getValue().isEmpty()) named = true;
             }
-            if (!named && ts.getSamplesCount() > 0) return null;
+            if (!named && ts.getSamplesCount() + ts.getHistogramsCount() + ts.getExemplarsCount() > 0) return null;
+            for (RemoteWrite.Histogram h : ts.getHistogramsList()) if (!HistogramRules.valid(h.toByteString())) return null;
             if (!labelsValid(ts)) {
                 if (!dropping) return null;
                 continue;
             }
-            RemoteWrite.TimeSeries.Builder kept = ts.toBuilder().clearSamples();
+            RemoteWrite.TimeSeries.Builder kept = ts.toBuilder().clearSamples().clearHistograms();
             for (RemoteWrite.Sample s : ts.getSamplesList()) {
-                boolean inWindow = s.getTimestamp() >= limits.minTs() && s.getTimestamp() <= limits.maxTs();
-                if (!inWindow && !dropping) return null;
-                boolean stale = Double.doubleToRawLongBits(s.getValue()) == RemoteWriteRules.STALE_NAN;
-                if (inWindow && !(stale && limits.refuseStale())) kept.addSamples(s);
+                int keep = keeps(s.getTimestamp(), s.getValue(), limits, dropping);
+                if (keep < 0) return null;
+                if (keep > 0) kept.addSamples(s);
+            }
+            for (RemoteWrite.Histogram h : ts.getHistogramsList()) {
+                int keep = keeps(h.getTimestamp(), h.getSum(), limits, dropping);
+                if (keep < 0) return null;
+                if (keep > 0) kept.addHistograms(h);
             }
             out.addTimeseries(kept);
         }
         return out.build();
+    }
+
+    /** 1: kept, 0: dropped, -1: the request is refused. A histogram is stale when its sum is the marker. */
+    static int keeps(long ts, double value, RemoteWriteRules.Limits limits, boolean dropping) {
+        boolean inWindow = ts >= limits.minTs() && ts <= limits.maxTs();
+        if (!inWindow && !dropping) return -1;
+        boolean stale = Double.doubleToRawLongBits(value) == RemoteWriteRules.STALE_NAN;
+        return inWindow && !(stale && limits.refuseStale()) ? 1 : 0;
     }
 
     private static boolean labelsValid(RemoteWrite.TimeSeries ts) {

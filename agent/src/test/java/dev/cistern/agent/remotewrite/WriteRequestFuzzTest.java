@@ -143,7 +143,7 @@ class WriteRequestFuzzTest {
         }
     }
 
-    private static byte[] mutate(byte[] good, SplittableRandom rnd) {
+    static byte[] mutate(byte[] good, SplittableRandom rnd) {
         byte[] b = good.clone();
         switch (rnd.nextInt(4)) {
             case 0 -> b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);

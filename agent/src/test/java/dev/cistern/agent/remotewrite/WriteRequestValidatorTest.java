@@ -36,7 +36,9 @@ class WriteRequestValidatorTest {
                                 .addField(9, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(7).build()).build()))
                 .addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                         .addLabels(label("__name__", "latency")).addHistograms(RemoteWrite.Histogram.newBuilder()
-                                .setUnparsed(ByteString.copyFromUtf8("opaque"))))
+                                .setCountInt(3).setSum(1.5).setSchema(1).setTimestamp(1763773200000L)
+                                .addPositiveSpans(RemoteWrite.BucketSpan.newBuilder().setOffset(0).setLength(2))
+                                .addPositiveDeltas(1).addPositiveDeltas(1)))
                 .addMetadata(RemoteWrite.MetricMetadata.newBuilder().setType(1).setMetricFamilyName("http_requests_total")
                         .setHelp("Requests.").setUnit("1"))
                 .build();

@@ -1,0 +1,30 @@
+package dev.cistern.agent.remotewrite;
+
+import com.google.protobuf.WireFormat;
+
+/** The wire tags of Remote-Write 2.0's {@code io.prometheus.write.v2.Request} (field numbers as in remote_write_v2.proto). */
+final class WriteV2Wire {
+    private WriteV2Wire() {}
+
+    private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int VARINT = WireFormat.WIRETYPE_VARINT;
+    private static final int FIXED64 = WireFormat.WIRETYPE_FIXED64;
+
+    static final int REQUEST_SYMBOLS = 4 << 3 | LEN;
+    static final int REQUEST_TIMESERIES = 5 << 3 | LEN;
+    /** {@code labels_refs} of a TimeSeries or an Exemplar: packed, or one varint per field. */
+    static final int REFS_PACKED = 1 << 3 | LEN;
+    static final int REFS_ONE = 1 << 3 | VARINT;
+    static final int SERIES_SAMPLES = 2 << 3 | LEN;
+    static final int SERIES_HISTOGRAMS = 3 << 3 | LEN;
+    static final int SERIES_EXEMPLARS = 4 << 3 | LEN;
+    static final int SERIES_METADATA = 5 << 3 | LEN;
+    static final int SERIES_CREATED = 6 << 3 | VARINT;
+    static final int SAMPLE_VALUE = 1 << 3 | FIXED64;
+    static final int SAMPLE_TIMESTAMP = 2 << 3 | VARINT;
+    static final int EXEMPLAR_VALUE = 2 << 3 | FIXED64;
+    static final int EXEMPLAR_TIMESTAMP = 3 << 3 | VARINT;
+    static final int METADATA_TYPE = 1 << 3 | VARINT;
+    static final int METADATA_HELP = 3 << 3 | VARINT;
+    static final int METADATA_UNIT = 4 << 3 | VARINT;
+}
