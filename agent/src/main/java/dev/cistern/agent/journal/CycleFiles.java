@@ -8,8 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -26,11 +31,15 @@ final class CycleFiles {
     private final Path dir;
     private final RollCycle rollCycle;
     private final DateTimeFormatter nameFormat;
+    private final DateTimeFormatter parseFormat;
 
     CycleFiles(Path dir, RollCycle rollCycle) {
         this.dir = dir;
         this.rollCycle = rollCycle;
         this.nameFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        this.parseFormat = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0).toFormatter();
     }
 
     /**
@@ -53,6 +62,26 @@ final class CycleFiles {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The cycles with a file, in order; a {@code .cq4} file whose name is not of this roll cycle is left out. */
+    List<Integer> cycles() {
+        List<Integer> out = new ArrayList<>();
+        for (Path p : list(dir)) {
+            String name = p.getFileName().toString();
+            try {
+                LocalDateTime t = LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()), parseFormat);
+                out.add((int) (t.toInstant(ZoneOffset.UTC).toEpochMilli() / rollCycle.lengthInMillis()));
+            } catch (DateTimeParseException other) {
+                LOG.warning("journal file " + name + " is not named for roll cycle " + rollCycle + "; ignored");
+            }
+        }
+        return out;
+    }
+
+    /** Whether the journal has any cycle file. */
+    static boolean any(Path dir) {
+        return !list(dir).isEmpty();
     }
 
     /** The file of cycle {@code cycle}. */

@@ -1,12 +1,20 @@
 package dev.cistern.agent.journal;
 
+import dev.cistern.spool.Fsync;
+import dev.cistern.spool.JournalSource;
+import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.SpoolLayout;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -20,7 +28,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * from them is sealed ({@link CycleFiles}); the cycle being appended to is rolled first when it holds
  * only sealed entries ({@link #rollIfSealed}), so the journal shrinks with no new appends.
  */
-public final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable, JournalSource {
     static {
         ChronicleSettings.apply();
     }
@@ -35,29 +43,147 @@ public final class Journal implements AutoCloseable {
     private final JournalClock clock = new JournalClock();
     private final CycleFiles cycles;
     private final JournalAppender appender;
+    private final JournalIdentity identity;
+    private final JournalDamage damage = new JournalDamage();
+    private final FileChannel lockChannel;
+    /** The highest index appended (at open: the last one there): a sealed name past it is not this journal's. */
+    private volatile long end;
     private long leadWarnedAt;
 
-    private Journal(Path dir, RollCycle rollCycle, boolean sync) {
+    private Journal(Path dir, RollCycle rollCycle, boolean sync, JournalIdentity identity, FileChannel lockChannel) {
         this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
                 .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE).build();
         this.rollCycle = rollCycle;
+        this.identity = identity;
+        this.lockChannel = lockChannel;
         // never append into a cycle before the highest one on disk (it may be ahead of the wall clock)
         if (queue.lastCycle() >= 0) clock.notBefore(startOf(queue.lastCycle()));
         this.cycles = new CycleFiles(dir, rollCycle);
         BlockReservation blocks = new BlockReservation(dir, cycles, rollCycle, queue.createTailer());
         this.appender = new JournalAppender(queue, rollCycle, blocks, sync);
         BlockReservation.allocateTableStore(dir);
+        this.end = lastIndex();
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
         return open(dir, rollCycle, false);
     }
 
-    /** @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache */
+    /**
+     * Opens the journal in {@code dir}, alone (a lock file), after recovering its tail ({@link JournalRecovery}).
+     * A journal keeps the roll cycle it was made with ({@link JournalIdentity}): a different {@code rollCycle}
+     * is warned about and not used.
+     *
+     * @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache
+     */
     public static Journal open(Path dir, String rollCycle, boolean sync) throws IOException {
         Files.createDirectories(dir);
-        CycleFiles.removeUninitialised(dir);
-        return new Journal(dir, rollCycle(rollCycle), sync);
+        FileChannel lock = lock(dir);
+        Journal j = null;
+        try {
+            CycleFiles.removeUninitialised(dir);
+            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), existingRollCycle(dir, rollCycle));
+            Fsync.directory(dir);
+            if (!identity.rollCycle().equals(rollCycle)) {
+                LOG.warning("journal.roll_cycle is " + rollCycle + " but the journal in " + dir + " was made with "
+                        + identity.rollCycle() + ": it keeps " + identity.rollCycle() + " (to change it, stop the agent once"
+                        + " everything is sealed and delete " + dir + ")");
+            }
+            RollCycle cycle = rollCycle(identity.rollCycle());
+            JournalRecovery.Report r = JournalRecovery.run(dir, cycle, quarantine(dir));
+            j = new Journal(dir, cycle, sync, identity, lock);
+            j.damage.found(r.damagedEntries(), r.damagedBytes());
+            if (r.rollPast() >= 0) j.rollPast(r.rollPast());
+            return j;
+        } catch (IOException | RuntimeException e) {
+            if (j != null) j.close();
+            else lock.close();
+            throw e;
+        }
+    }
+
+    /** Where damaged cycle files go: {@code <data>/quarantine/journal.cycles/}. */
+    static Path quarantine(Path dir) {
+        return dir.toAbsolutePath().resolveSibling(SpoolLayout.QUARANTINE).resolve(CycleRebuild.QUARANTINE_DIR);
+    }
+
+    private static FileChannel lock(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            ch.close();
+            throw new IOException("the journal in " + dir + " is open in another process (or twice in this one): one agent per data directory");
+        }
+        return ch;
+    }
+
+    /** The roll cycle the journal in {@code dir} was made with: its identity's, else Chronicle's own record, else {@code configured}. */
+    private static String existingRollCycle(Path dir, String configured) throws IOException {
+        JournalIdentity known = JournalIdentity.read(dir);
+        if (known != null) return known.rollCycle();
+        if (!CycleFiles.any(dir)) return configured;
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle(configured)).build()) {
+            return q.rollCycle() instanceof Enum<?> e ? e.name() : configured;
+        }
+    }
+
+    /**
+     * After recovery cut entries off the newest cycle, appends go into a later one: an index of an entry
+     * lost may be in a sealed name already, and used again it would pass for sealed.
+     */
+    private void rollPast(int cycle) throws IOException {
+        clock.notBefore(startOf(cycle + 1));
+        try {
+            long tick = appender.append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+            end = Math.max(end, tick);
+            LOG.warning("journal: rolled past damaged cycle " + cycle + " (new entries from index " + tick + " on)");
+        } catch (JournalFullException e) {
+            throw new IOException("journal: cannot roll past damaged cycle " + cycle + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Which journal this is. */
+    public JournalIdentity identity() {
+        return identity;
+    }
+
+    /** What recovery and the resume plan found damaged or foreign. */
+    public JournalDamage damage() {
+        return damage;
+    }
+
+    /** The highest index appended, or at open the last one there (-1: none). */
+    public long end() {
+        return end;
+    }
+
+    @Override
+    public String id() {
+        return identity.id();
+    }
+
+    @Override
+    public boolean adoptsUnmarkedLedger() {
+        return identity.createdMillis() == 0; // adopted: the ledger was written for this journal before identities
+    }
+
+    @Override
+    public boolean owns(SegmentName name) {
+        return name.source() <= end && identity.mayHaveSealedAt(createdMillis(name));
+    }
+
+    /** When a segment was made, from its id (12 hex digits of epoch ms); 0 when the id does not say. */
+    static long createdMillis(SegmentName name) {
+        try {
+            return Long.parseLong(name.id().substring(0, 12), 16);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** A Chronicle roll cycle by name; the TEST_* cycles (seconds long) exist for tests. */
@@ -73,7 +199,9 @@ public final class Journal implements AutoCloseable {
      * (see {@link BlockReservation}).
      */
     public long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
-        return appender.append(kind, stream, payload, off, len);
+        long index = appender.append(kind, stream, payload, off, len);
+        if (index > end) end = index; // appends are serialised by the appender; a lagging reader only errs low
+        return index;
     }
 
     /** Appends that returned only once on disk ({@code journal.sync: sync}). */
@@ -149,7 +277,7 @@ public final class Journal implements AutoCloseable {
             }
             clock.notBefore(next);
         }
-        long tick = appender.append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+        long tick = append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
         if (rollCycle.toCycle(tick) <= lastCycle) LOG.warning("journal did not roll: tick " + tick + " is in cycle " + lastCycle);
         return tick;
     }
@@ -186,5 +314,10 @@ public final class Journal implements AutoCloseable {
     public void close() {
         appender.close();
         queue.close();
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warning("closing the journal's lock file: " + e.getMessage());
+        }
     }
 }
