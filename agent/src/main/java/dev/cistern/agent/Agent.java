@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
 
     private static JournalFedSpool openSpool(ResolvedConfig config, Journal journal) throws IOException {
         try {
-            return JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count(), journal);
+            return JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count(), journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;

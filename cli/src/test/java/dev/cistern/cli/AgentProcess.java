@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The agent in a child JVM (`cistern run`), so a test can kill -9 it. Its output goes to a log file. */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
     /** A small heap, and the flags Chronicle Queue needs on Java 17 (as bin/cistern passes them). */
     private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
@@ -50,12 +50,12 @@ final class AgentProcess implements AutoCloseable {
         pump.start();
     }
 
-    static AgentProcess start(Path data, Path config, Path log) throws IOException {
+    public static AgentProcess start(Path data, Path config, Path log) throws IOException {
         return start(data, config, log, Map.of());
     }
 
     /** As {@link #start(Path, Path, Path)}, with variables added to the child's environment (AWS credentials). */
-    static AgentProcess start(Path data, Path config, Path log, Map<String, String> env) throws IOException {
+    public static AgentProcess start(Path data, Path config, Path log, Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
         if (config != null) args.addAll(List.of("--config", config.toString()));
         ProcessBuilder b = ChildJvm.builder(Main.class, JVM_FLAGS, args.toArray(String[]::new)).redirectErrorStream(true);
@@ -65,18 +65,18 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(b.start(), log);
     }
 
-    int awaitPort() throws Exception {
+    public int awaitPort() throws Exception {
         return port.get(120, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no shutdown hooks, no flushing, nothing. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM and wait for the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -86,7 +86,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** For failure messages: whether the child still runs, or how it ended. */
-    String state() {
+    public String state() {
         return process.isAlive() ? "still running" : "exited with code " + process.exitValue();
     }
 

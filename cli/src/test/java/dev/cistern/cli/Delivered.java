@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * uploaded file may also be in uploaded/, or still in sealed/ after a crash between upload and move);
  * a sample in two different files was sealed twice.
  */
-final class Delivered {
+public final class Delivered {
     private final Map<String, Path> files = new TreeMap<>();
     private final BitSet seen = new BitSet();
     private final List<String> duplicates = new ArrayList<>();
@@ -31,7 +31,7 @@ final class Delivered {
     private final Map<String, Long> rowsByStream = new TreeMap<>();
 
     /** Every segment file under {@code root} (none when it does not exist; quarantine/ left out). */
-    Delivered dir(Path root) throws IOException {
+    public Delivered dir(Path root) throws IOException {
         if (!Files.isDirectory(root)) return this;
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.filter(Delivered::isSegment).toList()) files.putIfAbsent(p.getFileName().toString(), p);
@@ -53,7 +53,7 @@ final class Delivered {
     }
 
     /** Reads every file counted; call once, after the sources. */
-    Delivered read() throws IOException {
+    public Delivered read() throws IOException {
         for (Map.Entry<String, Path> f : files.entrySet()) {
             String stream = SegmentName.parse(f.getKey()).stream();
             Scanner.lines(f.getValue(), (b, off, len) -> {
@@ -73,27 +73,27 @@ final class Delivered {
         return this;
     }
 
-    int files() { return files.size(); }
-    BitSet seen() { return seen; }
-    long duplicateCount() { return duplicateCount; }
-    Map<String, Long> rowsByStream() { return rowsByStream; }
+    public int files() { return files.size(); }
+    public BitSet seen() { return seen; }
+    public long duplicateCount() { return duplicateCount; }
+    public Map<String, Long> rowsByStream() { return rowsByStream; }
 
     /** Samples found that were never sent (numbers at or above {@code sent}, or not ours at all). */
-    long neverSent(int sent) {
+    public long neverSent(int sent) {
         long n = foreign;
         for (int i = seen.nextSetBit(sent); i >= 0; i = seen.nextSetBit(i + 1)) n++;
         return n;
     }
 
     /** Acknowledged samples not found. */
-    BitSet missing(BitSet acked) {
+    public BitSet missing(BitSet acked) {
         BitSet m = (BitSet) acked.clone();
         m.andNot(seen);
         return m;
     }
 
     /** For failure messages: files, rows by stream, duplicates with the first few. */
-    String describe() {
+    public String describe() {
         return files.size() + " files, rows by stream " + rowsByStream + ", " + duplicateCount + " samples found twice"
                 + (duplicates.isEmpty() ? "" : " (e.g. " + duplicates + ")");
     }

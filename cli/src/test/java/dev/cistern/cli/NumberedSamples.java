@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * can be found in sealed output, and remembers which were acknowledged (204). Outlives the agent:
  * after a restart, {@link #to(int)} points it at the new port and numbering goes on.
  */
-final class NumberedSamples {
+public final class NumberedSamples {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final boolean randomLabels;
@@ -31,25 +31,25 @@ final class NumberedSamples {
      * @param randomLabels every sample its own series with a random 48-character label (poorly
      *                     compressible, so the spool fills); otherwise two series, even and odd
      */
-    NumberedSamples(boolean randomLabels) {
+    public NumberedSamples(boolean randomLabels) {
         this.randomLabels = randomLabels;
     }
 
-    NumberedSamples to(int port) {
+    public NumberedSamples to(int port) {
         client = new RemoteWriteClient("127.0.0.1", port);
         return this;
     }
 
-    RemoteWriteClient client() { return client; }
+    public RemoteWriteClient client() { return client; }
     /** Samples acknowledged so far, by number. */
-    BitSet acked() { return acked; }
+    public BitSet acked() { return acked; }
     /** Samples numbered so far: every number below this was sent at most once. */
-    int sent() { return next; }
+    public int sent() { return next; }
     /** Answers so far by status and reason (e.g. "204", "503 spool is over its...", "io"), for messages. */
-    Map<String, Integer> answers() { return answers; }
+    public Map<String, Integer> answers() { return answers; }
 
     /** One request of {@code n} new samples; the status, or -1 when the request failed (neither acknowledged nor refused). */
-    int send(int n) throws InterruptedException {
+    public int send(int n) throws InterruptedException {
         int first = next;
         next += n;
         return post(first, n);

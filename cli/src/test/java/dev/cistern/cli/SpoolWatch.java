@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What a test reads off a running agent and its data directory: metrics, the spool draining, the log. */
-final class SpoolWatch {
+public final class SpoolWatch {
     /** A file of unsent rows dropped by retention, as logged one line per file: "dropped UNSENT f (REASON): stream s, rows n". */
     private static final Pattern DROPPED_FILE = Pattern.compile("dropped UNSENT \\S+ \\([^)]*\\): stream \\S+, rows (\\d+)");
     /** Unsent rows dropped, as logged in rate-limited lines: "dropped n unsent rows of stream s (...)". */
@@ -23,7 +23,7 @@ final class SpoolWatch {
     private SpoolWatch() {}
 
     /** The sum of a metric's samples whose line holds {@code labels} (e.g. {@code reason="spool_full"}); 0 when absent. */
-    static double metric(RemoteWriteClient c, String name, String labels) throws IOException, InterruptedException {
+    public static double metric(RemoteWriteClient c, String name, String labels) throws IOException, InterruptedException {
         double sum = 0;
         for (String line : c.get("/metrics").body().split("\n")) {
             if (line.startsWith(name) && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' ')
@@ -35,7 +35,7 @@ final class SpoolWatch {
     }
 
     /** The agent's metric lines starting with {@code prefix}, for messages; what went wrong when it does not answer. */
-    static String metricLines(RemoteWriteClient c, String prefix) {
+    public static String metricLines(RemoteWriteClient c, String prefix) {
         try {
             return Arrays.stream(c.get("/metrics").body().split("\n")).filter(l -> l.startsWith(prefix)).toList().toString();
         } catch (IOException e) {
@@ -93,7 +93,7 @@ final class SpoolWatch {
     }
 
     /** Log lines holding {@code text}. */
-    static List<String> lines(Path log, String text) throws IOException {
+    public static List<String> lines(Path log, String text) throws IOException {
         return Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
     }
 

@@ -45,9 +45,12 @@ final class CycleFiles {
     /**
      * A process killed while creating a cycle file leaves it with no complete store header, and
      * Chronicle then waits at startup for a writer that will never come. Such a file cannot hold an
-     * entry (entries follow the header), so it is deleted, and said so.
+     * entry (entries follow the header), so it is deleted, and said so. A file cut inside its header
+     * (truncated) looks the same and may have held entries: the journal rolls past the newest one removed.
+     * Returns the names removed.
      */
-    static void removeUninitialised(Path dir) throws IOException {
+    static List<String> removeUninitialised(Path dir) throws IOException {
+        List<String> removed = new ArrayList<>();
         for (Path p : list(dir)) {
             int header;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
@@ -60,23 +63,32 @@ final class CycleFiles {
                 LOG.warning("journal cycle " + p.getFileName()
                         + " was never initialised (a crash during its creation); it holds no entries and is removed");
                 Files.delete(p);
+                removed.add(p.getFileName().toString());
             }
         }
+        return removed;
     }
 
     /** The cycles with a file, in order; a {@code .cq4} file whose name is not of this roll cycle is left out. */
     List<Integer> cycles() {
         List<Integer> out = new ArrayList<>();
         for (Path p : list(dir)) {
-            String name = p.getFileName().toString();
-            try {
-                LocalDateTime t = LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()), parseFormat);
-                out.add((int) (t.toInstant(ZoneOffset.UTC).toEpochMilli() / rollCycle.lengthInMillis()));
-            } catch (DateTimeParseException other) {
-                LOG.warning("journal file " + name + " is not named for roll cycle " + rollCycle + "; ignored");
-            }
+            long c = cycleOf(p.getFileName().toString());
+            if (c >= 0) out.add((int) c);
+            else LOG.warning("journal file " + p.getFileName() + " is not named for roll cycle " + rollCycle + "; ignored");
         }
         return out;
+    }
+
+    /** The cycle a file of this name holds, or -1 when the name is not of this roll cycle. */
+    long cycleOf(String name) {
+        try {
+            LocalDateTime t = LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()), parseFormat);
+            long c = t.toInstant(ZoneOffset.UTC).toEpochMilli() / rollCycle.lengthInMillis();
+            return c <= Integer.MAX_VALUE ? c : -1;
+        } catch (DateTimeParseException | StringIndexOutOfBoundsException other) {
+            return -1;
+        }
     }
 
     /** Whether the journal has any cycle file. */

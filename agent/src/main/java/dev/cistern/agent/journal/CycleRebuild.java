@@ -44,8 +44,9 @@ final class CycleRebuild {
         deleteTree(out);
         Files.createDirectories(out);
         long start = damaged.epoch() + (long) c.cycle() * rc.lengthInMillis();
+        long[] clock = {start};
         try (SingleChronicleQueue fresh = SingleChronicleQueueBuilder.binary(out).rollCycle(rc).epoch(damaged.epoch())
-                .timeProvider(() -> start).build();
+                .timeProvider(() -> clock[0]).build();
              ExcerptAppender appender = fresh.createAppender();
              ExcerptTailer tailer = damaged.createTailer()) {
             if (c.entries() > 0 && !tailer.moveToCycle(c.cycle())) throw new IOException("cycle " + c.cycle() + " no longer reads");
@@ -58,7 +59,14 @@ final class CycleRebuild {
                     }
                 }
             }
+            // one entry in the next cycle makes Chronicle close this one with its end-of-cycle mark; that file is dropped
+            clock[0] = start + rc.lengthInMillis();
+            try (DocumentContext next = appender.writingDocument()) {
+                EntryFormat.write(next.wire().bytes(), JournalEntry.Kind.TICK, "", NO_BYTES, 0, 0);
+            }
         }
+        String keep = new CycleFiles(journal, rc).of(c.cycle()).getFileName().toString();
+        for (Path p : cycleFiles(out)) if (!p.getFileName().toString().equals(keep)) Files.delete(p);
         Fsync.directory(out);
         Files.writeString(out.resolve(READY), c.why() + "\n");
         Fsync.directory(out);

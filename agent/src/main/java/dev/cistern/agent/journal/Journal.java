@@ -2,15 +2,12 @@ package dev.cistern.agent.journal;
 
 import dev.cistern.spool.Fsync;
 import dev.cistern.spool.JournalSource;
-import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -28,7 +25,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * from them is sealed ({@link CycleFiles}); the cycle being appended to is rolled first when it holds
  * only sealed entries ({@link #rollIfSealed}), so the journal shrinks with no new appends.
  */
-public final class Journal implements AutoCloseable, JournalSource {
+public final class Journal implements AutoCloseable {
     static {
         ChronicleSettings.apply();
     }
@@ -45,6 +42,7 @@ public final class Journal implements AutoCloseable, JournalSource {
     private final JournalAppender appender;
     private final JournalIdentity identity;
     private final JournalDamage damage = new JournalDamage();
+    private final JournalOwnership ownership = new JournalOwnership(this);
     private final FileChannel lockChannel;
     /** The highest index appended (at open: the last one there): a sealed name past it is not this journal's. */
     private volatile long end;
@@ -78,11 +76,11 @@ public final class Journal implements AutoCloseable, JournalSource {
      */
     public static Journal open(Path dir, String rollCycle, boolean sync) throws IOException {
         Files.createDirectories(dir);
-        FileChannel lock = lock(dir);
+        FileChannel lock = JournalIdentity.lock(dir);
         Journal j = null;
         try {
-            CycleFiles.removeUninitialised(dir);
-            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), existingRollCycle(dir, rollCycle));
+            List<String> removed = CycleFiles.removeUninitialised(dir);
+            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), JournalIdentity.existingRollCycle(dir, rollCycle));
             Fsync.directory(dir);
             if (!identity.rollCycle().equals(rollCycle)) {
                 LOG.warning("journal.roll_cycle is " + rollCycle + " but the journal in " + dir + " was made with "
@@ -93,7 +91,8 @@ public final class Journal implements AutoCloseable, JournalSource {
             JournalRecovery.Report r = JournalRecovery.run(dir, cycle, quarantine(dir));
             j = new Journal(dir, cycle, sync, identity, lock);
             j.damage.found(r.damagedEntries(), r.damagedBytes());
-            if (r.rollPast() >= 0) j.rollPast(r.rollPast());
+            int past = Math.max(r.rollPast(), j.newestRemoved(removed));
+            if (past >= 0) j.rollPast(past);
             return j;
         } catch (IOException | RuntimeException e) {
             if (j != null) j.close();
@@ -107,29 +106,16 @@ public final class Journal implements AutoCloseable, JournalSource {
         return dir.toAbsolutePath().resolveSibling(SpoolLayout.QUARANTINE).resolve(CycleRebuild.QUARANTINE_DIR);
     }
 
-    private static FileChannel lock(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held;
-        try {
-            held = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            held = null;
-        }
-        if (held == null) {
-            ch.close();
-            throw new IOException("the journal in " + dir + " is open in another process (or twice in this one): one agent per data directory");
-        }
-        return ch;
-    }
-
-    /** The roll cycle the journal in {@code dir} was made with: its identity's, else Chronicle's own record, else {@code configured}. */
-    private static String existingRollCycle(Path dir, String configured) throws IOException {
-        JournalIdentity known = JournalIdentity.read(dir);
-        if (known != null) return known.rollCycle();
-        if (!CycleFiles.any(dir)) return configured;
-        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle(configured)).build()) {
-            return q.rollCycle() instanceof Enum<?> e ? e.name() : configured;
-        }
+    /**
+     * The newest cycle of a file removed as uninitialised when it is newer than every cycle left and not
+     * ahead of the wall clock by more than {@value #MAX_LEAD_CYCLES} cycles (a crash while creating it, or a
+     * file cut inside its header: it may have held entries whose indices are in sealed names); else -1.
+     */
+    private int newestRemoved(List<String> removed) {
+        long newest = -1;
+        for (String name : removed) newest = Math.max(newest, cycles.cycleOf(name));
+        long now = (System.currentTimeMillis() - queue.epoch()) / rollCycle.lengthInMillis();
+        return newest > queue.lastCycle() && newest <= now + MAX_LEAD_CYCLES ? (int) newest : -1;
     }
 
     /**
@@ -162,28 +148,9 @@ public final class Journal implements AutoCloseable, JournalSource {
         return end;
     }
 
-    @Override
-    public String id() {
-        return identity.id();
-    }
-
-    @Override
-    public boolean adoptsUnmarkedLedger() {
-        return identity.createdMillis() == 0; // adopted: the ledger was written for this journal before identities
-    }
-
-    @Override
-    public boolean owns(SegmentName name) {
-        return name.source() <= end && identity.mayHaveSealedAt(createdMillis(name));
-    }
-
-    /** When a segment was made, from its id (12 hex digits of epoch ms); 0 when the id does not say. */
-    static long createdMillis(SegmentName name) {
-        try {
-            return Long.parseLong(name.id().substring(0, 12), 16);
-        } catch (RuntimeException e) {
-            return 0;
-        }
+    /** The journal as its spool's ledger sees it: its id, and which sealed names are its own. */
+    public JournalSource source() {
+        return ownership;
     }
 
     /** A Chronicle roll cycle by name; the TEST_* cycles (seconds long) exist for tests. */
@@ -295,7 +262,7 @@ public final class Journal implements AutoCloseable, JournalSource {
         try (ExcerptTailer t = queue.createTailer()) {
             if (!t.moveToIndex(index)) return null;
             try (DocumentContext dc = t.readingDocument()) {
-                return dc.isPresent() ? JournalEntry.Kind.of(dc.wire().bytes().readByte()) : null;
+                return dc.isPresent() ? EntryFormat.read(index, dc.wire().bytes(), (i, k) -> false).kind() : null;
             }
         }
     }

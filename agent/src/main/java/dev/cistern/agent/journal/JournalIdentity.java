@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.logging.Logger;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * Which journal this is: a random id made when the journal is created, when that was, and its roll
@@ -53,6 +57,32 @@ public record JournalIdentity(String id, long createdMillis, String rollCycle) {
         }
         made.write(dir);
         return made;
+    }
+
+    /** The journal's lock file, held while it is open: one agent per data directory. */
+    static FileChannel lock(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            ch.close();
+            throw new IOException("the journal in " + dir + " is open in another process (or twice in this one): one agent per data directory");
+        }
+        return ch;
+    }
+
+    /** The roll cycle the journal in {@code dir} was made with: its identity's, else Chronicle's own record, else {@code configured}. */
+    static String existingRollCycle(Path dir, String configured) throws IOException {
+        JournalIdentity known = JournalIdentity.read(dir);
+        if (known != null) return known.rollCycle();
+        if (!CycleFiles.any(dir)) return configured;
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(Journal.rollCycle(configured)).build()) {
+            return q.rollCycle() instanceof Enum<?> e ? e.name() : configured;
+        }
     }
 
     private static String newId() {

@@ -48,6 +48,16 @@ final class JournalRecovery {
         List<Integer> cycles = files.cycles();
         if (cycles.isEmpty()) return Report.NONE;
         List<CycleCheck> checks = new ArrayList<>();
+        try (SingleChronicleQueue queue = open(dir, rollCycle)) {
+            for (int c : cycles) if (!opens(queue, c)) checks.add(CycleCheck.unreadable(c, FileBlocks.allocatedBytes(files.of(c)),
+                    "its header does not read"));
+        }
+        if (!checks.isEmpty()) { // out of the way first: Chronicle's tailer cannot even start with them there
+            Report r = apply(files, rollCycle, dir, quarantine, checks, cycles.get(cycles.size() - 1));
+            Report rest = run(dir, rollCycle, quarantine);
+            return new Report(r.damagedEntries() + rest.damagedEntries(), r.damagedBytes() + rest.damagedBytes(),
+                    r.rebuiltCycles() + rest.rebuiltCycles(), Math.max(r.rollPast(), rest.rollPast()));
+        }
         try (SingleChronicleQueue queue = open(dir, rollCycle); ExcerptTailer tailer = queue.createTailer()) {
             for (int i = 0; i < cycles.size(); i++) {
                 boolean last = i == cycles.size() - 1;
@@ -59,6 +69,16 @@ final class JournalRecovery {
             return Report.NONE;
         }
         return apply(files, rollCycle, dir, quarantine, checks, cycles.get(cycles.size() - 1));
+    }
+
+    private static boolean opens(SingleChronicleQueue queue, int cycle) {
+        try {
+            SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+            if (store != null) queue.closeStore(store);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static SingleChronicleQueue open(Path dir, RollCycle rollCycle) {
@@ -78,8 +98,10 @@ final class JournalRecovery {
                         + " bytes) fail their checksum; they are skipped and counted, the rest is sealed");
             }
             if (!c.needsRebuild()) continue;
-            try (SingleChronicleQueue queue = open(dir, rollCycle)) {
-                CycleRebuild.copy(queue, rollCycle, c, dir);
+            if (!c.unreadable()) { // nothing of an unreadable one to copy: it only moves aside
+                try (SingleChronicleQueue queue = open(dir, rollCycle)) {
+                    CycleRebuild.copy(queue, rollCycle, c, dir);
+                }
             }
             CycleRebuild.swap(dir, quarantine, c, files.of(c.cycle()));
             rebuilt++;
@@ -91,65 +113,66 @@ final class JournalRecovery {
         return new Report(entries, bytes, rebuilt, rollPast);
     }
 
-    /** Reads cycle {@code cycle} from its start; see {@link CycleCheck}. */
-    // over 60 lines: one pass over the cycle's documents, with the checks at its end that need its state
-    private static CycleCheck check(SingleChronicleQueue queue, ExcerptTailer tailer, RollCycle rc, Path file, int cycle,
-                                    boolean newest) {
-        long n = 0;
-        long crcBad = 0;
-        long crcBadBytes = 0;
+    /** What reading one cycle in order found so far. */
+    private static final class Reading {
+        long n;
+        long crcBad;
+        long crcBadBytes;
         long lastHeader = -1;
         long lastEnd = -1;
-        boolean movedOn = false;
-        String why = null;
+        boolean movedOn;
+        String why;
+    }
+
+    /** Reads cycle {@code cycle} from its start; see {@link CycleCheck}. */
+    private static CycleCheck check(SingleChronicleQueue queue, ExcerptTailer tailer, RollCycle rc, Path file, int cycle,
+                                    boolean newest) {
+        Reading r = new Reading();
         try {
-            if (tailer.moveToCycle(cycle)) {
-                while (true) {
-                    try (DocumentContext dc = tailer.readingDocument()) {
-                        if (!dc.isPresent()) break;
-                        long index = dc.index();
-                        if (rc.toCycle(index) != cycle) {
-                            movedOn = true;
-                            dc.rollbackOnClose();
-                            break;
-                        }
-                        if (index != rc.toIndex(cycle, n)) {
-                            why = "entry " + index + " read where " + rc.toIndex(cycle, n) + " was due";
-                            break;
-                        }
-                        Bytes<?> b = dc.wire().bytes();
-                        lastHeader = b.readPosition() - 4;
-                        lastEnd = b.readLimit();
-                        long size = b.readRemaining();
-                        if (EntryFormat.read(index, b, (i, k) -> true).kind() == null) {
-                            crcBad++;
-                            crcBadBytes += size;
-                        }
-                        n++;
-                    }
-                }
-            }
-            if (!movedOn && tailer.cycle() > cycle) movedOn = true;
+            if (tailer.moveToCycle(cycle)) read(tailer, rc, cycle, r);
+            if (!r.movedOn && tailer.cycle() > cycle) r.movedOn = true;
         } catch (RuntimeException e) {
-            if (n == 0 && lastEnd < 0) return CycleCheck.unreadable(cycle, FileBlocks.allocatedBytes(file), "it does not read: " + e);
-            why = "reading after entry " + n + " failed: " + e;
+            if (r.n == 0) return CycleCheck.unreadable(cycle, FileBlocks.allocatedBytes(file), "it does not read: " + e);
+            r.why = "reading after entry " + r.n + " failed: " + e;
         }
-        if (why == null && !movedOn && !newest) why = "its entries stop before the end of the cycle, and later cycles exist";
-        long lost = 0;
-        long lostBytes = 0;
-        if (!movedOn) {
-            long written = writtenSequences(queue, tailer, cycle);
-            long tailEnd = lastNonZero(file, Math.max(0, lastEnd));
-            long wp = writePosition(queue, cycle);
-            if (why == null && (written > n || wp > lastHeader && lastHeader >= 0 || tailEnd > lastEnd && lastEnd >= 0)) {
-                why = "the file says more was written than reads back";
-            }
-            if (why != null) {
-                lost = Math.max(1, written - n);
-                lostBytes = Math.max(tailEnd, wp) - Math.max(0, lastEnd);
+        if (r.movedOn && r.why == null) return new CycleCheck(cycle, r.n, r.crcBad, r.crcBadBytes, false, 0, 0, false, null);
+        long written = writtenSequences(queue, tailer, cycle);
+        long wp = writePosition(queue, cycle);
+        long tailEnd = lastNonZero(file, Math.max(0, r.lastEnd));
+        boolean lostSome = written > r.n || r.lastHeader >= 0 && wp > r.lastHeader || r.lastEnd >= 0 && tailEnd > r.lastEnd;
+        if (r.why == null && lostSome) r.why = "the file says more was written than reads back";
+        if (r.why == null && !newest) r.why = "it has no end-of-cycle mark, and later cycles exist"; // rebuilt with one, nothing lost
+        if (r.why == null) return new CycleCheck(cycle, r.n, r.crcBad, r.crcBadBytes, false, 0, 0, false, null);
+        long lost = written > r.n ? written - r.n : lostSome ? 1 : 0;
+        long lostBytes = lostSome ? Math.max(tailEnd, wp) - Math.max(0, r.lastEnd) : 0;
+        return new CycleCheck(cycle, r.n, r.crcBad, r.crcBadBytes, true, lost, Math.max(0, lostBytes), false, r.why);
+    }
+
+    private static void read(ExcerptTailer tailer, RollCycle rc, int cycle, Reading r) {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) return;
+                long index = dc.index();
+                if (rc.toCycle(index) != cycle) {
+                    r.movedOn = true;
+                    dc.rollbackOnClose();
+                    return;
+                }
+                if (index != rc.toIndex(cycle, r.n)) {
+                    r.why = "entry " + index + " read where " + rc.toIndex(cycle, r.n) + " was due";
+                    return;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                r.lastHeader = b.readPosition() - 4;
+                r.lastEnd = b.readLimit();
+                long size = b.readRemaining();
+                if (EntryFormat.read(index, b, (i, k) -> true).kind() == null) {
+                    r.crcBad++;
+                    r.crcBadBytes += size;
+                }
+                r.n++;
             }
         }
-        return new CycleCheck(cycle, n, crcBad, crcBadBytes, why != null, lost, Math.max(0, lostBytes), false, why);
     }
 
     /** Entries the cycle's header and index say were written, or -1 when they cannot say. */

@@ -28,7 +28,7 @@ final class UntrustedIndices {
 
     /** Whether the name of {@code file} counts for resume. */
     boolean owns(SegmentName n, Path file) {
-        if (journal == null || journal.owns(n)) return true;
+        if (journal == null || journal.source().owns(n)) return true;
         names++;
         if (examples.size() < NAMED) {
             String why = n.source() > journal.end() ? "its journal index " + n.source() + " is past the journal's end " + journal.end()

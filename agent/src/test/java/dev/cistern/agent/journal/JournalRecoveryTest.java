@@ -231,4 +231,71 @@ class JournalRecoveryTest {
         assertTrue(Files.size(cycleFile(j)) >= size);
         assertTrue(!Files.exists(Journal.quarantine(j)));
     }
+
+    @ParameterizedTest(name = "cut {0} bytes into the file")
+    @ValueSource(ints = {2, 100, 4000})
+    void truncatedInsideTheFilesOwnHeader(int cut) throws Exception {
+        Path j = journalWith(ENTRIES);
+        try (RandomAccessFile f = new RandomAccessFile(cycleFile(j).toFile(), "rw")) {
+            f.setLength(cut);
+        }
+        Outcome o = reopen(j);
+        assertEquals(List.of(), o.intact, "nothing of the cycle reads");
+        for (long a : o.appended) assertTrue(a > docs.get(docs.size() - 1)[0], "new entry " + a + " reuses a lost index");
+        assertEquals(o.appended, o.readAfter, "new entries are read");
+    }
+
+    @Test
+    void aRecoveredJournalOpensCleanTheNextTime() throws Exception {
+        Path j = journalWith(ENTRIES);
+        long cut = docs.get(ENTRIES / 2)[1] + 7;
+        try (RandomAccessFile f = new RandomAccessFile(cycleFile(j).toFile(), "rw")) {
+            f.setLength(cut);
+        }
+        Outcome first = reopen(j);
+        assertTrue(first.damaged > 0);
+        Outcome second = reopen(j);
+        assertEquals(0, second.damaged, "the rebuilt journal is whole");
+        assertTrue(second.intact.containsAll(first.readAfter), "everything read before reads again");
+    }
+
+    @Test
+    void damageInAnOlderCycleIsRebuiltAndLaterCyclesStillRead() throws Exception {
+        Path j = dir.resolve("data").resolve("journal");
+        List<Long> appended = new ArrayList<>();
+        try (Journal journal = Journal.open(j, "TEST_SECONDLY")) {
+            for (int i = 0; i < 30; i++) {
+                byte[] p = payload(i);
+                long index = journal.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+                numberOf.put(index, i);
+                appended.add(index);
+                Thread.sleep(i % 10 == 9 ? 1100 : 0); // three cycles of ten entries
+            }
+        }
+        List<Path> cycles;
+        try (Stream<Path> s = Files.list(j)) {
+            cycles = s.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        }
+        assertTrue(cycles.size() >= 3, cycles.toString());
+        Path middle = cycles.get(1);
+        long end = JournalRecovery.lastNonZero(middle, 0);
+        try (RandomAccessFile f = new RandomAccessFile(middle.toFile(), "rw")) {
+            f.seek(end - 600);
+            f.write(new byte[600]);
+        }
+        Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Outcome r = new Outcome();
+            try (Journal journal = Journal.open(j, "TEST_SECONDLY")) {
+                r.damaged = journal.damage().entries();
+                readAll(journal, r.intact, r.skipped);
+            }
+            return r;
+        });
+        assertTrue(o.damaged > 0);
+        int lastCycle = Journal.rollCycle("TEST_SECONDLY").toCycle(appended.get(appended.size() - 1));
+        for (long a : appended) {
+            if (Journal.rollCycle("TEST_SECONDLY").toCycle(a) == lastCycle) assertTrue(o.intact.contains(a), "later cycle entry " + a);
+        }
+        assertEquals(o.intact.stream().distinct().count(), o.intact.size());
+    }
 }
