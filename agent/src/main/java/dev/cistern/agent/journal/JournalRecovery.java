@@ -2,6 +2,7 @@ package dev.cistern.agent.journal;
 
 import java.io.IOException;
 import java.io.StreamCorruptedException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Sequence;
 
 /**
  * Recovers the journal's tail at open, before anything appends: reads every cycle file from its start,
@@ -175,17 +177,34 @@ final class JournalRecovery {
         }
     }
 
-    /** Entries the cycle's header and index say were written, or -1 when they cannot say. */
+    /**
+     * Entries the cycle's header says were written, or -1 when it cannot say. Chronicle keeps the last
+     * entry's sequence next to its write position in the header, but 2026.4 offers no public read of it
+     * ({@code SingleChronicleQueueStore.sequence} is private): read reflectively, else from its index,
+     * whose last stretch is found by a scan that stops at damage (so an undercount, never an overcount).
+     */
     private static long writtenSequences(SingleChronicleQueue queue, ExcerptTailer tailer, int cycle) {
         try {
             SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
             if (store == null) return -1;
             try {
-                return store.lastSequenceNumber((ExcerptContext) tailer) + 1;
+                long fromHeader = headerSequence(store);
+                return fromHeader >= 0 ? fromHeader + 1 : store.lastSequenceNumber((ExcerptContext) tailer) + 1;
             } finally {
                 queue.closeStore(store);
             }
         } catch (StreamCorruptedException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long headerSequence(SingleChronicleQueueStore store) {
+        try {
+            Field f = SingleChronicleQueueStore.class.getDeclaredField("sequence");
+            f.setAccessible(true);
+            long s = ((Sequence) f.get(store)).getSequence(store.writePosition());
+            return s == Sequence.NOT_FOUND || s == Sequence.NOT_FOUND_RETRY ? -1 : s;
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return -1;
         }
     }
