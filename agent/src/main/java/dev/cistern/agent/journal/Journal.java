@@ -80,7 +80,8 @@ public final class Journal implements AutoCloseable {
         Journal j = null;
         try {
             List<String> removed = CycleFiles.removeUninitialised(dir);
-            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), JournalIdentity.existingRollCycle(dir, rollCycle));
+            String existing = JournalIdentity.existingRollCycle(dir, rollCycle);
+            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), existing);
             Fsync.directory(dir);
             if (!identity.rollCycle().equals(rollCycle)) {
                 LOG.warning("journal.roll_cycle is " + rollCycle + " but the journal in " + dir + " was made with "

@@ -70,7 +70,8 @@ public record JournalIdentity(String id, long createdMillis, String rollCycle) {
         }
         if (held == null) {
             ch.close();
-            throw new IOException("the journal in " + dir + " is open in another process (or twice in this one): one agent per data directory");
+            throw new IOException("the journal in " + dir + " is open in another process (or twice in this one):"
+                    + " one agent per data directory");
         }
         return ch;
     }

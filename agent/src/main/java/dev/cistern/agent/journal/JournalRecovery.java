@@ -87,7 +87,8 @@ final class JournalRecovery {
         return SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
     }
 
-    private static Report apply(CycleFiles files, RollCycle rollCycle, Path dir, Path quarantine, List<CycleCheck> checks, int newest) throws IOException {
+    private static Report apply(CycleFiles files, RollCycle rollCycle, Path dir, Path quarantine, List<CycleCheck> checks,
+                                int newest) throws IOException {
         long entries = 0;
         long bytes = 0;
         int rebuilt = 0;
