@@ -13,9 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ingest", description = {
-        "Send remote_write requests built from a Prometheus text file to an agent over loopback with C",
-        "connections (an agent started in this process on 127.0.0.1 with a fresh data directory, or --url),",
-        "wait until everything is sealed, and print one JSON object with the result as the last line.",
+        "Send remote_write requests built from a Prometheus text file to an agent over loopback on "
+                + "--connections connections (an agent started in this process on 127.0.0.1 with a fresh data directory, or --url), "
+                + "wait until everything is sealed, and print one JSON object with the result as the last line.",
         "Requests are encoded before the clock starts. CPU is this process's, sender threads included."})
 final class BenchIngestCommand implements Callable<Integer> {
     @Mixin

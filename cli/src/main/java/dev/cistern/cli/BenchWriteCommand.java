@@ -29,8 +29,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "write", description = {
-        "Generate metric rows from a Prometheus text file, write them through the spool with T threads,",
-        "seal everything, and print one JSON object with the result as the last line."})
+        "Generate metric rows from a Prometheus text file, write them through the spool with --threads threads, seal "
+                + "everything, and print one JSON object with the result as the last line."})
 final class BenchWriteCommand implements Callable<Integer> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int CHUNK_ROWS = 8192;

@@ -1,14 +1,17 @@
 package dev.cistern.cli;
 
+import dev.cistern.spool.Row;
+import dev.cistern.spool.ScanPage;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import dev.cistern.spool.SealedSegment;
+import dev.cistern.spool.SpoolLayout;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,9 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat", description = "Print rows as NDJSON: from a spool directory (filtered) or from segment files.")
+@Command(name = "cat", description = "Print rows as NDJSON from a spool directory, a destination folder or segment files, filtered alike.")
 final class CatCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "A spool directory, or one or more .json.br segment files.")
+    @Parameters(arity = "1..*", description = "Spool directories, folders of segments (a file: destination) or .json.br segment files.")
     List<Path> inputs;
 
     @Option(names = "--stream", description = "Only this stream (repeatable).")
@@ -47,13 +50,23 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
+        PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false);
         int problems = 0;
+        List<Path> segments = new ArrayList<>();
         try {
             for (Path input : inputs) {
-                if (Files.isDirectory(input)) problems += catSpool(input, out);
-                else problems += catFile(input, out);
+                if (!Files.exists(input)) {
+                    System.err.println("cistern cat: " + input + ": no such file or directory");
+                    problems++;
+                } else if (Files.isDirectory(new SpoolLayout(input).sealed())) {
+                    problems += cat(Scanner.of(input), input.toString(), out);
+                } else if (Files.isDirectory(input) || SealedSegment.of(input) != null) {
+                    segments.add(input); // a destination's tree or segment files: filtered alike
+                } else {
+                    problems += catUnnamed(input, out);
+                }
             }
+            if (!segments.isEmpty()) problems += cat(Scanner.ofFiles(segments), "the files given", out);
         } finally {
             out.flush();
         }
@@ -69,18 +82,41 @@ final class CatCommand implements Callable<Integer> {
         return q.build();
     }
 
-    private int catSpool(Path dir, PrintStream out) throws Exception {
-        Cli.requireSpoolDir(dir);
-        Scanner.Summary s = Scanner.of(dir).scan(query(), row -> { // the scan applies --offset and --limit
-            out.print(row.json());
-            out.print('\n');
-            return true;
-        });
-        for (String p : s.problems()) System.err.println("cistern cat: " + p);
-        return s.problems().size();
+    private boolean filtered() {
+        return name != null || text != null || !streams.isEmpty() || !labels.isEmpty() || from != null || to != null;
     }
 
-    private int catFile(Path file, OutputStream out) {
+    /** Rows of a spool or a set of files; with --offset or --limit, the page and the total on stderr. */
+    private int cat(Scanner scanner, String what, PrintStream out) throws Exception {
+        List<String> problems;
+        if (offset > 0 || limit > 0) {
+            ScanPage page = scanner.page(query());
+            for (Row row : page.rows()) print(row, out);
+            out.flush();
+            String shown = page.rows().isEmpty() ? "no rows past offset " + offset
+                    : "rows " + (offset + 1) + "-" + (offset + page.rows().size());
+            System.err.println("cistern cat: " + shown + " of " + page.total() + " matching in " + what);
+            problems = page.problems();
+        } else {
+            problems = scanner.scan(query(), row -> print(row, out)).problems();
+        }
+        for (String p : problems) System.err.println("cistern cat: " + p);
+        return problems.size();
+    }
+
+    private static boolean print(Row row, PrintStream out) {
+        out.print(row.json());
+        out.print('\n');
+        return true;
+    }
+
+    /** A file whose name is not a segment name: its stream and times are unknown, so it can only be printed whole. */
+    private int catUnnamed(Path file, OutputStream out) {
+        if (filtered() || offset > 0 || limit > 0) {
+            System.err.println("cistern cat: " + file + ": not a segment file name (stream.first.last....json.br), so "
+                    + "filters cannot apply; rename it or cat it without filters");
+            return 1;
+        }
         try {
             Scanner.lines(file, (b, off, len) -> {
                 out.write(b, off, len);
@@ -88,7 +124,7 @@ final class CatCommand implements Callable<Integer> {
             });
             return 0;
         } catch (Exception e) {
-            System.err.println("cistern cat: " + file + ": " + e.getMessage());
+            System.err.println("cistern cat: " + file + ": " + Errors.describe(e));
             return 1;
         }
     }

@@ -1,11 +1,13 @@
 package dev.cistern.cli;
 
 import dev.cistern.spool.ScanQuery;
-import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealedSegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "ls", description = "List sealed segments, oldest first, pruned by stream and time from their names.")
 final class LsCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "Spool directory.")
+    @Parameters(index = "0", description = "Spool directory, or a folder of segments (a file: destination).")
     Path dir;
 
     @Option(names = "--stream", description = "Only this stream (repeatable).")
@@ -25,20 +27,45 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--to", converter = TimeArg.class, description = "Files with rows before this time.")
     Long to;
 
+    @Option(names = "--json", description = "One JSON object: {\"segments\": [...], \"total\": n} (docs/operations.md).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
-        Cli.requireSpoolDir(dir);
         ScanQuery.Builder q = ScanQuery.builder();
         streams.forEach(q::stream);
         if (from != null) q.from(from);
         if (to != null) q.to(to);
-        List<SealedSegment> segments = Scanner.of(dir).segments(q.build());
+        List<SealedSegment> segments = Cli.scanner(dir).segments(q.build());
+        if (json) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (SealedSegment s : segments) list.add(describe(s));
+            Cli.printJson(Cli.object("dir", dir.toString(), "segments", list, "total", list.size()));
+            return 0;
+        }
         System.out.printf("%-24s %-24s %-24s %10s %12s %12s %s%n", "STREAM", "FIRST", "LAST", "ROWS", "RAW", "SEALED", "PATH");
         for (SealedSegment s : segments) {
-            long size = Files.exists(s.path()) ? Files.size(s.path()) : 0;
             System.out.printf("%-24s %-24s %-24s %10d %12d %12d %s%n", s.name().stream(), TimeArg.format(s.name().minTs()),
-                    TimeArg.format(s.name().maxTs()), s.name().rows(), s.name().rawBytes(), size, dir.relativize(s.path()));
+                    TimeArg.format(s.name().maxTs()), s.name().rows(), s.name().rawBytes(), size(s), dir.relativize(s.path()));
         }
         return 0;
+    }
+
+    private Map<String, Object> describe(SealedSegment s) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stream", s.name().stream());
+        m.put("first", TimeArg.format(s.name().minTs()));
+        m.put("last", TimeArg.format(s.name().maxTs()));
+        m.put("first_ms", s.name().minTs());
+        m.put("last_ms", s.name().maxTs());
+        m.put("rows", s.name().rows());
+        m.put("raw_bytes", s.name().rawBytes());
+        m.put("sealed_bytes", size(s));
+        m.put("path", dir.relativize(s.path()).toString());
+        return m;
+    }
+
+    private static long size(SealedSegment s) throws Exception {
+        return Files.exists(s.path()) ? Files.size(s.path()) : 0;
     }
 }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-@Command(name = "run", description = {"Run the agent. With no options it uses embedded defaults:",
-        "data in ./data, listening on 127.0.0.1:9464, uploads to ./uploads.",
+@Command(name = "run", description = {
+        "Run the agent. With no options it uses embedded defaults: data in ./data, listening on 127.0.0.1:9464, uploads to ./uploads.",
         "Config: YAML file, then CISTERN_* environment variables (nested keys joined by __), then flags."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML configuration file (see config/).")

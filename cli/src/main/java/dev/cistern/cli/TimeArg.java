@@ -1,19 +1,26 @@
 package dev.cistern.cli;
 
-import java.time.Duration;
+import dev.cistern.agent.config.Durations;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import picocli.CommandLine;
 
 /**
  * Times on the command line: epoch milliseconds, an ISO instant ({@code 2025-11-22T01:00:00Z}),
  * a UTC date-time or date ({@code 2025-11-22T01:00}, {@code 2025-11-22}), or an age before now
- * ({@code 90m}, {@code 2h}, {@code 7d}).
+ * ({@code 90m}, {@code 1h30m}, {@code 7d}). Seconds are optional everywhere.
  */
 final class TimeArg implements CommandLine.ITypeConverter<Long> {
+    /** ISO 8601 with an offset; seconds and fractions optional, offset as Z, +01:00 or +0100. */
+    private static final DateTimeFormatter OFFSET = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendPattern("[XXX][XX]").toFormatter(Locale.ROOT);
 
     @Override
     public Long convert(String s) {
@@ -24,17 +31,10 @@ final class TimeArg implements CommandLine.ITypeConverter<Long> {
         String t = s.strip();
         try {
             if (t.matches("-?\\d{10,}")) return Long.parseLong(t);
-            if (t.matches("\\d+[smhd]")) {
-                long n = Long.parseLong(t.substring(0, t.length() - 1));
-                Duration d = switch (t.charAt(t.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-                return now.minus(d).toEpochMilli();
+            if (t.matches("(\\d+(\\.\\d+)?[smhdw])+")) return now.minus(Durations.parse("", t)).toEpochMilli();
+            if (t.endsWith("Z") || t.endsWith("z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+                return OffsetDateTime.parse(t.toUpperCase(Locale.ROOT), OFFSET).toInstant().toEpochMilli();
             }
-            if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(t).toEpochMilli();
             if (t.contains("T")) return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
             return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException | NumberFormatException e) {

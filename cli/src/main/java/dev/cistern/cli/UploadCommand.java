@@ -15,21 +15,31 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 @Command(name = "upload", description = {
         "Upload the sealed segments of a spool directory, oldest first, without the agent (batch jobs, cron).",
-        "Destinations: s3://BUCKET/PREFIX (credentials from the AWS SDK's default chain: environment,",
-        "profile, instance role), presigned+https://ALLOCATION-URL, or file:///TARGET.",
-        "With --once: upload what waits now, then exit 0 when all went up, 1 when anything failed or was",
-        "quarantined (files that did not go up stay in place). Without it: keep watching until stopped."})
+        "Destinations: s3://BUCKET/PREFIX (credentials from the AWS SDK's default chain: environment, "
+                + "profile, instance role), presigned+https://ALLOCATION-URL, or file:///TARGET.",
+        "With --once: upload what waits now, then exit 0 when all went up, 1 when anything failed or was "
+                + "quarantined (files that did not go up stay in place). Without it: keep watching until stopped."})
 final class UploadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", description = "Spool directory.")
     Path dir;
 
-    @Option(names = "--to", required = true, description = "Destination URI.")
-    String to;
+    /** Checked in call(), so that the old name gets its own message first. */
+    @Option(names = "--dest", description = "Destination URI (s3://..., presigned+https://..., file:///...).")
+    String dest;
+
+    /** The old name, refused with the new one: --from/--to are times in every command. */
+    @Option(names = "--to", hidden = true)
+    String oldTo;
 
     @Option(names = "--once", description = "Upload what waits now, then exit.")
     boolean once;
@@ -43,8 +53,10 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Cli.refuseRenamed(spec, oldTo, "--to", "--dest");
+        Cli.require(spec, dest, "--dest=<URI>");
         Cli.requireSpoolDir(dir);
-        Destination destination = options.destination(to);
+        Destination destination = options.destination(dest);
         int waiting = Scanner.of(dir).segments(ScanQuery.waitingForUpload()).size();
         Progress progress = new Progress("upload", waiting, 10);
         UploadListener stepper = new UploadListener() {

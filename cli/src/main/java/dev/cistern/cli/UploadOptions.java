@@ -32,7 +32,7 @@ final class UploadOptions {
             description = "Object key under the prefix (default ${DEFAULT-VALUE}).")
     String keyTemplate;
 
-    @Option(names = "--concurrency", defaultValue = "4", description = "Files uploaded at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", defaultValue = "2", description = "Files uploaded at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--max-attempts", defaultValue = "5", description = "Attempts per file, retries included (default ${DEFAULT-VALUE}).")

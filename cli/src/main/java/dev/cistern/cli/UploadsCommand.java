@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "uploads", description = {"Show the upload log of a spool: one line per attempt, newest last.",
+@Command(name = "uploads", description = {
+        "Show the upload log of a spool: one line per attempt, newest last.",
         "Works while an agent or uploader runs."})
 final class UploadsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Spool directory.")

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", description = {"Check every sealed file decodes completely and agrees with its name.",
+@Command(name = "verify", description = {
+        "Check every sealed file decodes completely and agrees with its name.",
         "Exits 1 when any file has a problem, listing each."})
 final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Spool directory.")

@@ -28,10 +28,11 @@ public final class AgentProcess implements AutoCloseable {
 
     private final Process process;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final Thread pump;
 
     private AgentProcess(Process process, Path log) {
         this.process = process;
-        Thread pump = new Thread(() -> {
+        this.pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                  PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
                 String line;
@@ -77,11 +78,13 @@ public final class AgentProcess implements AutoCloseable {
 
     /** SIGTERM and wait for the exit code. */
     public int terminate() throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close our end of the child's output, losing what it logs while stopping
+        process.toHandle().destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("agent did not exit within 90 s of SIGTERM");
         }
+        pump.join(TimeUnit.SECONDS.toMillis(10)); // the lines it wrote while stopping are in the log before a test reads it
         return process.exitValue();
     }
 

@@ -96,7 +96,7 @@ class UploadCommandsTest {
     @Test
     void uploadOnceToADirectoryExitsZeroAndMovesTheFiles() throws Exception {
         List<SealedSegment> segs = seal("cost", 3);
-        Run r = run("upload", spool.toString(), "--to", target.toUri().toString(), "--once");
+        Run r = run("upload", spool.toString(), "--dest", target.toUri().toString(), "--once");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("uploaded 3 files"), r.out());
         List<String> expected = segs.stream().map(s -> "cost/" + s.name().partition() + "/" + s.name().fileName()).sorted().toList();
@@ -111,7 +111,7 @@ class UploadCommandsTest {
         System.setProperty("aws.accessKeyId", "test-access");
         System.setProperty("aws.secretAccessKey", "test-secret");
         try {
-            Run r = run("upload", spool.toString(), "--to", "s3://bucket/prefix", "--endpoint", "http://127.0.0.1:" + closedPort(),
+            Run r = run("upload", spool.toString(), "--dest", "s3://bucket/prefix", "--endpoint", "http://127.0.0.1:" + closedPort(),
                     "--path-style", "--region", "us-east-1", "--max-attempts", "1", "--once");
             assertEquals(1, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("NOT UPLOADED: 2 failed"), r.out());
@@ -139,7 +139,7 @@ class UploadCommandsTest {
                 .forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("cli-access", "cli-secret"))).build()) {
             client.createBucket(b -> b.bucket("cli-bucket"));
-            Run r = run("upload", spool.toString(), "--to", "s3://cli-bucket/edge/box-1", "--endpoint", endpoint.toString(),
+            Run r = run("upload", spool.toString(), "--dest", "s3://cli-bucket/edge/box-1", "--endpoint", endpoint.toString(),
                     "--path-style", "--region", "us-east-1", "--once");
             assertEquals(0, r.code(), r.out() + r.err());
             List<String> keys = client.listObjectsV2Paginator(b -> b.bucket("cli-bucket")).contents().stream()
@@ -157,7 +157,7 @@ class UploadCommandsTest {
     @Test
     void dryRunSendsNothingAndSaysSo() throws Exception {
         List<SealedSegment> segs = seal("cost", 2);
-        Run r = run("upload", spool.toString(), "--to", target.toUri().toString(), "--once", "--dry-run");
+        Run r = run("upload", spool.toString(), "--dest", target.toUri().toString(), "--once", "--dry-run");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("dry run: 2 files would go to"), r.out());
         assertEquals(List.of(), files(target));
@@ -169,7 +169,7 @@ class UploadCommandsTest {
     @Test
     void uploadsQueriesTheLogByStatusTimeAndLimit() throws Exception {
         seal("cost", 3);
-        assertEquals(0, run("upload", spool.toString(), "--to", target.toUri().toString(), "--once").code());
+        assertEquals(0, run("upload", spool.toString(), "--dest", target.toUri().toString(), "--once").code());
 
         Run last2 = run("uploads", spool.toString(), "--status", "success", "--limit", "2");
         assertEquals(0, last2.code(), last2.err());
@@ -201,10 +201,10 @@ class UploadCommandsTest {
     void replayUploadsAgainWhatIsKeptForAStreamAndTimeRange() throws Exception {
         List<SealedSegment> segs = seal("cost", 4);
         seal("other", 1);
-        assertEquals(0, run("upload", spool.toString(), "--to", target.toUri().toString(), "--once").code());
+        assertEquals(0, run("upload", spool.toString(), "--dest", target.toUri().toString(), "--once").code());
         Path again = target.resolve("again");
         Run r = run("replay", spool.toString(), "--stream", "cost", "--from", "2025-11-22T02:00:00Z", "--to", "2025-11-22T04:00:00Z",
-                "--to-dest", again.toUri().toString());
+                "--dest", again.toUri().toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("uploaded 2 files"), r.out());
         assertEquals(List.of(segs.get(1), segs.get(2)).stream()
@@ -216,7 +216,7 @@ class UploadCommandsTest {
     void withoutOnceItKeepsWatchingAndStopsCleanlyOnSigterm() throws Exception {
         seal("cost", 1);
         Path log = target.resolveSibling(target.getFileName() + "-child.log");
-        Process child = ChildJvm.start(Main.class, List.of(), log, "upload", spool.toString(), "--to", target.toUri().toString());
+        Process child = ChildJvm.start(Main.class, List.of(), log, "upload", spool.toString(), "--dest", target.toUri().toString());
         try {
             awaitFiles(target, 1, Duration.ofSeconds(60), child, log);
             seal("cost", 2); // one more segment (the spool seals hour 0 again and hour 1)
@@ -233,7 +233,7 @@ class UploadCommandsTest {
     @Test
     void anUnknownDestinationSaysWhatIsAllowed() throws Exception {
         seal("cost", 1);
-        Run r = run("upload", spool.toString(), "--to", "ftp://host/x", "--once");
+        Run r = run("upload", spool.toString(), "--dest", "ftp://host/x", "--once");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("s3://BUCKET/PREFIX"), r.err());
     }

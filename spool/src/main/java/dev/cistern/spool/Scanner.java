@@ -40,15 +40,31 @@ public final class Scanner {
     /** How a scan went: counts, and files that could not be read completely. */
     public record Summary(int filesScanned, int filesPruned, long rowsRead, long matched, List<String> problems) {}
 
-    private final SpoolLayout layout;
+    private final SpoolLayout layout; // null when scanning a set of files
+    private final List<Path> files;
 
     Scanner(SpoolLayout layout) {
         this.layout = layout;
+        this.files = List.of();
+    }
+
+    private Scanner(List<Path> files) {
+        this.layout = null;
+        this.files = List.copyOf(files);
     }
 
     /** A scanner over a spool directory, without opening it for writing (safe while an agent runs). */
     public static Scanner of(Path spoolDirectory) {
         return new Scanner(new SpoolLayout(spoolDirectory));
+    }
+
+    /**
+     * A scanner over segment files and folders holding them at any depth (a destination's Hive tree,
+     * a copy of {@code sealed/}): the stream and time range come from each file's name, so a file whose
+     * name is not a segment name is skipped.
+     */
+    public static Scanner ofFiles(List<Path> filesAndFolders) {
+        return new Scanner(filesAndFolders);
     }
 
     /** Sealed segments the query could match, oldest first, pruned by name only. */
@@ -64,8 +80,12 @@ public final class Scanner {
      */
     private void listSegments(ScanQuery q, List<SealedSegment> out, int[] pruned) throws IOException {
         Set<String> ids = new HashSet<>();
-        listSegments(layout.sealed(), q, out, pruned, ids);
-        if (q.includeUploaded()) listSegments(layout.uploaded(), q, out, pruned, ids);
+        if (layout == null) {
+            for (Path p : files) listFiles(p, q, out, pruned, ids);
+        } else {
+            listSegments(layout.sealed(), q, out, pruned, ids);
+            if (q.includeUploaded()) listSegments(layout.uploaded(), q, out, pruned, ids);
+        }
         out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
     }
 
@@ -83,13 +103,28 @@ public final class Scanner {
             } catch (NoSuchFileException | UncheckedIOException e) {
                 continue; // moved by an uploader or retention while we listed
             }
-            for (Path f : files) {
-                SealedSegment seg = SealedSegment.of(f);
-                if (seg == null || !ids.add(seg.name().id())) continue;
-                if (seg.name().overlaps(q.from(), q.to())) out.add(seg);
-                else pruned[0]++;
+            for (Path f : files) add(f, q, out, pruned, ids);
+        }
+    }
+
+    private static void listFiles(Path root, ScanQuery q, List<SealedSegment> out, int[] pruned, Set<String> ids)
+            throws IOException {
+        if (!Files.isDirectory(root)) {
+            add(root, q, out, pruned, ids);
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(SegmentName.SUFFIX)).toList()) {
+                add(f, q, out, pruned, ids);
             }
         }
+    }
+
+    private static void add(Path f, ScanQuery q, List<SealedSegment> out, int[] pruned, Set<String> ids) {
+        SealedSegment seg = SealedSegment.of(f);
+        if (seg == null || !ids.add(seg.name().id())) return;
+        if (seg.name().overlaps(q.from(), q.to()) && q.wantsStream(seg.name().stream())) out.add(seg);
+        else pruned[0]++;
     }
 
     /**

@@ -24,8 +24,13 @@ public record SpoolStats(Map<String, StreamStats> streams) {
     }
 
     public static SpoolStats of(Path spoolDirectory) throws IOException {
+        return of(Scanner.of(spoolDirectory));
+    }
+
+    /** Figures from the names of the segments a scanner sees (a spool, or a folder of segments). */
+    public static SpoolStats of(Scanner scanner) throws IOException {
         Map<String, StreamStats> out = new TreeMap<>();
-        for (SealedSegment s : Scanner.of(spoolDirectory).segments(ScanQuery.all())) {
+        for (SealedSegment s : scanner.segments(ScanQuery.all())) {
             long size;
             try {
                 size = Files.size(s.path());

@@ -1,5 +1,6 @@
 package dev.cistern.agent.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Reads the agent configuration: embedded defaults, then the YAML file, then environment variables
@@ -45,8 +45,10 @@ public final class ConfigLoader {
                     if (!fromFile.isObject()) throw new ConfigException("(root)", file + " must hold a YAML mapping");
                     merge(tree, (ObjectNode) fromFile, "");
                 }
+            } catch (JsonProcessingException e) {
+                throw ConfigErrors.syntax(file, e);
             } catch (IOException e) {
-                throw new ConfigException("--config", file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+                throw new ConfigException("--config", file + " cannot be read: " + e.getMessage());
             }
         }
         Map<String, String> envKeys = new TreeMap<>();
@@ -66,12 +68,7 @@ public final class ConfigLoader {
         try {
             config = YAML.treeToValue(tree, AgentConfig.class);
         } catch (JsonMappingException e) {
-            String key = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            String why = e.getOriginalMessage().split("\n")[0];
-            if (why.startsWith("Unrecognized field")) why = "unknown key (see config/ for examples, or run --print-config)";
-            throw new ConfigException(key, why);
+            throw ConfigErrors.mapping(e);
         } catch (IOException e) {
             throw new ConfigException("(root)", e.getMessage());
         }
