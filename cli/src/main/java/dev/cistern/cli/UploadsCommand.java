@@ -47,7 +47,7 @@ final class UploadsCommand implements Callable<Integer> {
         for (UploadRecord u : r.records()) {
             String flags = (u.dryRun() ? "dry " : "") + (u.replay() ? "replay " : "") + (u.permanent() ? "perm" : "");
             System.out.printf("%-24s %-7s %3d %8d %10d %-8s %s%s%n", TimeArg.format(u.ts()), u.status().label(), u.attempt(),
-                    u.durationMs(), u.bytes(), flags.strip(), u.destination() + "/" + u.key(),
+                    u.durationMs(), u.bytes(), flags.strip(), u.key(), // the key as it is (it holds any prefix)
                     u.message().isEmpty() ? "" : "  " + u.message());
         }
         System.out.println(r.records().size() + " of " + r.matched() + " matching attempts shown");

@@ -85,6 +85,11 @@ public final class Retention {
     public long rowsDropped(DropReason r) { return rowsDropped.get(r).sum(); }
     public long bytesDropped() { return bytesDropped.sum(); }
     public Usage lastUsage() { return lastUsage; }
+
+    /** The journal's bytes on disk now (cheap: a few cycle files), or as of the last pass without a journal. */
+    public long journalBytesNow() {
+        return journalBytes != null ? journalBytes.getAsLong() : lastUsage.journal();
+    }
     /** Unsent rows dropped (by {@code max_age} or {@code drop_oldest}): counted and logged per stream. */
     public DropReport unsentDrops() { return unsentDrops; }
 

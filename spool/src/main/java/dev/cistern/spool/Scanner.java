@@ -156,11 +156,12 @@ public final class Scanner {
         RowMatcher m = new RowMatcher(q);
         for (SealedSegment seg : segments) {
             scanned++;
+            boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
             try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
                 LineReader lr = new LineReader(in);
                 while (lr.next()) {
                     read++;
-                    Row row = m.match(seg.name().stream(), lr.array(), lr.offset(), lr.length());
+                    Row row = m.match(seg.name().stream(), lr.array(), lr.offset(), lr.length(), fileInRange);
                     if (row == null) continue;
                     long index = matched++;
                     if (index < q.offset()) continue; // before the page
@@ -200,6 +201,14 @@ public final class Scanner {
         }
 
         Row match(String stream, byte[] b, int off, int len) {
+            return match(stream, b, off, len, false);
+        }
+
+        /**
+         * @param fileInRange the whole file lies in the query's time range (from its name), so a row
+         *                    whose time cannot be read (no numeric {@code ts}) is in range too
+         */
+        Row match(String stream, byte[] b, int off, int len, boolean fileInRange) {
             if (q.textLower != null && !containsIgnoreCase(b, off, len, q.textLower)) return null;
             String name = null;
             long ts = Long.MIN_VALUE;
@@ -211,6 +220,7 @@ public final class Scanner {
                     JsonToken v = p.nextToken();
                     if ("name".equals(field) && v == JsonToken.VALUE_STRING) name = p.getText();
                     else if ("ts".equals(field) && v == JsonToken.VALUE_NUMBER_INT) ts = p.getLongValue();
+                    else if ("ts".equals(field) && v == JsonToken.VALUE_NUMBER_FLOAT) ts = (long) p.getDoubleValue();
                     else if ("labels".equals(field) && v == JsonToken.START_OBJECT && !q.labels().isEmpty()) {
                         labels = new HashMap<>();
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -227,7 +237,7 @@ public final class Scanner {
             }
             if (q.name() != null && !q.name().equals(name)) return null;
             if (ts != Long.MIN_VALUE && (ts < q.from() || ts >= q.to())) return null;
-            if (ts == Long.MIN_VALUE && (q.from() != Long.MIN_VALUE || q.to() != Long.MAX_VALUE)) return null;
+            if (ts == Long.MIN_VALUE && !fileInRange && (q.from() != Long.MIN_VALUE || q.to() != Long.MAX_VALUE)) return null;
             for (Map.Entry<String, String> e : q.labels().entrySet()) {
                 if (labels == null || !e.getValue().equals(labels.get(e.getKey()))) return null;
             }

@@ -113,6 +113,7 @@ class UploaderTest {
         UploadSummary sum;
         try (Uploader u = uploader(new DirectoryDestination(target), fast().dryRun(true).build())) {
             sum = u.runOnce();
+            for (int pass = 0; pass < 3; pass++) u.runOnce(); // issue 16: later scans log nothing new
         }
         assertEquals(3, sum.skipped());
         assertTrue(sum.allUploaded());

@@ -6,6 +6,7 @@ import dev.cistern.spool.DropReport;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.SpoolMetrics;
+import dev.cistern.uploader.BreakerState;
 import dev.cistern.uploader.UploadListener;
 import dev.cistern.uploader.UploadOutcome;
 import dev.cistern.uploader.UploaderMetrics;
@@ -47,6 +48,10 @@ public final class AgentMetrics {
                 .description("remote_write samples acknowledged (durable in the journal)").register(registry);
         ndjsonRowsAccepted = Counter.builder("cistern.ingest.ndjson.rows.accepted")
                 .description("NDJSON rows acknowledged (durable in the journal)").register(registry);
+        BuildInfo build = BuildInfo.current();
+        Gauge.builder("cistern.build.info", () -> 1).description("1, labelled with what this agent was built from")
+                .tags("version", build.version(), "revision", build.revision(), "java", build.java()).register(registry);
+        KnownLabels.registerAtZero(this);
     }
 
     public MeterRegistry registry() {
@@ -62,13 +67,17 @@ public final class AgentMetrics {
         Timer.builder("cistern.http.requests")
                 .description("HTTP requests by endpoint and status, with latency")
                 .tags("endpoint", endpoint, "status", Integer.toString(status))
-                .publishPercentileHistogram(false)
+                .serviceLevelObjectives(KnownLabels.LATENCY_BUCKETS)
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void rejected(String endpoint, String reason) {
-        Counter.builder("cistern.ingest.rejected").description("requests refused, by reason")
-                .tags("endpoint", endpoint, "reason", reason).register(registry).increment();
+        rejectedCounter(endpoint, reason).increment();
+    }
+
+    Counter rejectedCounter(String endpoint, String reason) {
+        return Counter.builder("cistern.ingest.rejected").description("requests refused, by reason")
+                .tags("endpoint", endpoint, "reason", reason).register(registry);
     }
 
     public void samplesAccepted(long n) {
@@ -85,13 +94,21 @@ public final class AgentMetrics {
     }
 
     public void rowsDropped(String reason, long n) {
-        Counter.builder("cistern.rows.dropped").description("rows dropped by explicit policy, by reason")
-                .tag("reason", reason).register(registry).increment(n);
+        rowsDroppedCounter(reason).increment(n);
+    }
+
+    Counter rowsDroppedCounter(String reason) {
+        return Counter.builder("cistern.rows.dropped").description("rows dropped by explicit policy, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     public void sealerFailure() {
-        Counter.builder("cistern.sealer.failures").description("journal-to-spool write failures (retried after replay)")
-                .register(registry).increment();
+        sealerFailures().increment();
+    }
+
+    Counter sealerFailures() {
+        return Counter.builder("cistern.sealer.failures").description("journal-to-spool write failures (retried after replay)")
+                .register(registry);
     }
 
     public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> f) {
@@ -165,12 +182,12 @@ public final class AgentMetrics {
                 .description("1 while the spool is over a retention limit and the overflow policy applies").register(registry);
         for (String area : new String[] {"journal", "active", "sealed", "uploaded"}) {
             Gauge.builder("cistern.spool.disk", r, x -> switch (area) {
-                        case "journal" -> x.lastUsage().journal();
+                        case "journal" -> x.journalBytesNow(); // cheap, so live like cistern_journal_disk_bytes
                         case "active" -> x.lastUsage().active();
                         case "sealed" -> x.lastUsage().sealed();
                         default -> x.lastUsage().uploaded();
                     }).tag("area", area).baseUnit("bytes")
-                    .description("bytes on disk by area, as of the last retention pass").register(registry);
+                    .description("bytes on disk by area: the journal now, the others as of the last retention pass").register(registry);
         }
         Gauge.builder("cistern.filesystem.free", r, x -> x.lastUsage().free()).baseUnit("bytes")
                 .description("usable bytes on the data directory's filesystem").register(registry);
@@ -188,8 +205,11 @@ public final class AgentMetrics {
                 .baseUnit("bytes").description("bytes the destination confirmed").register(registry);
         FunctionCounter.builder("cistern.upload.retries", u, UploaderMetrics::retries).tag("destination", dest)
                 .description("upload retries scheduled").register(registry);
-        Gauge.builder("cistern.upload.breaker.state", u, x -> x.breakerState().ordinal()).tag("destination", dest)
-                .description("circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
+        for (BreakerState state : BreakerState.values()) {
+            Gauge.builder("cistern.upload.breaker.state", u, x -> x.breakerState() == state ? 1 : 0)
+                    .tags("destination", dest, "state", state.name().toLowerCase(Locale.ROOT))
+                    .description("circuit breaker: 1 for the state it is in, 0 for the others").register(registry);
+        }
         FunctionCounter.builder("cistern.upload.breaker.opened", u, UploaderMetrics::breakerOpened).tag("destination", dest)
                 .description("times the breaker opened").register(registry);
         Gauge.builder("cistern.upload.queue.files", u, UploaderMetrics::waitingFiles).tag("destination", dest)

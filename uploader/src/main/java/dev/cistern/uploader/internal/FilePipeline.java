@@ -17,6 +17,8 @@ import dev.failsafe.TimeoutExceededException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +54,9 @@ final class FilePipeline {
     }
 
     /** What the attempts at one file said, for the final message. */
+    private static final int DRY_RUN_MEMORY = 100_000;
+    private final Set<String> dryRunLogged = ConcurrentHashMap.newKeySet();
+
     private static final class Attempts {
         volatile int count;
         volatile String lastMessage;
@@ -67,8 +72,12 @@ final class FilePipeline {
         UploadItem item = ctx.item(w);
         String rel = ctx.relative(w.path());
         if (ctx.policy().dryRun()) {
-            log.record(new Attempt(item, rel, 1, replay), UploadStatus.SKIPPED,
-                    "dry run: would upload " + item.bytes() + " bytes to " + item.key(), 0, false);
+            // once per file and size, not once per scan: a dry run must not push real history out of the log
+            if (dryRunLogged.size() > DRY_RUN_MEMORY) dryRunLogged.clear();
+            if (dryRunLogged.add(rel + '\0' + item.bytes() + '\0' + replay)) {
+                log.record(new Attempt(item, rel, 1, replay), UploadStatus.SKIPPED,
+                        "dry run: would upload " + item.bytes() + " bytes to " + item.key(), 0, false);
+            }
             return finish(item, w, UploadOutcome.SKIPPED, "");
         }
         Attempts attempts = new Attempts();
