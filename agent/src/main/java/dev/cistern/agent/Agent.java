@@ -17,6 +17,7 @@ import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
+import dev.cistern.spool.SpoolLayout;
 import dev.cistern.agent.routing.Router;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
@@ -69,14 +70,13 @@ public final class Agent implements AutoCloseable {
         this.supervisor = new Supervisor(metrics);
         NativeCheck.codecs();
         StartupCheck.dataDirectory(config.dataDir());
-        // one shard per lane keeps journal positions exact
-        JournalFedSpool fed = JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count());
+        // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
+        Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
+        JournalFedSpool fed = openSpool(config, j); // one shard per lane keeps journal positions exact
         this.spool = fed.spool();
         boolean ok = false;
-        Journal j = null;
         HttpFront s = null;
         try {
-            j = Journal.open(spool.layout().journal(), config.rollCycle(), config.journalSync());
             Journal opened = j;
             this.lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
@@ -114,6 +114,15 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private static JournalFedSpool openSpool(ResolvedConfig config, Journal journal) throws IOException {
+        try {
+            return JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count(), journal.source());
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
     private static SpoolConfig spoolConfig(ResolvedConfig config) {
         return SpoolConfig.builder(config.dataDir())
                 .quality(config.quality()).window(config.window()).rotation(config.rotation())
@@ -125,6 +134,7 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
         metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag,
                 JournalLag::pendingEntries);
+        metrics.journalDamage(journal.damage());
     }
 
     private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {

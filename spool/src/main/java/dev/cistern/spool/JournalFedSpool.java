@@ -32,7 +32,12 @@ public final class JournalFedSpool {
 
     /** Opens the spool as {@link Spool#open} does, with one shard per stream for each of {@code lanes} lanes. */
     public static JournalFedSpool open(SpoolConfig config, int lanes) throws IOException {
-        return new JournalFedSpool(Spool.open(config.journalFed(lanes)));
+        return open(config, lanes, JournalSource.ANY);
+    }
+
+    /** As {@link #open(SpoolConfig, int)}, with a ledger that belongs to journal {@code source} only. */
+    public static JournalFedSpool open(SpoolConfig config, int lanes, JournalSource source) throws IOException {
+        return new JournalFedSpool(Spool.open(config.journalFed(lanes, source)));
     }
 
     /** The spool itself: its layout, recovery report, events, scanner; closing it seals what is open. */

@@ -53,6 +53,7 @@ public final class JournalProgress {
     }
 
     private final JournalProgressFile file;
+    private final JournalSource source;
     private final int lanes;
     private final SpoolMetrics metrics;
     private final long[] completeThrough;
@@ -62,8 +63,9 @@ public final class JournalProgress {
     private long lastFailure;
     private boolean failing;
 
-    private JournalProgress(JournalProgressFile file, int lanes, SpoolMetrics metrics, Snapshot start) {
+    private JournalProgress(JournalProgressFile file, int lanes, SpoolMetrics metrics, Snapshot start, JournalSource source) {
         this.file = file;
+        this.source = source;
         this.lanes = lanes;
         this.metrics = metrics;
         this.completeThrough = start.completeThrough().clone();
@@ -72,8 +74,8 @@ public final class JournalProgress {
     }
 
     /** Reads the ledger of the spool at {@code layout} and merges in the sealed and uploaded names. */
-    static JournalProgress open(SpoolLayout layout, int lanes, SpoolMetrics metrics) throws IOException {
-        JournalProgressFile file = new JournalProgressFile(layout.root());
+    static JournalProgress open(SpoolLayout layout, int lanes, SpoolMetrics metrics, JournalSource source) throws IOException {
+        JournalProgressFile file = new JournalProgressFile(layout.root(), source);
         Snapshot start = null;
         try {
             start = file.read(lanes);
@@ -81,7 +83,7 @@ public final class JournalProgress {
             metrics.progressDamaged.increment();
             LOG.warning(e.getMessage() + "; using the sealed and uploaded file names alone, and rewriting it");
         }
-        JournalProgress p = new JournalProgress(file, lanes, metrics, start == null ? Snapshot.empty(lanes) : start);
+        JournalProgress p = new JournalProgress(file, lanes, metrics, start == null ? Snapshot.empty(lanes) : start, source);
         p.dirty = start == null;
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) p.mergeNames(root);
         synchronized (p) {
@@ -126,7 +128,7 @@ public final class JournalProgress {
      * last write failed, this retries it (at most once a second).
      */
     public boolean settled(SegmentName name) {
-        if (name.source() == SegmentName.NO_SOURCE) return true;
+        if (name.source() == SegmentName.NO_SOURCE || !source.owns(name)) return true; // another journal's: no resume point
         int lane = laneOf(name.source());
         if (durable.covers(name.stream(), name.source(), lane)) return true;
         synchronized (this) {
@@ -141,7 +143,7 @@ public final class JournalProgress {
     }
 
     private synchronized void raise(SegmentName n) {
-        if (n.source() == SegmentName.NO_SOURCE) return;
+        if (n.source() == SegmentName.NO_SOURCE || !source.owns(n)) return;
         long[] own = sealedThrough.computeIfAbsent(n.stream(), s -> Snapshot.empty(lanes).completeThrough());
         int lane = laneOf(n.source());
         if (n.source() > own[lane]) {

@@ -28,9 +28,11 @@ final class JournalProgressFile {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Path dir;
+    private final JournalSource source;
 
-    JournalProgressFile(Path dir) {
+    JournalProgressFile(Path dir, JournalSource source) {
         this.dir = dir;
+        this.source = source;
     }
 
     Path path() {
@@ -54,23 +56,25 @@ final class JournalProgressFile {
             return null;
         }
         try (JsonParser p = JSON.createParser(bytes)) {
-            return parse(p, lanes);
+            return parse(p, lanes, source);
         } catch (IOException | RuntimeException e) {
             throw new DamagedException(path() + " cannot be read (" + e.getMessage() + ")");
         }
     }
 
-    private static JournalProgress.Snapshot parse(JsonParser p, int lanes) throws IOException {
+    private static JournalProgress.Snapshot parse(JsonParser p, int lanes, JournalSource source) throws IOException {
         expect(p.nextToken(), JsonToken.START_OBJECT);
         long format = -1;
         long fileLanes = -1;
         long[] complete = null;
         Map<String, long[]> streams = null;
+        String journal = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
                 case "format" -> format = p.getLongValue();
+                case "journal" -> journal = p.getValueAsString();
                 case "lanes" -> fileLanes = p.getLongValue();
                 case "complete_through" -> complete = indexes(p, value, lanes);
                 case "sealed_through" -> streams = streams(p, value, lanes);
@@ -81,6 +85,9 @@ final class JournalProgressFile {
         if (format != FORMAT) throw new IOException("format " + format + ", expected " + FORMAT);
         if (fileLanes != lanes) throw new IOException("written for " + fileLanes + " lanes, the spool has " + lanes);
         if (complete == null || streams == null) throw new IOException("complete_through or sealed_through missing");
+        if (source.id() != null && (journal == null ? !source.adoptsUnmarkedLedger() : !journal.equals(source.id()))) {
+            throw new IOException("written for journal " + journal + ", the journal is " + source.id() + " (made afresh since)");
+        }
         return new JournalProgress.Snapshot(complete, streams);
     }
 
@@ -133,12 +140,13 @@ final class JournalProgressFile {
         Fsync.directory(dir);
     }
 
-    static byte[] render(JournalProgress.Snapshot c) throws IOException {
+    byte[] render(JournalProgress.Snapshot c) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("format", FORMAT);
             g.writeNumberField("lanes", c.completeThrough().length);
+            if (source.id() != null) g.writeStringField("journal", source.id());
             g.writeFieldName("complete_through");
             g.writeArray(c.completeThrough(), 0, c.completeThrough().length);
             g.writeObjectFieldStart("sealed_through");

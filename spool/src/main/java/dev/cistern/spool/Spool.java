@@ -58,7 +58,8 @@ public final class Spool implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.recovery = new Recovery(layout, config).run();
-        this.progress = config.replayedFromJournal() ? JournalProgress.open(layout, config.shardsPerStream(), metrics) : null;
+        this.progress = config.replayedFromJournal()
+                ? JournalProgress.open(layout, config.shardsPerStream(), metrics, config.journalSource()) : null;
         this.sealer = new BackgroundSealer(this, config.replayedFromJournal());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cistern-rotation");

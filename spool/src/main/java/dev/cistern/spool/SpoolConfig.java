@@ -20,6 +20,7 @@ public final class SpoolConfig {
     private final Rotation rotation;
     private final int shardsPerStream;
     private final boolean replayedFromJournal;
+    private final JournalSource journalSource;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -28,6 +29,7 @@ public final class SpoolConfig {
         this.rotation = b.rotation;
         this.shardsPerStream = b.shardsPerStream;
         this.replayedFromJournal = b.replayedFromJournal;
+        this.journalSource = b.journalSource;
     }
 
     public static Builder builder(Path directory) {
@@ -41,11 +43,14 @@ public final class SpoolConfig {
     public int shardsPerStream() { return shardsPerStream; }
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
     boolean replayedFromJournal() { return replayedFromJournal; }
+    /** The journal a journal-fed spool's ledger belongs to. */
+    JournalSource journalSource() { return journalSource; }
 
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
-    SpoolConfig journalFed(int lanes) {
+    SpoolConfig journalFed(int lanes, JournalSource source) {
         Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes);
         b.replayedFromJournal = true;
+        b.journalSource = source;
         return b.build();
     }
 
@@ -63,6 +68,7 @@ public final class SpoolConfig {
         private Rotation rotation = Rotation.DEFAULT;
         private int shardsPerStream = Math.max(1, Runtime.getRuntime().availableProcessors());
         private boolean replayedFromJournal;
+        private JournalSource journalSource = JournalSource.ANY;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");

@@ -154,4 +154,57 @@ class JournalProgressTest {
             assertTrue(Files.readString(ledger(), StandardCharsets.UTF_8).contains("\"a\":[6,-1]"));
         }
     }
+
+    /** A journal source with id {@code id} that owns every name with a journal index up to {@code end}. */
+    private static JournalSource source(String id, boolean adopts, long end) {
+        return new JournalSource() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public boolean adoptsUnmarkedLedger() {
+                return adopts;
+            }
+
+            @Override
+            public boolean owns(SegmentName name) {
+                return name.source() <= end;
+            }
+        };
+    }
+
+    @Test
+    void aLedgerOfAnotherJournalIsIgnoredAndRewrittenForThisOne() throws Exception {
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).build(), 2, source("aaaa", true, 100));
+        try (Spool spool = fed.spool()) {
+            entry(fed, "a", 10);
+            fed.spool().sealAll();
+            fed.recordCompleteThrough(new long[] {8, 9});
+        }
+        assertEquals("aaaa", Fixtures.JSON.readTree(Files.readString(ledger())).get("journal").asText());
+        deleteAll(Fixtures.sealedFiles(dir));
+        fed = JournalFedSpool.open(Fixtures.config(dir).build(), 2, source("bbbb", true, 100));
+        try (Spool spool = fed.spool()) {
+            assertArrayEquals(new long[] {-1, -1}, fed.progress().completeThrough(), "journal aaaa's ledger is not bbbb's");
+            assertTrue(fed.progress().sealedThrough().isEmpty());
+            assertEquals(1, spool.metrics().progressDamaged(), "counted");
+        }
+        assertEquals("bbbb", Fixtures.JSON.readTree(Files.readString(ledger())).get("journal").asText());
+    }
+
+    @Test
+    void aNameTheJournalDoesNotOwnNeverEntersTheLedgerAndIsSettled() throws Exception {
+        JournalFedSpool fed = JournalFedSpool.open(Fixtures.config(dir).build(), 2, source("aaaa", true, 11));
+        try (Spool spool = fed.spool()) {
+            entry(fed, "a", 10);
+            entry(fed, "a", 13); // past the journal's end, as a stray name would be
+            fed.spool().sealAll();
+            assertArrayEquals(new long[] {10, -1}, fed.progress().sealedThrough().get("a"));
+            for (Path f : Fixtures.sealedFiles(dir)) {
+                assertTrue(spool.isSettled(SegmentName.parse(f.getFileName().toString())), "deletable: " + f);
+            }
+        }
+    }
 }

@@ -71,7 +71,7 @@ public final class JournalApplier {
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
                 Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
-        this.plan = ResumePlan.fromSealedOutput(spool.spool().layout(), spool.progress(), discardedStreams, LANES);
+        this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, LANES);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
@@ -217,7 +217,7 @@ public final class JournalApplier {
             while (!halted) { // a stop past the drain deadline leaves the rest to the next start's plan
                 try {
                     Set<String> discarded = spool.discardOpenSegments();
-                    plan = ResumePlan.fromSealedOutput(spool.spool().layout(), spool.progress(), discarded, LANES);
+                    plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discarded, LANES);
                     epoch++;
                     LOG.info("applier: " + plan);
                     return;

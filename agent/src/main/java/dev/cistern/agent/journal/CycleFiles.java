@@ -8,8 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -26,19 +31,26 @@ final class CycleFiles {
     private final Path dir;
     private final RollCycle rollCycle;
     private final DateTimeFormatter nameFormat;
+    private final DateTimeFormatter parseFormat;
 
     CycleFiles(Path dir, RollCycle rollCycle) {
         this.dir = dir;
         this.rollCycle = rollCycle;
         this.nameFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        this.parseFormat = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0).toFormatter();
     }
 
     /**
      * A process killed while creating a cycle file leaves it with no complete store header, and
      * Chronicle then waits at startup for a writer that will never come. Such a file cannot hold an
-     * entry (entries follow the header), so it is deleted, and said so.
+     * entry (entries follow the header), so it is deleted, and said so. A file cut inside its header
+     * (truncated) looks the same and may have held entries: the journal rolls past the newest one removed.
+     * Returns the names removed.
      */
-    static void removeUninitialised(Path dir) throws IOException {
+    static List<String> removeUninitialised(Path dir) throws IOException {
+        List<String> removed = new ArrayList<>();
         for (Path p : list(dir)) {
             int header;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
@@ -51,8 +63,37 @@ final class CycleFiles {
                 LOG.warning("journal cycle " + p.getFileName()
                         + " was never initialised (a crash during its creation); it holds no entries and is removed");
                 Files.delete(p);
+                removed.add(p.getFileName().toString());
             }
         }
+        return removed;
+    }
+
+    /** The cycles with a file, in order; a {@code .cq4} file whose name is not of this roll cycle is left out. */
+    List<Integer> cycles() {
+        List<Integer> out = new ArrayList<>();
+        for (Path p : list(dir)) {
+            long c = cycleOf(p.getFileName().toString());
+            if (c >= 0) out.add((int) c);
+            else LOG.warning("journal file " + p.getFileName() + " is not named for roll cycle " + rollCycle + "; ignored");
+        }
+        return out;
+    }
+
+    /** The cycle a file of this name holds, or -1 when the name is not of this roll cycle. */
+    long cycleOf(String name) {
+        try {
+            LocalDateTime t = LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()), parseFormat);
+            long c = t.toInstant(ZoneOffset.UTC).toEpochMilli() / rollCycle.lengthInMillis();
+            return c <= Integer.MAX_VALUE ? c : -1;
+        } catch (DateTimeParseException | StringIndexOutOfBoundsException other) {
+            return -1;
+        }
+    }
+
+    /** Whether the journal has any cycle file. */
+    static boolean any(Path dir) {
+        return !list(dir).isEmpty();
     }
 
     /** The file of cycle {@code cycle}. */

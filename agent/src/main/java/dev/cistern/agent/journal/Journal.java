@@ -1,12 +1,17 @@
 package dev.cistern.agent.journal;
 
+import dev.cistern.spool.Fsync;
+import dev.cistern.spool.JournalSource;
+import dev.cistern.spool.SpoolLayout;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -35,29 +40,118 @@ public final class Journal implements AutoCloseable {
     private final JournalClock clock = new JournalClock();
     private final CycleFiles cycles;
     private final JournalAppender appender;
+    private final JournalIdentity identity;
+    private final JournalDamage damage = new JournalDamage();
+    private final JournalOwnership ownership = new JournalOwnership(this);
+    private final FileChannel lockChannel;
+    /** The highest index appended (at open: the last one there): a sealed name past it is not this journal's. */
+    private volatile long end;
     private long leadWarnedAt;
 
-    private Journal(Path dir, RollCycle rollCycle, boolean sync) {
+    private Journal(Path dir, RollCycle rollCycle, boolean sync, JournalIdentity identity, FileChannel lockChannel) {
         this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
                 .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE).build();
         this.rollCycle = rollCycle;
+        this.identity = identity;
+        this.lockChannel = lockChannel;
         // never append into a cycle before the highest one on disk (it may be ahead of the wall clock)
         if (queue.lastCycle() >= 0) clock.notBefore(startOf(queue.lastCycle()));
         this.cycles = new CycleFiles(dir, rollCycle);
         BlockReservation blocks = new BlockReservation(dir, cycles, rollCycle, queue.createTailer());
         this.appender = new JournalAppender(queue, rollCycle, blocks, sync);
         BlockReservation.allocateTableStore(dir);
+        this.end = lastIndex();
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
         return open(dir, rollCycle, false);
     }
 
-    /** @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache */
+    /**
+     * Opens the journal in {@code dir}, alone (a lock file), after recovering its tail ({@link JournalRecovery}).
+     * A journal keeps the roll cycle it was made with ({@link JournalIdentity}): a different {@code rollCycle}
+     * is warned about and not used.
+     *
+     * @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache
+     */
     public static Journal open(Path dir, String rollCycle, boolean sync) throws IOException {
         Files.createDirectories(dir);
-        CycleFiles.removeUninitialised(dir);
-        return new Journal(dir, rollCycle(rollCycle), sync);
+        FileChannel lock = JournalIdentity.lock(dir);
+        Journal j = null;
+        try {
+            List<String> removed = CycleFiles.removeUninitialised(dir);
+            String existing = JournalIdentity.existingRollCycle(dir, rollCycle);
+            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), existing);
+            Fsync.directory(dir);
+            if (!identity.rollCycle().equals(rollCycle)) {
+                LOG.warning("journal.roll_cycle is " + rollCycle + " but the journal in " + dir + " was made with "
+                        + identity.rollCycle() + ": it keeps " + identity.rollCycle() + " (to change it, stop the agent once"
+                        + " everything is sealed and delete " + dir + ")");
+            }
+            RollCycle cycle = rollCycle(identity.rollCycle());
+            JournalRecovery.Report r = JournalRecovery.run(dir, cycle, quarantine(dir));
+            j = new Journal(dir, cycle, sync, identity, lock);
+            j.damage.found(r.damagedEntries(), r.damagedBytes());
+            int past = Math.max(r.rollPast(), j.newestRemoved(removed));
+            if (past >= 0) j.rollPast(past);
+            return j;
+        } catch (IOException | RuntimeException e) {
+            if (j != null) j.close();
+            else lock.close();
+            throw e;
+        }
+    }
+
+    /** Where damaged cycle files go: {@code <data>/quarantine/journal.cycles/}. */
+    static Path quarantine(Path dir) {
+        return dir.toAbsolutePath().resolveSibling(SpoolLayout.QUARANTINE).resolve(CycleRebuild.QUARANTINE_DIR);
+    }
+
+    /**
+     * The newest cycle of a file removed as uninitialised when it is newer than every cycle left and not
+     * ahead of the wall clock by more than {@value #MAX_LEAD_CYCLES} cycles (a crash while creating it, or a
+     * file cut inside its header: it may have held entries whose indices are in sealed names); else -1.
+     */
+    private int newestRemoved(List<String> removed) {
+        long newest = -1;
+        for (String name : removed) newest = Math.max(newest, cycles.cycleOf(name));
+        long now = (System.currentTimeMillis() - queue.epoch()) / rollCycle.lengthInMillis();
+        return newest > queue.lastCycle() && newest <= now + MAX_LEAD_CYCLES ? (int) newest : -1;
+    }
+
+    /**
+     * After recovery cut entries off the newest cycle, appends go into a later one: an index of an entry
+     * lost may be in a sealed name already, and used again it would pass for sealed.
+     */
+    private void rollPast(int cycle) throws IOException {
+        clock.notBefore(startOf(cycle + 1));
+        try {
+            long tick = appender.append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+            end = Math.max(end, tick);
+            LOG.warning("journal: rolled past damaged cycle " + cycle + " (new entries from index " + tick + " on)");
+        } catch (JournalFullException e) {
+            throw new IOException("journal: cannot roll past damaged cycle " + cycle + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Which journal this is. */
+    public JournalIdentity identity() {
+        return identity;
+    }
+
+    /** What recovery and the resume plan found damaged or foreign. */
+    public JournalDamage damage() {
+        return damage;
+    }
+
+    /** The highest index appended, or at open the last one there (-1: none). */
+    public long end() {
+        return end;
+    }
+
+    /** The journal as its spool's ledger sees it: its id, and which sealed names are its own. */
+    public JournalSource source() {
+        return ownership;
     }
 
     /** A Chronicle roll cycle by name; the TEST_* cycles (seconds long) exist for tests. */
@@ -73,7 +167,9 @@ public final class Journal implements AutoCloseable {
      * (see {@link BlockReservation}).
      */
     public long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
-        return appender.append(kind, stream, payload, off, len);
+        long index = appender.append(kind, stream, payload, off, len);
+        if (index > end) end = index; // appends are serialised by the appender; a lagging reader only errs low
+        return index;
     }
 
     /** Appends that returned only once on disk ({@code journal.sync: sync}). */
@@ -149,7 +245,7 @@ public final class Journal implements AutoCloseable {
             }
             clock.notBefore(next);
         }
-        long tick = appender.append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+        long tick = append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
         if (rollCycle.toCycle(tick) <= lastCycle) LOG.warning("journal did not roll: tick " + tick + " is in cycle " + lastCycle);
         return tick;
     }
@@ -167,7 +263,7 @@ public final class Journal implements AutoCloseable {
         try (ExcerptTailer t = queue.createTailer()) {
             if (!t.moveToIndex(index)) return null;
             try (DocumentContext dc = t.readingDocument()) {
-                return dc.isPresent() ? JournalEntry.Kind.of(dc.wire().bytes().readByte()) : null;
+                return dc.isPresent() ? EntryFormat.read(index, dc.wire().bytes(), (i, k) -> false).kind() : null;
             }
         }
     }
@@ -186,5 +282,10 @@ public final class Journal implements AutoCloseable {
     public void close() {
         appender.close();
         queue.close();
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warning("closing the journal's lock file: " + e.getMessage());
+        }
     }
 }

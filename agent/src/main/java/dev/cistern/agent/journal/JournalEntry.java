@@ -3,7 +3,8 @@ package dev.cistern.agent.journal;
 /**
  * One accepted request as journaled: what it is, its stream (NDJSON), and its validated payload
  * of {@code length} bytes ({@code payload} is null when the reader was asked not to copy it).
- * {@code kind} is null for a damaged entry (torn by a fault while it was written, never acknowledged).
+ * {@code kind} is null for a damaged entry: torn by a fault while it was written (never acknowledged), or
+ * changed on disk since (its checksum does not match).
  */
 public record JournalEntry(long index, Kind kind, String stream, byte[] payload, int length) {
 

@@ -75,23 +75,39 @@ public final class ResumePlan {
 
     /** A plan from sealed names alone (no ledger). */
     public static ResumePlan fromSealedOutput(SpoolLayout layout, Set<String> discardedStreams, Lanes lanes) throws IOException {
-        return fromSealedOutput(layout, JournalProgress.Snapshot.empty(lanes.count()), discardedStreams, lanes);
+        return plan(layout, JournalProgress.Snapshot.empty(lanes.count()), discardedStreams, lanes, null);
     }
 
     /** A plan from the ledger and the names in {@code sealed/} and {@code uploaded/}, whichever is higher. */
     public static ResumePlan fromSealedOutput(SpoolLayout layout, JournalProgress.Snapshot ledger, Set<String> discardedStreams,
                                               Lanes lanes) throws IOException {
+        return plan(layout, ledger, discardedStreams, lanes, null);
+    }
+
+    /**
+     * The plan for {@code journal}: as {@link #fromSealedOutput(SpoolLayout, JournalProgress.Snapshot, Set, Lanes)}, but
+     * a name the journal does not own (sealed before the journal was made, or with an index past its end) and a
+     * ledger index past its end do not count: each is logged at WARN and counted ({@link JournalDamage}).
+     */
+    public static ResumePlan forJournal(Journal journal, SpoolLayout layout, JournalProgress.Snapshot ledger,
+                                        Set<String> discardedStreams, Lanes lanes) throws IOException {
+        return plan(layout, ledger, discardedStreams, lanes, journal);
+    }
+
+    private static ResumePlan plan(SpoolLayout layout, JournalProgress.Snapshot ledger, Set<String> discardedStreams,
+                                   Lanes lanes, Journal journal) throws IOException {
         int count = lanes.count();
         if (ledger.lanes() != count) throw new IllegalArgumentException("a ledger of " + ledger.lanes() + " lanes for " + lanes);
-        long[] complete = ledger.completeThrough().clone();
+        UntrustedIndices untrusted = new UntrustedIndices(journal);
+        long[] complete = untrusted.ledger("complete_through", ledger.completeThrough().clone());
         Map<String, long[]> highest = new HashMap<>();
-        ledger.sealedThrough().forEach((s, own) -> highest.put(s, own.clone()));
+        ledger.sealedThrough().forEach((s, own) -> highest.put(s, untrusted.ledger("sealed_through." + s, own.clone())));
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) {
             if (!Files.isDirectory(root)) continue;
             try (Stream<Path> files = Files.walk(root)) {
                 files.forEach(p -> {
                     SegmentName n = SegmentName.tryParse(p.getFileName().toString());
-                    if (n == null || n.source() == SegmentName.NO_SOURCE) return;
+                    if (n == null || n.source() == SegmentName.NO_SOURCE || !untrusted.owns(n, p)) return;
                     long journalIndex = n.source(); // the .j<index> of the name
                     long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(count));
                     int lane = lanes.laneOf(journalIndex);
@@ -101,6 +117,7 @@ public final class ResumePlan {
                 throw e.getCause();
             }
         }
+        untrusted.report();
         long[] m = complete.clone(); // every stream has the lane's entries up to C
         for (long[] own : highest.values()) for (int l = 0; l < count; l++) m[l] = Math.max(m[l], own[l]);
         long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest

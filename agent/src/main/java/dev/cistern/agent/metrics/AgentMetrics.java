@@ -1,5 +1,6 @@
 package dev.cistern.agent.metrics;
 
+import dev.cistern.agent.journal.JournalDamage;
 import dev.cistern.agent.remotewrite.SeriesCache;
 import dev.cistern.spool.DropReason;
 import dev.cistern.spool.DropReport;
@@ -118,6 +119,18 @@ public final class AgentMetrics {
 
     public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> f) {
         Gauge.builder(name, obj, f).description(description).register(registry);
+    }
+
+    /** What the journal found damaged at open, and the names and ledger indices its resume plan ignored. */
+    public void journalDamage(JournalDamage d) {
+        FunctionCounter.builder("cistern.journal.damaged.entries", d, JournalDamage::entries)
+                .description("journal entries found lost or failing their checksum at startup (skipped)").register(registry);
+        FunctionCounter.builder("cistern.journal.damaged", d, JournalDamage::bytes).baseUnit("bytes")
+                .description("bytes of those journal entries").register(registry);
+        FunctionCounter.builder("cistern.resume.ignored.names", d, JournalDamage::ignoredNames)
+                .description("sealed or uploaded names ignored for resume: another journal's, or past its end").register(registry);
+        FunctionCounter.builder("cistern.resume.ignored.ledger.indices", d, JournalDamage::ignoredLedgerIndices)
+                .description("journal-progress.json indices past the journal's end, ignored for resume").register(registry);
     }
 
     /** Binds the spool's own counters and what recovery did at startup. */

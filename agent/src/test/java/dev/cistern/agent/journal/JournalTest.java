@@ -11,6 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +93,45 @@ class JournalTest {
         });
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("2999")).count(), "the empty cycle was removed");
+        }
+    }
+
+    @Test
+    void entriesWrittenBeforeChecksumsStillRead() throws Exception {
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(Journal.rollCycle("FIVE_MINUTELY")).build();
+             ExcerptAppender a = q.createAppender();
+             DocumentContext dc = a.writingDocument()) {
+            byte[] p = "old".getBytes(StandardCharsets.UTF_8);
+            dc.wire().bytes().writeByte((byte) 2).writeUtf8("s").writeInt(p.length).write(p); // the format before checksums
+        }
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY"); JournalTailer r = j.tailer()) {
+            assertEquals(0, j.damage().entries(), "nothing damaged");
+            r.seek(-1);
+            JournalEntry e = r.next();
+            assertEquals(JournalEntry.Kind.NDJSON, e.kind());
+            assertEquals("old", new String(e.payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aChangedByteFailsTheEntrysChecksum() throws Exception {
+        long index;
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY")) {
+            byte[] p = "abcdefghij".getBytes(StandardCharsets.UTF_8);
+            index = j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+        }
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(Journal.rollCycle("FIVE_MINUTELY")).build();
+             ExcerptTailer t = q.createTailer()) {
+            assertTrue(t.moveToIndex(index));
+            try (DocumentContext dc = t.readingDocument()) {
+                long last = dc.wire().bytes().readLimit() - 1;
+                dc.wire().bytes().writeByte(last, (byte) 'X'); // the payload's last byte, as a flipped bit on disk would
+            }
+        }
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY"); JournalTailer r = j.tailer()) {
+            assertEquals(1, j.damage().entries());
+            r.seek(-1);
+            assertEquals(null, r.next().kind(), "read as damaged");
         }
     }
 }
