@@ -3,10 +3,7 @@ package dev.cistern.agent;
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
-import dev.cistern.agent.config.TlsSettings;
-import dev.cistern.agent.http.BearerAuth;
 import dev.cistern.agent.http.HttpFront;
-import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
 import dev.cistern.agent.journal.ChronicleSettings;
@@ -94,7 +91,7 @@ public final class Agent implements AutoCloseable {
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
                     space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()), supervisor);
             StartupCheck.journalFitsLimit(config);
-            s = httpFront(config, metrics);
+            s = HttpFrontFactory.build(config, metrics);
             route(s, ingest);
             this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
             this.journal = j;
@@ -137,12 +134,6 @@ public final class Agent implements AutoCloseable {
         metrics.journalDamage(journal.damage());
     }
 
-    private static HttpFront httpFront(ResolvedConfig config, AgentMetrics metrics) throws IOException {
-        BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
-        TlsContext tls = tls(config.tls());
-        return new HttpFront(config.listen(), tls, config.server(), metrics, auth);
-    }
-
     private void route(HttpFront front, IngestEndpoints ingest) {
         front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
         front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
@@ -163,13 +154,6 @@ public final class Agent implements AutoCloseable {
         metrics.bindUploader(u.metrics());
         spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
         return u;
-    }
-
-    private static TlsContext tls(TlsSettings t) throws IOException {
-        if (!t.enabled()) return null;
-        return t.certFile() != null
-                ? TlsContext.fromPem(t.certFile(), t.keyFile(), t.clientCaFile(), t.reloadInterval())
-                : TlsContext.fromPkcs12(t.keystoreFile(), t.keystorePasswordFile(), t.clientCaFile(), t.reloadInterval());
     }
 
     /** Recovers the data directory, replays the journal into the spool, and starts serving. */
