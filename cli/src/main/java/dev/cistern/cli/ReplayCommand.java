@@ -53,7 +53,8 @@ final class ReplayCommand implements Callable<Integer> {
         Destination destination = options.destination(dest);
         try (Uploader uploader = Uploader.builder(dir, destination).policy(options.policy().build()).build()) {
             UploadSummary s = uploader.replay(streams, from, to);
-            UploadReport.print(System.out, s, destination.name(), options.dryRun);
+            if (options.json) UploadReport.printJson(s, destination.name(), options.dryRun);
+            else UploadReport.print(System.out, s, destination.name(), options.dryRun);
             return s.allUploaded() ? 0 : 1;
         }
     }

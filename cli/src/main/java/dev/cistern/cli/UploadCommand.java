@@ -76,7 +76,8 @@ final class UploadCommand implements Callable<Integer> {
                 try (progress) {
                     s = uploader.runOnce();
                 }
-                UploadReport.print(System.out, s, destination.name(), options.dryRun);
+                if (options.json) UploadReport.printJson(s, destination.name(), options.dryRun);
+                else UploadReport.print(System.out, s, destination.name(), options.dryRun);
                 return s.allUploaded() ? 0 : 1;
             }
             CountDownLatch stop = new CountDownLatch(1);

@@ -42,6 +42,9 @@ final class UploadOptions {
             description = "Time for one attempt at a small file; large files get more (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--json", description = "Print the summary as one JSON object (with --once, and for replay).")
+    boolean json;
+
     @Option(names = "--dry-run", description = "Do everything except upload; log each file as skipped.")
     boolean dryRun;
 

@@ -1,8 +1,12 @@
 package dev.cistern.cli;
 
 import dev.cistern.uploader.UploadSummary;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Prints what a pass of the uploader did, for people. */
 final class UploadReport {
@@ -26,6 +30,18 @@ final class UploadReport {
                 out.println("  " + p.outcome().name().toLowerCase(Locale.ROOT) + " " + p.file() + ": " + p.message());
             }
         }
+    }
+
+    /** The same as one JSON object (--json): counts, bytes, seconds and each file that did not go up. */
+    static void printJson(UploadSummary s, String destination, boolean dryRun) throws IOException {
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (UploadSummary.Problem p : s.failures()) {
+            problems.add(Cli.object("outcome", p.outcome().name().toLowerCase(Locale.ROOT), "file", String.valueOf(p.file()),
+                    "message", p.message()));
+        }
+        Cli.printJson(Cli.object("destination", destination, "dry_run", dryRun, "all_uploaded", s.allUploaded(),
+                "uploaded", s.uploaded(), "skipped", s.skipped(), "failed", s.failed(), "quarantined", s.quarantined(),
+                "deferred", s.deferred(), "bytes", s.bytes(), "seconds", s.elapsed().toMillis() / 1000.0, "problems", problems));
     }
 
     static String bytes(long n) {

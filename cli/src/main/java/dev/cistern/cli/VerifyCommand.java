@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", description = {
@@ -21,6 +23,10 @@ import picocli.CommandLine.Parameters;
 final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Spool directory.")
     Path dir;
+
+    @Option(names = "--json",
+            description = "One JSON object: {\"ok\", \"files\", \"rows\", \"problems\": [{\"path\", \"reason\", \"detail\"}]}.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -33,23 +39,30 @@ final class VerifyCommand implements Callable<Integer> {
                     .forEach(stray::add);
         }
         List<SealedSegment> segments = Scanner.of(dir).segments(ScanQuery.all());
-        int bad = 0;
+        List<Map<String, Object>> problems = new ArrayList<>();
         long rows = 0;
         try (Progress progress = new Progress("verify", segments.size(), 20)) {
             for (SealedSegment s : segments) {
                 Verifier.Result r = Verifier.verify(s.path());
                 rows += r.rows();
-                if (!r.ok()) {
-                    bad++;
-                    System.out.println("BAD " + dir.relativize(s.path()) + ": " + r.reason() + ": " + r.problem());
-                }
+                if (!r.ok()) problems.add(Cli.object("path", dir.relativize(s.path()).toString(), "reason", String.valueOf(r.reason()),
+                        "detail", String.valueOf(r.problem())));
                 progress.step();
             }
         }
-        for (Path p : stray) System.out.println("BAD " + dir.relativize(p) + ": not a sealed segment name");
-        bad += stray.size();
-        System.out.println((bad == 0 ? "OK " : "FAILED ") + segments.size() + " files, " + rows + " rows, "
-                + bad + " with problems");
-        return bad == 0 ? 0 : 1;
+        for (Path p : stray) {
+            problems.add(Cli.object("path", dir.relativize(p).toString(), "reason", "name", "detail", "not a sealed segment name"));
+        }
+        boolean ok = problems.isEmpty();
+        if (json) {
+            Cli.printJson(Cli.object("ok", ok, "files", segments.size(), "rows", rows, "problems", problems));
+        } else {
+            for (Map<String, Object> p : problems) {
+                System.out.println("BAD " + p.get("path") + ": " + p.get("reason") + ": " + p.get("detail"));
+            }
+            System.out.println((ok ? "OK " : "FAILED ") + segments.size() + " files, " + rows + " rows, " + problems.size()
+                    + " with problems");
+        }
+        return ok ? 0 : 1;
     }
 }

@@ -119,13 +119,22 @@ class CommandLineTest {
     @Test
     void statsWorksOnADestinationFolderAndSpeaksJson() throws Exception {
         seal();
-        assertEquals(0, run("upload", spool.toString(), "--dest", outbox.toUri().toString(), "--once").code());
+        Run up = run("upload", spool.toString(), "--dest", outbox.toUri().toString(), "--once", "--after", "move", "--json");
+        assertEquals(0, up.code(), up.err());
+        JsonNode summary = JSON.readTree(up.out());
+        assertEquals(4, summary.get("uploaded").asInt(), up.out());
+        assertTrue(summary.get("all_uploaded").asBoolean(), up.out());
         Run r = run("stats", outbox.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode stats = JSON.readTree(r.out());
         assertEquals(4, stats.get("total").get("files").asInt(), r.out());
         assertEquals(400, stats.get("total").get("rows").asInt(), r.out());
         assertEquals(2, stats.get("streams").size());
+        Run verify = run("verify", spool.toString(), "--json");
+        assertEquals(0, verify.code(), verify.err());
+        JsonNode v = JSON.readTree(verify.out());
+        assertTrue(v.get("ok").asBoolean() && v.get("problems").isEmpty(), verify.out());
+        assertEquals(4, v.get("files").asInt(), verify.out());
         Run text = run("stats", outbox.toString());
         assertTrue(text.out().contains("TOTAL"), text.out());
     }
