@@ -2,6 +2,8 @@ package dev.cistern.uploader;
 
 import dev.cistern.uploader.directory.DirectoryDestination;
 import dev.cistern.uploader.presigned.PresignedDestination;
+import dev.cistern.uploader.s3.AssumedRole;
+import dev.cistern.uploader.s3.ObjectSettings;
 import dev.cistern.uploader.s3.S3Destination;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,6 +27,8 @@ public final class Destinations {
         private KeyTemplate keyTemplate = KeyTemplate.DEFAULT;
         private Long multipartThreshold;
         private Long partSize;
+        private ObjectSettings objects = ObjectSettings.NONE;
+        private AssumedRole role;
 
         public Options endpoint(URI endpoint) { this.endpoint = endpoint; return this; }
         public Options pathStyle(boolean pathStyle) { this.pathStyle = pathStyle; return this; }
@@ -34,6 +38,8 @@ public final class Destinations {
         public Options keyTemplate(KeyTemplate template) { this.keyTemplate = template; return this; }
         public Options multipartThreshold(long bytes) { this.multipartThreshold = bytes; return this; }
         public Options partSize(long bytes) { this.partSize = bytes; return this; }
+        public Options objects(ObjectSettings settings) { this.objects = settings; return this; }
+        public Options assumeRole(AssumedRole r) { this.role = r; return this; }
     }
 
     public static Destination fromUri(String uri, Options o) {
@@ -61,7 +67,7 @@ public final class Destinations {
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
         if (bucket.isEmpty()) throw new IllegalArgumentException("s3:// destination needs a bucket: s3://BUCKET/PREFIX");
         S3Destination.Builder b = S3Destination.builder(bucket).prefix(prefix).keyTemplate(o.keyTemplate)
-                .endpoint(o.endpoint).pathStyle(o.pathStyle).region(o.region);
+                .endpoint(o.endpoint).pathStyle(o.pathStyle).region(o.region).objects(o.objects).assumeRole(o.role);
         if (o.multipartThreshold != null) b.multipartThreshold(o.multipartThreshold);
         if (o.partSize != null) b.partSize(o.partSize);
         return b.build();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The agent's configuration, bound from YAML (keys in snake_case). Every default lives here, and
@@ -170,6 +171,13 @@ public final class AgentConfig {
         @JsonProperty("breaker_min_attempts") public int breakerMinAttempts = 10;
         @JsonProperty("breaker_window") public String breakerWindow = "1m";
         @JsonProperty("breaker_open_for") public String breakerOpenFor = "30s";
+        /** Object keys: {stream}, {date}, {hour}, {file} and the prefix of the destination URL before them. */
+        @JsonProperty("key_template") public String keyTemplate = "{stream}/dt={date}/hour={hour}/{file}";
+        /** Permanent failures (4xx) of one file before it is quarantined, and the wait between them. */
+        @JsonProperty("permanent_failure_limit") public int permanentFailureLimit = 3;
+        @JsonProperty("permanent_retry_delay") public String permanentRetryDelay = "5m";
+        /** An attempt's timeout grows with the file: at least this many bytes per second must go through. */
+        @JsonProperty("min_bytes_per_second") public String minBytesPerSecond = "256KiB";
         @JsonProperty("s3") public S3 s3 = new S3();
         @JsonProperty("presigned") public Presigned presigned = new Presigned();
     }
@@ -180,9 +188,26 @@ public final class AgentConfig {
         /** Empty: the SDK's region chain. */
         @JsonProperty("region") public String region = "";
         @JsonProperty("path_style") public boolean pathStyle = false;
+        /** Empty: the bucket's default (STANDARD); e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR. */
+        @JsonProperty("storage_class") public String storageClass = "";
+        /** Server-side encryption: empty (the bucket's default), AES256 (SSE-S3) or aws:kms (SSE-KMS). */
+        @JsonProperty("sse") public String sse = "";
+        @JsonProperty("sse_kms_key_id") public String sseKmsKeyId = "";
+        /** Tags put on every object (at most 10). */
+        @JsonProperty("tags") public Map<String, String> tags = new TreeMap<>();
+        /** Upload as this IAM role, assumed through STS with the default credentials. */
+        @JsonProperty("role_arn") public String roleArn = "";
+        @JsonProperty("role_session_name") public String roleSessionName = "cistern";
+        @JsonProperty("role_external_id") public String roleExternalId = "";
+        /** STS endpoint for the role (empty: AWS's own). */
+        @JsonProperty("sts_endpoint") public String stsEndpoint = "";
+        /** Files larger than this go up in parts of part_size (both at least 5MiB). */
+        @JsonProperty("multipart_threshold") public String multipartThreshold = "64MiB";
+        @JsonProperty("part_size") public String partSize = "16MiB";
     }
 
     public static final class Presigned {
         @JsonProperty("api_key_file") public String apiKeyFile = "";
+        @JsonProperty("api_key_header") public String apiKeyHeader = "X-Api-Key";
     }
 }

@@ -14,7 +14,6 @@ import dev.cistern.uploader.AfterUpload;
 import dev.cistern.uploader.Destinations;
 import dev.cistern.uploader.UploadPolicy;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,6 +197,7 @@ public record ResolvedConfig(
         b.concurrency(u.concurrency).dryRun(u.dryRun).maxAttempts(u.maxAttempts)
                 .attemptTimeout(Sizes.duration("upload.attempt_timeout", u.attemptTimeout))
                 .scanInterval(Sizes.duration("upload.scan_interval", u.scanInterval));
+        DestinationSettings.policy(b, u);
         try {
             b.backoff(Sizes.duration("upload.backoff", u.backoff), Sizes.duration("upload.backoff_max", u.backoffMax));
         } catch (IllegalArgumentException e) {
@@ -212,6 +212,8 @@ public record ResolvedConfig(
         if (!blank(u.to)) {
             try {
                 Destinations.fromUri(u.to, destinationOptions(u)).close();
+            } catch (ConfigException e) {
+                throw e; // a destination setting, already named
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("upload.to", e.getMessage());
             } catch (Exception e) {
@@ -221,20 +223,9 @@ public record ResolvedConfig(
         return b.build();
     }
 
-    /** Destination options from the upload section (endpoint, region, path style, API key). */
+    /** Destination options from the upload section (endpoint, region, keys, S3 object settings, role). */
     public static Destinations.Options destinationOptions(AgentConfig.Upload u) {
-        Destinations.Options o = new Destinations.Options();
-        if (!blank(u.s3.endpoint)) {
-            try {
-                o.endpoint(URI.create(u.s3.endpoint));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("upload.s3.endpoint", "not a URL: " + u.s3.endpoint);
-            }
-        }
-        if (!blank(u.s3.region)) o.region(u.s3.region);
-        o.pathStyle(u.s3.pathStyle);
-        if (!blank(u.presigned.apiKeyFile)) o.apiKeyFile(Path.of(u.presigned.apiKeyFile));
-        return o;
+        return DestinationSettings.of(u);
     }
 
     private static RetentionPolicy retention(AgentConfig.Retention r) {

@@ -56,20 +56,15 @@ public final class WriteRequestReader {
         this.maker = maker;
     }
 
-    /**
-     * Heap the next reads allocate for rows is first charged to {@code c} (an HTTP request's share of the in-flight
-     * budget), which may throw to refuse the request; null charges nothing.
-     */
+    /** Heap the next reads allocate is first charged to {@code c} (a request's in-flight share; may throw), null: nothing. */
     void chargeTo(LongConsumer c) {
         charge = c == null ? NO_CHARGE : c;
     }
 
-    /** Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode. */
-    public void read(byte[] body) throws IOException {
-        read(body, null);
-    }
-
-    /** As {@link #read(byte[])}, charging {@code charge} with what it allocates for the body and its rows before it does. */
+    /**
+     * Reads one snappy-compressed WriteRequest, validated before it was journaled; throws on anything it cannot decode.
+     * What it allocates for the body and its rows is charged to {@code charge} first (null: nothing).
+     */
     public void read(byte[] body, LongConsumer charge) throws IOException {
         chargeTo(charge);
         try {

@@ -71,7 +71,7 @@ class WriteRequestReaderTest {
     }
 
     static List<Row> read(WriteRequestReader r, byte[] raw) throws Exception {
-        r.read(Snappy.compress(raw));
+        r.read(Snappy.compress(raw), null);
         return rows(r.decoded());
     }
 
@@ -155,9 +155,9 @@ class WriteRequestReaderTest {
     @Test
     void refusesDamage() {
         WriteRequestReader reader = new WriteRequestReader(new SeriesCache(1 << 20), WriteRequestReaderTest::make);
-        assertThrows(InvalidWriteRequestException.class, () -> reader.read(new byte[] {1, 2, 3}));
+        assertThrows(InvalidWriteRequestException.class, () -> reader.read(new byte[] {1, 2, 3}, null));
         byte[] noName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(label("job", "x")).addSamples(sample(1, 1))).build().toByteArray();
-        assertThrows(java.io.IOException.class, () -> reader.read(Snappy.compress(noName)));
+        assertThrows(java.io.IOException.class, () -> reader.read(Snappy.compress(noName), null));
     }
 }

@@ -57,21 +57,26 @@ public final class S3Destination implements Destination {
     private final long multipartThreshold;
     private final long partSize;
     private final String name;
+    private final ObjectSettings objects;
 
     private S3Destination(Builder b) {
+        this.objects = b.objects;
         this.bucket = b.bucket;
         this.prefix = b.prefix;
         this.template = b.template;
         this.multipartThreshold = b.multipartThreshold;
         this.partSize = b.partSize;
         this.name = "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
+        Region region = b.region != null ? b.region : defaultRegion(b.endpoint);
+        AwsCredentialsProvider credentials = b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build();
+        if (b.role != null) credentials = b.role.provider(region, credentials);
         var client = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(b.connectTimeout)
                         .socketTimeout(b.socketTimeout)
                         .build())
-                .region(b.region != null ? b.region : defaultRegion(b.endpoint))
-                .credentialsProvider(b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build())
+                .region(region)
+                .credentialsProvider(credentials)
                 .forcePathStyle(b.pathStyle)
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (b.endpoint != null) client.endpointOverride(b.endpoint);
@@ -141,6 +146,7 @@ public final class S3Destination implements Destination {
                 .overrideConfiguration(timeout(item.timeout()));
         FileChecksum c = item.checksum();
         if (c != null) b.checksumCRC32C(c.crc32cBase64()).metadata(c.metadata());
+        objects.applyTo(b);
         s3.putObject(b.build(), RequestBody.fromFile(item.file()));
     }
 
@@ -148,9 +154,9 @@ public final class S3Destination implements Destination {
         long size = item.bytes();
         long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
         Map<String, String> metadata = item.checksum() == null ? Map.of() : item.checksum().metadata();
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(item.key()).contentType(contentType(item))
+        String uploadId = s3.createMultipartUpload(b -> objects.applyTo(b.bucket(bucket).key(item.key()).contentType(contentType(item))
                 .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                .overrideConfiguration(timeout(item.timeout()))).uploadId();
+                .overrideConfiguration(timeout(item.timeout())))).uploadId();
         boolean completed = false;
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -214,6 +220,8 @@ public final class S3Destination implements Destination {
         private long partSize = 16L << 20;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(60);
+        private ObjectSettings objects = ObjectSettings.NONE;
+        private AssumedRole role;
 
         private Builder(String bucket) {
             if (bucket == null || bucket.isBlank() || bucket.contains("/")) {
@@ -271,16 +279,16 @@ public final class S3Destination implements Destination {
             return this;
         }
 
-        public Builder connectTimeout(Duration d) {
-            this.connectTimeout = Objects.requireNonNull(d);
-            return this;
-        }
+        public Builder connectTimeout(Duration d) { this.connectTimeout = Objects.requireNonNull(d); return this; }
 
         /** Longest silence on a connection before it is given up. */
-        public Builder socketTimeout(Duration d) {
-            this.socketTimeout = Objects.requireNonNull(d);
-            return this;
-        }
+        public Builder socketTimeout(Duration d) { this.socketTimeout = Objects.requireNonNull(d); return this; }
+
+        /** Storage class, server-side encryption and tags for every object. */
+        public Builder objects(ObjectSettings settings) { this.objects = Objects.requireNonNull(settings); return this; }
+
+        /** Upload as this IAM role (assumed with the base credentials through STS). */
+        public Builder assumeRole(AssumedRole r) { this.role = r; return this; }
 
         public S3Destination build() {
             return new S3Destination(this);
