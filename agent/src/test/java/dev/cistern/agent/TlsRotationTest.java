@@ -97,6 +97,12 @@ class TlsRotationTest {
             }
             assertEquals(204, status, "the rotated token was not picked up");
             assertEquals(401, post(port, "Bearer one"));
+            // a half-written certificate and an emptied token file are warned about; what is in use is kept
+            Files.writeString(cert, "-----BEGIN CERTIFICATE-----\ngarbage\n");
+            Files.writeString(token, "");
+            Thread.sleep(2_500); // past both recheck intervals
+            assertEquals("CN=second", get(port, null, null).server, "a garbage certificate file replaced the one in use");
+            assertEquals(204, post(port, "Bearer two"), "an empty token file replaced the token in use");
         }
     }
 
