@@ -53,7 +53,16 @@ final class Shard implements RowSink {
 
     @Override
     public void appendJson(byte[] utf8, int offset, int length) throws IOException {
-        long ts = JsonLines.validate(utf8, offset, length, System.currentTimeMillis());
+        stageJson(utf8, offset, length, JsonLines.validate(utf8, offset, length, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void appendJson(byte[] utf8, int offset, int length, long ts) throws IOException {
+        JsonLines.validate(utf8, offset, length, ts); // validated whole; its time is the one given
+        stageJson(utf8, offset, length, ts);
+    }
+
+    private void stageJson(byte[] utf8, int offset, int length, long ts) throws IOException {
         checkTs(ts);
         Segment seg = openSegment();
         int start = staged.size();

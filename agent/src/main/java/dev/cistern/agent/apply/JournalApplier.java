@@ -11,6 +11,7 @@ import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.journal.ResumePlan;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.Labels;
@@ -44,6 +45,7 @@ public final class JournalApplier {
     final RemoteWriteHandoff handoff;
     final Supervisor supervisor;
     final KeptKinds kept;
+    final EventTimes eventTimes;
     private final Labels staticLabels;
     private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
@@ -55,7 +57,7 @@ public final class JournalApplier {
 
     public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
                           JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor,
-                          KeptKinds kept) throws IOException {
+                          KeptKinds kept, EventTimes eventTimes) throws IOException {
         if (spool.lanes() != LANES.count()) {
             throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
         }
@@ -67,6 +69,7 @@ public final class JournalApplier {
         this.lag = lag;
         this.supervisor = supervisor;
         this.kept = kept;
+        this.eventTimes = eventTimes;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),

@@ -64,6 +64,31 @@ public final class AgentConfig {
     public static final class Ndjson {
         /** Objects and arrays nested deeper than this in a line are refused (jq stops at 256). */
         @JsonProperty("max_depth") public int maxDepth = 64;
+        /** Where rows carry their event time, for every stream not under streams; see docs/operations.md, "NDJSON event time". */
+        @JsonProperty("event_time") public EventTime eventTime = new EventTime("ts", "epoch_ms", "arrival");
+        /** Per stream name: its own event_time (keys left out are event_time's above). */
+        @JsonProperty("streams") public Map<String, NdjsonStream> streams = new TreeMap<>();
+    }
+
+    public static final class NdjsonStream {
+        @JsonProperty("event_time") public EventTime eventTime = new EventTime();
+    }
+
+    /** A row's event time: its top-level field, how it is written, and what a value that does not parse gets. */
+    public static final class EventTime {
+        @JsonProperty("field") public String field;
+        /** epoch_ms, epoch_s, epoch_us, epoch_ns (numbers, fractions taken), rfc3339 (strings) or auto. */
+        @JsonProperty("format") public String format;
+        /** arrival (stored under its arrival time) or reject (the request is refused with 400); counted either way. */
+        @JsonProperty("on_unparsable") public String onUnparsable;
+
+        public EventTime() {}
+
+        EventTime(String field, String format, String onUnparsable) {
+            this.field = field;
+            this.format = format;
+            this.onUnparsable = onUnparsable;
+        }
     }
 
     /** What to do with content Prometheus itself refuses or drops; see docs/operations.md. */

@@ -2,6 +2,7 @@ package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
@@ -68,6 +69,7 @@ public record ResolvedConfig(
         Labels statics = staticLabels(c.ingest.staticLabels);
         int maxDepth = c.ingest.ndjson.maxDepth;
         if (maxDepth < 1 || maxDepth > 512) throw new ConfigException("ingest.ndjson.max_depth", "must be 1-512, was " + maxDepth);
+        EventTimeSettings.of(c.ingest.ndjson); // checked now, read again by ndjsonEventTimes()
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
@@ -86,6 +88,11 @@ public record ResolvedConfig(
     /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
     public KeptKinds remoteWriteKept() {
         return RemoteWriteSettings.kept(raw.ingest.remoteWrite);
+    }
+
+    /** Each NDJSON stream's event-time field and format: {@code ingest.ndjson.event_time} and {@code .streams}. */
+    public EventTimes ndjsonEventTimes() {
+        return EventTimeSettings.of(raw.ingest.ndjson);
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */

@@ -94,6 +94,17 @@ public final class AgentMetrics {
         ndjsonRowsAccepted.increment(n);
     }
 
+    /** NDJSON rows whose event-time field did not parse, by stream and the policy that took them (arrival or reject). */
+    public void eventTimeUnparsable(String stream, String policy, long n) {
+        eventTimeUnparsableCounter(stream, policy).increment(n);
+    }
+
+    Counter eventTimeUnparsableCounter(String stream, String policy) {
+        return Counter.builder("cistern.ndjson.event.time.unparsable")
+                .description("NDJSON rows whose event-time field did not parse: stored under arrival time, or refused (reject)")
+                .tags("stream", stream, "policy", policy).register(registry);
+    }
+
     public void rowsWritten(String stream, long n) {
         Counter.builder("cistern.rows.written").description("rows written into the spool, by stream")
                 .tag("stream", stream).register(registry).increment(n);
