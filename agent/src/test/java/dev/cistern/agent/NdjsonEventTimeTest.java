@@ -50,7 +50,7 @@ class NdjsonEventTimeTest {
     @Test
     void rfc3339TimesInAnotherFieldNameThePartitionsAndRowsStayAsSent() throws Exception {
         String early = "{\"@timestamp\":\"2025-11-22T02:10:00.250+01:00\",\"ts\":\"not mine\",\"msg\":\"h\u00e9llo\"}";
-        String late = "{\"msg\":\"b\",\"@timestamp\":\"2025-11-22T02:59:59.999Z\"}";
+        String late = "{\"msg\":\"b\",\"ts\":99999999999999999999,\"@timestamp\":\"2025-11-22T02:59:59.999Z\"}"; // not its time
         String leap = "{\"@timestamp\":\"2024-02-29T23:00:00Z\", \"n\": [1, 2]}";
         String noField = "{\"msg\":\"no time: arrival\"}";
         long before;

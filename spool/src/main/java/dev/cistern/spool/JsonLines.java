@@ -41,7 +41,15 @@ public final class JsonLines {
     /** The row's field holds no time its reader takes (an object, an array, null, or a value that does not parse). */
     public static final long BAD_TIME = Long.MIN_VALUE + 1;
 
-    private static final TimeReader INTEGRAL_TS = (p, v) -> v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : BAD_TIME;
+    // an integer past a long is no time (not malformed JSON): a row stored under another field's time may hold one
+    private static final TimeReader INTEGRAL_TS = (p, v) -> v == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? p.getLongValue() : BAD_TIME;
+    private static final TimeReader NO_READER = (p, v) -> BAD_TIME;
+
+    /** Checks the bytes are exactly one JSON object, as {@link #validate(byte[], int, int, long)} does, reading no field. */
+    public static void check(byte[] b, int off, int len) {
+        validate(b, off, len, "", NO_READER, ANY_DEPTH);
+    }
 
     /**
      * As {@link #validate(byte[], int, int, long, int)}, reading the event time from the top-level field
