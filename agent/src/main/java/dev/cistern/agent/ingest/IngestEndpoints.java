@@ -148,7 +148,7 @@ public final class IngestEndpoints {
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", rows);
-            space.droppedNewest(stream, body, rows);
+            space.droppedNewest(stream, body, rows, times.time());
         } else {
             append(JournalEntry.Kind.NDJSON, stream, body);
             metrics.ndjsonRowsAccepted(rows);

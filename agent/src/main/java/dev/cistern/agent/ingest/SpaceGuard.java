@@ -1,5 +1,6 @@
 package dev.cistern.agent.ingest;
 
+import dev.cistern.agent.ndjson.EventTime;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
@@ -66,8 +67,8 @@ public final class SpaceGuard {
         newestDrops.remoteWrite(rows);
     }
 
-    void droppedNewest(String stream, byte[] body, long rows) throws IOException {
-        newestDrops.ndjson(stream, body, rows);
+    void droppedNewest(String stream, byte[] body, long rows, EventTime time) throws IOException {
+        newestDrops.ndjson(stream, body, rows, time);
     }
 
     /** 503 when writing {@code bytes} would bring free space under the floor. */
