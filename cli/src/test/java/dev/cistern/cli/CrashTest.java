@@ -100,9 +100,10 @@ class CrashTest {
             }
         }
         assertEquals(0, duplicates[0], "samples sealed twice");
-        int missing = 0;
-        for (int i = acked.nextSetBit(0); i >= 0; i = acked.nextSetBit(i + 1)) if (!seen.get(i)) missing++;
-        assertEquals(0, missing, "acknowledged samples missing (of " + acked.cardinality() + " acknowledged)");
+        BitSet missing = (BitSet) acked.clone();
+        missing.andNot(seen);
+        assertEquals(0, missing.cardinality(), "acknowledged samples missing (of " + acked.cardinality() + " acknowledged): "
+                + ranges(missing) + "; data kept in " + dir);
         assertTrue(acked.cardinality() > cycles * PER_REQUEST, "the test acknowledged too little to mean anything: " + acked.cardinality());
         assertEquals(0, neverSent[0], "rows that were never sent");
         assertTrue(histogramRows[0] > 0, "native histogram rows were sealed");
@@ -113,6 +114,18 @@ class CrashTest {
             }
         }
         assertEquals(0, Files.list(data.resolve("active")).count(), "no temp files after a clean shutdown");
+    }
+
+    /** The first few runs of set bits, as first-last sequence numbers. */
+    private static String ranges(BitSet bits) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = bits.nextSetBit(0); i >= 0 && shown < 10; shown++) {
+            int end = bits.nextClearBit(i);
+            b.append(shown > 0 ? ", " : "").append(i).append('-').append(end - 1);
+            i = bits.nextSetBit(end);
+        }
+        return b.toString();
     }
 
     private static void send(int port, AtomicLong nextSeq, BitSet acked, AtomicBoolean running) {

@@ -188,10 +188,12 @@ class MemoryFaultTest {
     }
 
     private static HttpResponse<String> post(RemoteWriteClient c, String path, byte[] body, String type, String enc) throws Exception {
+        long start = System.nanoTime();
         try {
             return c.post(path, body, type, enc);
         } catch (IOException e) {
-            throw new AssertionError("a " + body.length + "-byte request to " + path + " got no answer", e);
+            throw new AssertionError("a " + body.length + "-byte request to " + path + " got no answer after "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms: " + e, e);
         }
     }
 
