@@ -102,6 +102,7 @@ class CrashTest {
         assertEquals(0, duplicates[0], "samples sealed twice");
         BitSet missing = (BitSet) acked.clone();
         missing.andNot(seen);
+        if (!missing.isEmpty()) diagnose(data, log);
         assertEquals(0, missing.cardinality(), "acknowledged samples missing (of " + acked.cardinality() + " acknowledged): "
                 + ranges(missing) + "; data kept in " + dir);
         assertTrue(acked.cardinality() > cycles * PER_REQUEST, "the test acknowledged too little to mean anything: " + acked.cardinality());
@@ -114,6 +115,21 @@ class CrashTest {
             }
         }
         assertEquals(0, Files.list(data.resolve("active")).count(), "no temp files after a clean shutdown");
+    }
+
+    /** On a loss, what CI's output should show: the agent's warnings and what is in quarantine. */
+    private static void diagnose(Path data, Path log) throws IOException {
+        List<String> warnings = Files.readAllLines(log).stream()
+                .filter(l -> l.contains("WARN") || l.contains("SEVERE") || l.contains("listening on") || l.contains("applier: ")
+                        || l.contains("recover")).toList();
+        System.out.println("CrashTest: agent log lines of note (" + warnings.size() + "):");
+        warnings.stream().skip(Math.max(0, warnings.size() - 200)).forEach(l -> System.out.println("  " + l));
+        Path quarantine = data.resolve("quarantine");
+        if (Files.isDirectory(quarantine)) {
+            try (var files = Files.walk(quarantine)) {
+                files.forEach(f -> System.out.println("CrashTest: quarantine holds " + data.relativize(f)));
+            }
+        }
     }
 
     /** The first few runs of set bits, as first-last sequence numbers. */
