@@ -26,16 +26,9 @@ public final class NdjsonBody {
 
     /**
      * Checks every non-blank line is one JSON object in UTF-8 (no byte-order mark, no NUL byte),
-     * nested at most {@code maxDepth} deep, whose {@code "ts"}, if any, is a timestamp a spool takes;
-     * returns the row count. A bad line is an {@link InvalidNdjsonException} naming its line number.
-     */
-    public static long validateLines(byte[] p, int maxDepth) throws IOException {
-        return validateLines(p, maxDepth, EventTime.DEFAULT, new EventTimeCheck(EventTime.DEFAULT, p));
-    }
-
-    /**
-     * As {@link #validateLines(byte[], int)}, reading each line's event time as {@code time} says
-     * (in the same pass) and handing it to {@code visitor}, which judges it.
+     * nested at most {@code maxDepth} deep, reading its event time as {@code time} says in the same
+     * pass and handing it to {@code visitor}, which judges it; returns the row count. A bad line is an
+     * {@link InvalidNdjsonException} naming its line number.
      */
     public static long validateLines(byte[] p, int maxDepth, EventTime time, TimedLine visitor) throws IOException {
         String bom = JsonLines.encodingProblem(p, 0, Math.min(p.length, 4));
