@@ -43,7 +43,7 @@ public final class JournalApplier {
     final JournalLag lag;
     final RemoteWriteHandoff handoff;
     final Supervisor supervisor;
-    final KeptKinds kept;
+    volatile KeptKinds kept; // read under the entry lock, swapped under the write lock: one setting per entry
     private final Labels staticLabels;
     private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
@@ -75,6 +75,16 @@ public final class JournalApplier {
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
+        }
+    }
+
+    /** A config reload: which extra remote_write rows are stored, for entries written from now on. */
+    public void keep(KeptKinds kept) {
+        writing.writeLock().lock();
+        try {
+            this.kept = kept;
+        } finally {
+            writing.writeLock().unlock();
         }
     }
 

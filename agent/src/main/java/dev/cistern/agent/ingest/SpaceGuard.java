@@ -23,7 +23,6 @@ public final class SpaceGuard {
 
     private final Retention retention;
     private final FileStore store;
-    private final long floor;
     private final NewestDrops newestDrops;
     private volatile long free;
     private volatile long readAt;
@@ -33,9 +32,6 @@ public final class SpaceGuard {
         this.retention = retention;
         this.newestDrops = new NewestDrops(streams);
         this.store = Files.getFileStore(dataDir);
-        // below what retention reclaims to, so freeing space always reopens ingest
-        long minFree = retention.policy().minFreeBytes();
-        this.floor = minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
     }
 
     /**
@@ -70,6 +66,12 @@ public final class SpaceGuard {
         newestDrops.ndjson(stream, body, rows);
     }
 
+    /** Below what retention reclaims to (read each time: a config reload may change it), so freeing space reopens ingest. */
+    private long floor() {
+        long minFree = retention.policy().minFreeBytes();
+        return minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
+    }
+
     /** 503 when writing {@code bytes} would bring free space under the floor. */
     void checkRoomFor(long bytes) {
         long now = System.nanoTime();
@@ -81,7 +83,7 @@ public final class SpaceGuard {
             }
             readAt = now;
         }
-        if (free - bytes * 2 < floor) {
+        if (free - bytes * 2 < floor()) {
             throw new IngestException(503, "disk_full", "only " + free + " bytes free on the data directory's filesystem; retry later");
         }
     }
