@@ -151,7 +151,8 @@ public final class Agent implements AutoCloseable {
         if (a.admin != null) a.admin.start();
         a.ready = true;
         LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root()
-                + (a.admin == null ? "" : "; admin (POST /-/reload) on " + a.admin.address()));
+                + (a.admin == null ? "" : "; admin (POST /-/reload) on " + a.admin.address().getHostString() + ":"
+                + a.admin.address().getPort()));
         return a;
     }
 
