@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
             AgentParts.bindJournalGauges(metrics, opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
-            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), router.streams());
+            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), applier::streams);
             metrics.bindDrops("retention", retention.unsentDrops());
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();

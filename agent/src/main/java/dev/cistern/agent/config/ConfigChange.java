@@ -25,7 +25,10 @@ public record ConfigChange(List<String> live, List<String> restart, ResolvedConf
             "ingest.remote_write.max_future", "ingest.remote_write.out_of_window", "ingest.remote_write.exemplars",
             "ingest.remote_write.metadata", "ingest.ndjson.max_depth", "journal.max_lag_bytes",
             "retention.max_age", "retention.uploaded_max_age", "retention.max_total_bytes", "retention.min_free_bytes",
-            "retention.min_free_percent", "retention.overflow", "shutdown.drain_timeout");
+            "retention.min_free_percent", "retention.overflow", "shutdown.drain_timeout",
+            "routing.default_stream", "routing.rules", "ingest.static_labels");
+    /** A static label is a key of its own ({@code ingest.static_labels.dc}). */
+    private static final String STATIC_LABEL = "ingest.static_labels.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +52,12 @@ public record ConfigChange(List<String> live, List<String> restart, ResolvedConf
 
     /** Whether a key (dotted, as docs/operations.md names it) changes without a restart. */
     public static boolean isLive(String key) {
-        return LIVE_KEYS.contains(key);
+        return LIVE_KEYS.contains(key) || key.startsWith(STATIC_LABEL);
+    }
+
+    /** The routing rules or static labels change: the applier seals what is open before it switches (a restart's boundary). */
+    public boolean routing() {
+        return live.stream().anyMatch(k -> k.startsWith("routing.") || k.startsWith("ingest.static_labels"));
     }
 
     /** Nothing differs. */
@@ -83,10 +91,12 @@ public record ConfigChange(List<String> live, List<String> restart, ResolvedConf
         JsonNode src = from;
         ObjectNode dst = into;
         for (int i = 0; i < parts.length - 1; i++) {
-            src = src.get(parts[i]);
-            dst = (ObjectNode) dst.get(parts[i]);
+            src = src == null ? null : src.get(parts[i]);
+            dst = dst.get(parts[i]) instanceof ObjectNode o ? o : dst.putObject(parts[i]);
         }
-        dst.set(parts[parts.length - 1], src.get(parts[parts.length - 1]));
+        JsonNode value = src == null ? null : src.get(parts[parts.length - 1]);
+        if (value == null) dst.remove(parts[parts.length - 1]); // a static label the new file no longer has
+        else dst.set(parts[parts.length - 1], value);
     }
 
     static ObjectNode tree(AgentConfig c) {

@@ -9,6 +9,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Applies the overflow policy to ingest and keeps the journal off a full disk. Retention decides
@@ -28,7 +29,7 @@ public final class SpaceGuard {
     private volatile long readAt;
 
     /** @param streams the router's streams, by route bit: drops under drop_newest are reported per stream */
-    public SpaceGuard(Retention retention, Path dataDir, List<String> streams) throws IOException {
+    public SpaceGuard(Retention retention, Path dataDir, Supplier<List<String>> streams) throws IOException {
         this.retention = retention;
         this.newestDrops = new NewestDrops(streams);
         this.store = Files.getFileStore(dataDir);

@@ -61,7 +61,7 @@ public final class ConfigReload {
             if (source == null) throw new IllegalStateException("this agent was started without a config source to reload");
             ResolvedConfig loaded = source.get();
             ConfigChange change = ConfigChange.between(current, loaded);
-            if (!change.live().isEmpty()) live.apply(change.applied());
+            if (!change.live().isEmpty()) live.apply(change);
             current = change.applied();
             result = ReloadResult.taken(change);
         } catch (ConfigException | IllegalStateException e) {

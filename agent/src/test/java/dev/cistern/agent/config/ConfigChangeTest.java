@@ -49,14 +49,15 @@ class ConfigChangeTest {
                   quality: 3
                 """);
         ConfigChange c = ConfigChange.between(running, loaded);
-        assertEquals(List.of("ingest.ndjson.max_depth", "ingest.remote_write.stale_markers", "retention.max_age",
-                "retention.overflow"), c.live());
-        assertEquals(List.of("ingest.static_labels.dc", "listen", "spool.quality"), c.restart());
+        assertEquals(List.of("ingest.ndjson.max_depth", "ingest.remote_write.stale_markers", "ingest.static_labels.dc",
+                "retention.max_age", "retention.overflow"), c.live());
+        assertEquals(List.of("listen", "spool.quality"), c.restart());
+        assertTrue(c.routing(), "static labels are part of the routing snapshot");
         ResolvedConfig applied = c.applied();
         assertEquals(Duration.ofHours(3), applied.retention().maxAge());
         assertEquals(8, applied.ndjsonMaxDepth());
         assertEquals(9464, applied.listen().getPort(), "a restart-only key keeps its running value");
-        assertEquals(0, applied.staticLabels().size());
+        assertEquals("eu1", applied.staticLabels().get("dc"));
         assertEquals(running.quality(), applied.quality());
         // read again without a restart, the same keys still wait for one, and nothing is live any more
         ConfigChange again = ConfigChange.between(applied, loaded);
@@ -69,10 +70,22 @@ class ConfigChangeTest {
         ResolvedConfig running = load("routing:\n  rules:\n    - {stream: a, name_prefix: x_}\n");
         ResolvedConfig loaded = load("routing:\n  rules:\n    - {stream: b, name_prefix: x_}\nupload:\n  concurrency: 3\n");
         ConfigChange c = ConfigChange.between(running, loaded);
-        assertEquals(List.of(), c.live());
-        assertEquals(List.of("routing.rules", "upload.concurrency"), c.restart());
+        assertEquals(List.of("routing.rules"), c.live());
+        assertEquals(List.of("upload.concurrency"), c.restart());
+        assertEquals("b", c.applied().rules().get(0).stream());
         assertTrue(ConfigChange.isLive("journal.max_lag_bytes"));
         assertTrue(!ConfigChange.isLive("data_dir") && !ConfigChange.isLive("admin.listen") && !ConfigChange.isLive("journal"));
+    }
+
+    @Test
+    void aStaticLabelTheNewFileDropsIsDroppedAndOnlyRoutingKeysSwitchTheRouting() throws Exception {
+        ResolvedConfig running = load("ingest:\n  static_labels: {dc: a, zone: z}\n");
+        ConfigChange c = ConfigChange.between(running, load("ingest:\n  static_labels: {dc: a}\n"));
+        assertEquals(List.of("ingest.static_labels.zone"), c.live());
+        assertEquals(1, c.applied().staticLabels().size());
+        assertEquals("a", c.applied().staticLabels().get("dc"));
+        assertTrue(!ConfigChange.between(running, load("ingest:\n  static_labels: {dc: a, zone: z}\nretention: {max_age: 1h}\n"))
+                .routing(), "a reload that leaves the routing alone does not seal");
     }
 
     @Test
