@@ -3,6 +3,7 @@ package dev.cistern.agent;
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
+import dev.cistern.agent.config.StallSettings;
 import dev.cistern.agent.http.HttpFront;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.ingest.SpaceGuard;
@@ -45,8 +46,6 @@ public final class Agent implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
-    /** A lane that writes nothing this long while entries wait is stalled: acknowledging stops until it moves. */
-    private static final Duration STALL = Duration.ofSeconds(60);
 
     private final ConfigReload reload;
     private final AgentMetrics metrics;
@@ -142,7 +141,9 @@ public final class Agent implements AutoCloseable {
         a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
         a.housekeeping.scheduleWithFixedDelay(a::recordProgress, 5, 5, TimeUnit.SECONDS);
-        a.housekeeping.scheduleWithFixedDelay(() -> a.applier.watch(STALL.toNanos()), 5, 5, TimeUnit.SECONDS);
+        long stall = StallSettings.stallTimeout(config.raw().spool).toMillis(); // watched at least twice per timeout
+        long watchEvery = Math.min(5_000, Math.max(250, stall / 2));
+        a.housekeeping.scheduleWithFixedDelay(() -> a.applier.watch(stall * 1_000_000), watchEvery, watchEvery, TimeUnit.MILLISECONDS);
         long every = Math.max(100, config.retentionInterval().toMillis());
         a.enforceRetention();
         a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);

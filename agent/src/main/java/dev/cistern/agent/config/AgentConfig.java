@@ -45,6 +45,8 @@ public final class AgentConfig {
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
         @JsonProperty("rotate_age") public String rotateAge = "60s";
+        /** A sealer lane that writes nothing this long while journal entries wait is stalled: acknowledging stops until it moves. */
+        @JsonProperty("stall_timeout") public String stallTimeout = "60s";
     }
 
     public static final class Journal {
