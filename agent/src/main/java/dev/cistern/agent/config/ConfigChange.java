@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 public record ConfigChange(List<String> live, List<String> restart, ResolvedConfig applied) {
     /**
-     * Keys read afresh on every request or every retention pass, so a new value takes effect at once and
+     * Keys read afresh for every request, journal entry or retention pass, so a new value takes effect at once and
      * safely. Any other key (a new one too, until it is listed here) needs a restart: see docs/operations.md.
      */
     static final Set<String> LIVE_KEYS = Set.of(
