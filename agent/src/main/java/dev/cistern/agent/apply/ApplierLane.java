@@ -2,6 +2,7 @@ package dev.cistern.agent.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.ndjson.InvalidNdjsonException;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.ndjson.TimedRows;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.agent.remotewrite.ExtraRow;
@@ -32,7 +33,7 @@ final class ApplierLane implements Runnable {
     /** Decodes entries from the journal when the HTTP thread's rows are not at hand (a replay). */
     private final JournaledRequests remoteWrite;
     /** The rows of the NDJSON entry being written, with their event times. */
-    private final TimedRows timedRows = new TimedRows();
+    private final TimedRows timedRows;
     /** Every entry of this lane up to here is written into the spool. */
     volatile long lastSeen;
     /** When the lane last wrote an entry or found none waiting (System.nanoTime), for the stall watch. */
@@ -48,7 +49,8 @@ final class ApplierLane implements Runnable {
     /** The highest entry written before the last failure: only writing past it counts as progress again. */
     private long reachedBeforeFailure = -1;
 
-    ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget) {
+    ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget, EventTimes eventTimes) {
+        this.timedRows = new TimedRows(eventTimes);
         this.applier = applier;
         this.lane = lane;
         this.tailer = tailer;
@@ -127,6 +129,7 @@ final class ApplierLane implements Runnable {
     private Step step() {
         applier.entryLock().lock();
         try {
+            remoteWrite.forgetSeriesIfNot(applier.routing().generation()); // a reload swapped the routing
             long epoch = applier.epoch();
             if (appliedEpoch != epoch) {
                 appliedEpoch = epoch;
@@ -192,7 +195,7 @@ final class ApplierLane implements Runnable {
         try {
             // validated before it was journaled; a failure now is an entry torn on a full disk, which
             // would fail the batch on every replay: check it whole first (NDJSON entries only), reading the rows' times
-            timedRows.read(p, applier.eventTimes.of(e.stream()), System.currentTimeMillis()); // depth was checked at ingest
+            timedRows.read(p, e.stream(), System.currentTimeMillis()); // the depth was checked at ingest
         } catch (IOException | InvalidNdjsonException bad) {
             applier.damaged(e, bad.getMessage());
             return;
@@ -240,7 +243,7 @@ final class ApplierLane implements Runnable {
             }
         }
         ResumePlan plan = applier.plan();
-        List<String> streams = applier.router.streams();
+        List<String> streams = applier.routing().router().streams(); // what the entry's routes were made under
         for (int s = 0; s < streams.size(); s++) {
             String stream = streams.get(s);
             if (plan.alreadySealed(stream, e.index())) continue;

@@ -40,9 +40,9 @@ public final class IngestEndpoints {
     private final JournalLag lag;
     private final AgentMetrics metrics;
     private final long maxBodyBytes;
-    private final long maxLagBytes;
+    private volatile long maxLagBytes; // journal.max_lag_bytes and the rules change on a reload
     private final SpaceGuard space;
-    private final Rules rules;
+    private volatile Rules rules;
     private final Supervisor supervisor;
     // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a
     // buffer, and keeps it only when small (what a request decodes is charged to the in-flight budget, see Exchange.charge)
@@ -68,6 +68,12 @@ public final class IngestEndpoints {
         this.maxLagBytes = maxLagBytes;
         EventTimes times = rules.eventTimes(); // the streams configured by name are counted from zero, so alerts see the first
         times.streams().forEach(stream -> metrics.eventTimeUnparsable(stream, times.of(stream).onUnparsable().configName(), 0));
+    }
+
+    /** A config reload: the content rules and the lag limit for requests from now on (each request reads them once). */
+    public void live(Rules rules, long maxLagBytes) {
+        this.rules = rules;
+        this.maxLagBytes = maxLagBytes;
     }
 
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */

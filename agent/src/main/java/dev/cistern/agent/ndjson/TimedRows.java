@@ -13,14 +13,19 @@ import java.util.Arrays;
  */
 public final class TimedRows {
     private static final int KEEP_ROWS = 1 << 16;
+    private final EventTimes eventTimes;
     private long[] times = new long[256];
     private int rows;
     private int next;
 
-    /** Validates an entry whole and reads each row's event time; a bad line is an {@link InvalidNdjsonException}. */
-    public void read(byte[] p, EventTime time, long arrival) throws IOException {
+    public TimedRows(EventTimes eventTimes) {
+        this.eventTimes = eventTimes;
+    }
+
+    /** Validates an entry of {@code stream} whole and reads each row's event time; a bad line is an {@link InvalidNdjsonException}. */
+    public void read(byte[] p, String stream, long arrival) throws IOException {
         rows = 0;
-        NdjsonBody.validateLines(p, JsonLines.ANY_DEPTH, time, (line, start, end, ts) -> {
+        NdjsonBody.validateLines(p, JsonLines.ANY_DEPTH, eventTimes.of(stream), (line, start, end, ts) -> {
             if (rows == times.length) times = Arrays.copyOf(times, rows * 2);
             times[rows++] = ts == JsonLines.NO_TIME || ts == JsonLines.BAD_TIME || !SegmentName.inRange(ts) ? arrival : ts;
         });
