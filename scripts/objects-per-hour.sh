@@ -13,7 +13,7 @@ rate="${2:-5000}"
 minutes="${3:-4}"
 corpus="${CORPUS:-../shared/corpus/k8s-node.prom}"
 port="${PORT:-19470}"
-jar=cli/target/cistern.jar
+jar=${JAR:-cli/target/cistern.jar}
 [ -f "$jar" ] || { echo "objects-per-hour: build first (mvn -B -q package -DskipTests)" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/cistern-objects.XXXXXX")"
 flags=(--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
