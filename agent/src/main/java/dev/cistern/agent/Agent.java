@@ -121,9 +121,10 @@ public final class Agent implements AutoCloseable {
     }
 
     private static SpoolConfig spoolConfig(ResolvedConfig config) {
-        return SpoolConfig.builder(config.dataDir())
-                .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .build();
+        SpoolConfig.Builder b = SpoolConfig.builder(config.dataDir())
+                .quality(config.quality()).window(config.window()).rotation(config.rotation());
+        config.streamCodecs().forEach(b::streamCodec);
+        return b.build();
     }
 
     private void bindJournalGauges(Journal journal, JournalLag lag) {

@@ -1,5 +1,6 @@
 package dev.cistern.uploader.s3;
 
+import dev.cistern.spool.Codec;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.uploader.Destination;
 import dev.cistern.uploader.DestinationException;
@@ -194,7 +195,7 @@ public final class S3Destination implements Destination {
     }
 
     private static String contentType(UploadItem item) {
-        return item.key().endsWith(SegmentName.SUFFIX) ? "application/x-ndjson" : "application/octet-stream";
+        return Codec.ofFileName(item.key()) != null ? "application/x-ndjson" : "application/octet-stream";
     }
 
     @Override
