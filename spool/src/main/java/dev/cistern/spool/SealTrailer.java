@@ -18,14 +18,15 @@ import java.util.zip.CRC32C;
  * ({@code brotli -d}, {@code zstd -d}, {@code gzip -d} included). Brotli: the writer flushes the
  * encoder (which byte-aligns the stream) and writes a metadata meta-block holding the line, then
  * the empty last meta-block that ends the stream. zstd: after the end of the frame, a skippable
- * frame holding the line. gzip: after the member, a second, empty member with the line as its comment:
+ * frame holding the line. gzip: after the member, a second, empty member with the line as its file name:
  *
  * <pre>{@code cistern-seal 1 prefix_bytes=<19 digits> prefix_crc32c=<8 hex> content_crc32c=<8 hex> crc32c=<8 hex>\n}</pre>
  *
  * {@code prefix_bytes} and {@code prefix_crc32c} cover the file's bytes before the metadata block;
  * {@code content_crc32c} covers the decoded NDJSON; {@code crc32c} covers the line before it, so the
  * trailer cannot be damaged unnoticed either. The trailer has a fixed size, so a reader finds it at
- * the end of the file without decoding, and {@code tail -c 112 FILE} shows it (118 for zstd, 130 for gzip). The prefix CRC alone
+ * the end of the file without decoding; {@code tail -c 112 FILE} shows it in a Brotli file,
+ * {@code tail -c 111} in a zstd one. The prefix CRC alone
  * catches every single-bit flip, truncation and overwrite without decoding; the content CRC catches
  * what decodes to different bytes (Brotli has no checksum of its own).
  */
@@ -39,11 +40,11 @@ public final class SealTrailer {
     /** A skippable frame's magic number (0x184D2A50-5F; C for Cistern), little-endian, then its length. */
     private static final int ZSTD_SKIPPABLE = 0x184D2A5C;
     private static final byte[][] HEAD = {metadataHeader(PAYLOAD), le32(ZSTD_SKIPPABLE, PAYLOAD),
-        {0x1f, (byte) 0x8b, 8, 0x10 /* FCOMMENT */, 0, 0, 0, 0, 0, (byte) 0xff}};
+        {0x1f, (byte) 0x8b, 8, 0x08 /* FNAME: DuckDB refuses FCOMMENT and FEXTRA */, 0, 0, 0, 0, 0, (byte) 0xff}};
     private static final byte[][] TAIL = {
         {0x03}, // Brotli: ISLAST=1, ISLASTEMPTY=1, then zero fill bits: the end of the stream
         {},
-        {0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; // gzip: the comment's end, an empty final deflate block, CRC-32 0, length 0
+        {0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; // gzip: the name's end, an empty final deflate block, CRC-32 0, length 0
     /** Bytes the trailer adds to a Brotli file ({@link #size(Codec)} for the others). */
     public static final int SIZE = size(Codec.BROTLI);
     private static final int BUFFER = 1 << 16;
