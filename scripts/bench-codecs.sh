@@ -4,7 +4,7 @@
 # For each corpus and codec setting: `cistern bench write --codec C` writes N generated rows through
 # the spool with one thread (dumping the exact NDJSON it compressed on the first run), then the
 # codec's CLI compresses that same NDJSON file with one thread at the same level and window
-# (`brotli -q Q -w W`, `zstd -T1 -L [--long=W]`, `gzip -L`), page cache warm, output to a file, and
+# (`brotli -q Q -w W`, `zstd -T1 -Q [--long=W]`, `gzip -Q`), page cache warm, output to a file, and
 # decompresses it to /dev/null. Runs are interleaved (every setting's pair, then again) so load from
 # other processes hits all alike, and the table reports medians. Besides wall-clock rows/s it reports
 # rows per CPU-second (user + system of our appending and sealing threads, of the CLI process),
@@ -15,7 +15,9 @@
 # Usage: scripts/bench-codecs.sh [ROWS]
 # Environment: CODECS ("brotli:5:22 zstd:3:0 zstd:9:27 gzip:6:0 gzip:1:0", codec:level:window),
 #              CORPORA ("../shared/corpus/k8s-node.prom ../shared/corpus/node-exporter.prom"),
-#              REPEATS (3), WORK_PARENT (/tmp), NICE (unset; e.g. -10).
+#              REPEATS (3), WORK_PARENT (/tmp), NICE (unset; e.g. -10),
+#              MAX_BYTES (1073741824: one segment per run, one stream like the CLI's; also keeps clear of the
+#              64 MiB rotation that corrupts Brotli segments on this base, see docs/benchmarks.md "Codecs").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -24,6 +26,7 @@ rows="${1:-${ROWS:-1000000}}"
 codecs="${CODECS:-brotli:5:22 zstd:3:0 zstd:9:27 gzip:6:0 gzip:1:0}"
 corpora="${CORPORA:-../shared/corpus/k8s-node.prom ../shared/corpus/node-exporter.prom}"
 repeats="${REPEATS:-3}"
+max_bytes="${MAX_BYTES:-1073741824}"
 
 for tool in brotli zstd gzip; do
   command -v "$tool" >/dev/null || { echo "bench-codecs: needs the $tool CLI (apt-get install $tool)" >&2; exit 1; }
@@ -44,7 +47,7 @@ results="$work/results.tsv"
 cli_compress() { # codec level window in out
   case "$1" in
     brotli) brotli -q "$2" -w "$3" -f -o "$5" "$4" ;;
-    zstd) if [ "$3" = 0 ]; then zstd -q -f -T1 -L -"$2" -o "$5" "$4"; else zstd -q -f -T1 -L -"$2" --long="$3" -o "$5" "$4"; fi ;;
+    zstd) if [ "$3" = 0 ]; then zstd -q -f -T1 -"$2" -o "$5" "$4"; else zstd -q -f -T1 -"$2" --long="$3" -o "$5" "$4"; fi ;;
     gzip) gzip -c -"$2" "$4" >"$5" ;;
   esac
 }
@@ -69,7 +72,7 @@ for run in $(seq 1 "$repeats"); do
       dump="$work/$cname-$setting.ndjson"
       out="$work/spool"
       rm -rf "$out"
-      args=(bench write --corpus "$corpus" --rows "$rows" --threads 1 --codec "$codec" --out "$out")
+      args=(bench write --corpus "$corpus" --rows "$rows" --threads 1 --codec "$codec" --max-bytes "$max_bytes" --out "$out")
       case "$codec" in
         brotli) args+=(--quality "$level" --window "$window") ;;
         zstd) args+=(--level "$level"); [ "$window" != 0 ] && args+=(--long "$window") ;;
@@ -82,6 +85,7 @@ for run in $(seq 1 "$repeats"); do
       [ "$raw" = "$(stat -c %s "$dump")" ] || { echo "bench-codecs: $setting wrote $raw raw bytes, the dump differs" >&2; exit 1; }
       cat "$dump" >/dev/null # page cache warm for the CLI
       read -r cli_wall cli_cpu < <(seconds_of cli_compress "$codec" "$level" "$window" "$dump" "$work/cli.out")
+      [ -s "$work/cli.out" ] || { echo "bench-codecs: the $codec CLI wrote nothing for $setting" >&2; exit 1; }
       cli_bytes="$(stat -c %s "$work/cli.out")"
       read -r _ cli_dec_cpu < <(seconds_of cli_decompress "$codec" "$window" "$work/cli.out")
       rm -f "$work/cli.out"
