@@ -20,10 +20,10 @@ final class AgentParts {
     /** The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails. */
     static JournalFedSpool openSpool(ResolvedConfig config, Journal journal) throws IOException {
         try {
-            SpoolConfig sc = SpoolConfig.builder(config.dataDir())
-                    .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                    .build();
-            return JournalFedSpool.open(sc, Lanes.AGENT.count(), journal.source());
+            SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
+                    .quality(config.quality()).window(config.window()).rotation(config.rotation());
+            config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
+            return JournalFedSpool.open(sc.build(), Lanes.AGENT.count(), journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One of a stream's parallel writers: its own open segment, its own Brotli encoder, its own
+ * One of a stream's parallel writers: its own open segment, its own encoder (Brotli, zstd or gzip), its own
  * staging buffer. Rows are encoded into the staging buffer and compressed in the appending
  * thread, so N shards keep N cores compressing. Every method runs under {@link #lock}.
  */
@@ -18,6 +18,7 @@ final class Shard implements RowSink {
     private final Spool spool;
     private final String stream;
     private final Rotation rotation;
+    private final CodecSettings codec;
     private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
     // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
     private final RowBuffer tsField = new RowBuffer(32);
@@ -30,6 +31,7 @@ final class Shard implements RowSink {
         this.spool = spool;
         this.stream = stream;
         this.rotation = spool.config().rotation();
+        this.codec = spool.config().codec(stream);
     }
 
     @Override
@@ -123,7 +125,7 @@ final class Shard implements RowSink {
     private Segment openSegment() throws IOException {
         Segment seg = segment;
         if (seg == null) {
-            seg = segment = Segment.create(spool.layout(), stream, spool.config().quality(), spool.config().window());
+            seg = segment = Segment.create(spool.layout(), stream, codec);
         }
         return seg;
     }

@@ -1,14 +1,17 @@
 package dev.cistern.spool;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * How a spool writes. Immutable; make one with {@link #builder(Path)}. Defaults are chosen by
  * measurement (docs/benchmarks.md): quality 5 is where the ratio jumps (55 against 34 at quality 4
  * on Kubernetes metrics, 19.5 against 15 on node_exporter's) and higher qualities add little for
  * much more CPU; one core still writes about 300,000 rows/s. Window 22 (4 MiB) reaches back over
- * a whole scrape of several thousand series, where a series' labels repeat.
+ * a whole scrape of several thousand series, where a series' labels repeat. A stream may choose
+ * another codec ({@link Builder#streamCodec}); the others use Brotli at this quality and window.
  */
 public final class SpoolConfig {
     public static final int DEFAULT_QUALITY = 5;
@@ -21,6 +24,7 @@ public final class SpoolConfig {
     private final int shardsPerStream;
     private final boolean replayedFromJournal;
     private final JournalSource journalSource;
+    private final Map<String, CodecSettings> streamCodecs;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -30,6 +34,7 @@ public final class SpoolConfig {
         this.shardsPerStream = b.shardsPerStream;
         this.replayedFromJournal = b.replayedFromJournal;
         this.journalSource = b.journalSource;
+        this.streamCodecs = Map.copyOf(b.streamCodecs);
     }
 
     public static Builder builder(Path directory) {
@@ -41,6 +46,14 @@ public final class SpoolConfig {
     public int window() { return window; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
+    /** The streams that chose their codec; the others are written with {@link #codec(String)}'s Brotli default. */
+    public Map<String, CodecSettings> streamCodecs() { return streamCodecs; }
+
+    /** How a stream's segments are compressed. */
+    public CodecSettings codec(String stream) {
+        CodecSettings c = streamCodecs.get(stream);
+        return c != null ? c : CodecSettings.brotli(quality, window);
+    }
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
     boolean replayedFromJournal() { return replayedFromJournal; }
     /** The journal a journal-fed spool's ledger belongs to. */
@@ -49,6 +62,7 @@ public final class SpoolConfig {
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
     SpoolConfig journalFed(int lanes, JournalSource source) {
         Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes);
+        b.streamCodecs.putAll(streamCodecs);
         b.replayedFromJournal = true;
         b.journalSource = source;
         return b.build();
@@ -58,6 +72,7 @@ public final class SpoolConfig {
     public String toString() {
         return "SpoolConfig{directory=" + directory + ", quality=" + quality + ", window=" + window
                 + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
+                + (streamCodecs.isEmpty() ? "" : ", codecs=" + new TreeMap<>(streamCodecs))
                 + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
     }
 
@@ -69,6 +84,7 @@ public final class SpoolConfig {
         private int shardsPerStream = Math.max(1, Runtime.getRuntime().availableProcessors());
         private boolean replayedFromJournal;
         private JournalSource journalSource = JournalSource.ANY;
+        private final Map<String, CodecSettings> streamCodecs = new TreeMap<>();
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -85,6 +101,12 @@ public final class SpoolConfig {
         public Builder window(int window) {
             if (window < 10 || window > 24) throw new IllegalArgumentException("window must be 10-24, was " + window);
             this.window = window;
+            return this;
+        }
+
+        /** The codec for one stream's segments (the default is Brotli at {@link #quality} and {@link #window}). */
+        public Builder streamCodec(String stream, CodecSettings codec) {
+            streamCodecs.put(StreamName.check(stream), Objects.requireNonNull(codec, "codec"));
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.RetentionPolicy;
 import dev.cistern.spool.Rotation;
@@ -73,6 +74,7 @@ public record ResolvedConfig(
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
+        StreamCodecs.of(c); // checked now, read again by streamCodecs()
         Path token = readableFile("auth.bearer_token_file", c.auth.bearerTokenFile);
         Path ks = readableFile("tls.keystore_file", c.tls.keystoreFile);
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
@@ -84,6 +86,11 @@ public record ResolvedConfig(
                 c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
+    }
+
+    /** The streams that chose a codec ({@code routing.streams}); the others are Brotli at quality and window. */
+    public Map<String, CodecSettings> streamCodecs() {
+        return StreamCodecs.of(raw);
     }
 
     /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
