@@ -83,7 +83,9 @@ class ConfigValidationTest {
         ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
         assertEquals(1024, c.server().maxConnections());
         assertEquals(10, c.server().headerTimeout().toSeconds());
-        assertTrue(c.server().maxInflightBytes() >= c.maxBodyBytes(), "in-flight bytes default from the heap, at least one body");
+        assertTrue(c.server().maxInflightBytes() >= c.server().maxBodyBytes(), "in-flight bytes default from the heap, at least one body");
+        assertEquals(Math.min(c.maxBodyBytes(), c.server().maxInflightBytes()), c.server().maxBodyBytes(),
+                "a body limit over the default budget is held to it (a WARN says so), not the budget raised to it");
         String yaml = ConfigLoader.toYaml(c.raw());
         assertTrue(yaml.matches("(?s).*max_inflight_bytes: \"?" + (c.server().maxInflightBytes() >> 20) + "MiB.*"),
                 "--print-config shows the derived in-flight limit: " + yaml);

@@ -100,9 +100,11 @@ class CrashTest {
             }
         }
         assertEquals(0, duplicates[0], "samples sealed twice");
-        int missing = 0;
-        for (int i = acked.nextSetBit(0); i >= 0; i = acked.nextSetBit(i + 1)) if (!seen.get(i)) missing++;
-        assertEquals(0, missing, "acknowledged samples missing (of " + acked.cardinality() + " acknowledged)");
+        BitSet missing = (BitSet) acked.clone();
+        missing.andNot(seen);
+        if (!missing.isEmpty()) diagnose(data, log);
+        assertEquals(0, missing.cardinality(), "acknowledged samples missing (of " + acked.cardinality() + " acknowledged): "
+                + ranges(missing) + "; data kept in " + dir);
         assertTrue(acked.cardinality() > cycles * PER_REQUEST, "the test acknowledged too little to mean anything: " + acked.cardinality());
         assertEquals(0, neverSent[0], "rows that were never sent");
         assertTrue(histogramRows[0] > 0, "native histogram rows were sealed");
@@ -113,6 +115,33 @@ class CrashTest {
             }
         }
         assertEquals(0, Files.list(data.resolve("active")).count(), "no temp files after a clean shutdown");
+    }
+
+    /** On a loss, what CI's output should show: the agent's warnings and what is in quarantine. */
+    private static void diagnose(Path data, Path log) throws IOException {
+        List<String> warnings = Files.readAllLines(log).stream()
+                .filter(l -> l.contains("WARN") || l.contains("SEVERE") || l.contains("listening on") || l.contains("applier: ")
+                        || l.contains("recover")).toList();
+        System.out.println("CrashTest: agent log lines of note (" + warnings.size() + "):");
+        warnings.stream().skip(Math.max(0, warnings.size() - 200)).forEach(l -> System.out.println("  " + l));
+        Path quarantine = data.resolve("quarantine");
+        if (Files.isDirectory(quarantine)) {
+            try (var files = Files.walk(quarantine)) {
+                files.forEach(f -> System.out.println("CrashTest: quarantine holds " + data.relativize(f)));
+            }
+        }
+    }
+
+    /** The first few runs of set bits, as first-last sequence numbers. */
+    private static String ranges(BitSet bits) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = bits.nextSetBit(0); i >= 0 && shown < 10; shown++) {
+            int end = bits.nextClearBit(i);
+            b.append(shown > 0 ? ", " : "").append(i).append('-').append(end - 1);
+            i = bits.nextSetBit(end);
+        }
+        return b.toString();
     }
 
     private static void send(int port, AtomicLong nextSeq, BitSet acked, AtomicBoolean running) {

@@ -25,6 +25,13 @@ public final class AgentConfig {
     @JsonProperty("upload") public Upload upload = new Upload();
     @JsonProperty("retention") public Retention retention = new Retention();
     @JsonProperty("shutdown") public Shutdown shutdown = new Shutdown();
+    @JsonProperty("admin") public Admin admin = new Admin();
+
+    /** The admin listener: POST /-/reload (and /metrics, /healthz, /readyz); see docs/operations.md, "Reloading the config". */
+    public static final class Admin {
+        /** HOST:PORT; empty: no admin listener (SIGHUP still reloads). Same bearer token and TLS as listen. */
+        @JsonProperty("listen") public String listen = "";
+    }
 
     /** What a stop (SIGTERM) may take; see docs/operations.md, "Stopping". */
     public static final class Shutdown {
@@ -38,6 +45,8 @@ public final class AgentConfig {
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
         @JsonProperty("rotate_age") public String rotateAge = "60s";
+        /** A sealer lane that writes nothing this long while journal entries wait is stalled: acknowledging stops until it moves. */
+        @JsonProperty("stall_timeout") public String stallTimeout = "60s";
     }
 
     public static final class Journal {

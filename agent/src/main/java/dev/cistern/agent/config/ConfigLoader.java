@@ -73,6 +73,7 @@ public final class ConfigLoader {
             throw new ConfigException("(root)", e.getMessage());
         }
         ShutdownSettings.drainTimeout(config.shutdown); // checked here: ResolvedConfig is at its size limit
+        StallSettings.stallTimeout(config.spool);
         return ResolvedConfig.of(config);
     }
 

@@ -2,9 +2,12 @@ package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
 import java.time.Duration;
+import java.util.logging.Logger;
 
 /** Checks the {@code server} section and turns it into the HTTP front's {@link ServerLimits}. */
 final class ServerSettings {
+    private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
+
     private ServerSettings() {}
 
     static ServerLimits of(AgentConfig.Server s, long maxBodyBytes, int threads) {
@@ -17,8 +20,17 @@ final class ServerSettings {
         long rate = Sizes.bytes("server.body_min_rate", s.bodyMinRate);
         if (rate < 1) throw new ConfigException("server.body_min_rate", "must be at least 1 byte a second");
         long inflight;
+        long bodyLimit = maxBodyBytes;
         if (s.maxInflightBytes == null || s.maxInflightBytes.isBlank()) {
-            inflight = Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6 >> 20 << 20); // see docs/operations.md, "Memory"
+            long heap = Runtime.getRuntime().maxMemory();
+            inflight = Math.max(1 << 20, heap / 6 >> 20 << 20); // see docs/operations.md, "Memory"
+            if (maxBodyBytes > inflight) {
+                // not raised to the body limit: the heap's other tenants (hand-off, series caches) need the rest (measured at -Xmx64m)
+                bodyLimit = inflight;
+                LOG.warning("ingest.max_body_bytes (" + maxBodyBytes + ") is over the in-flight budget, a sixth of the " + (heap >> 20)
+                        + " MiB heap (" + inflight + "): bodies over " + inflight + " bytes are refused (413). Raise -Xmx in"
+                        + " JAVA_OPTS, lower ingest.max_body_bytes, or set server.max_inflight_bytes (at most half the heap)");
+            }
             // written back so --print-config shows what is in force
             s.maxInflightBytes = inflight % (1 << 20) == 0 ? (inflight >> 20) + "MiB" : Long.toString(inflight);
         } else {
@@ -29,7 +41,7 @@ final class ServerSettings {
                         + " MiB, set by -Xmx in JAVA_OPTS), or decoding requests could exhaust it; was " + inflight);
             }
         }
-        if (inflight < maxBodyBytes) {
+        if (inflight < bodyLimit) {
             throw new ConfigException("server.max_inflight_bytes", "must be at least ingest.max_body_bytes (" + maxBodyBytes
                     + "), or one request could never be taken");
         }
@@ -37,7 +49,7 @@ final class ServerSettings {
         if (s.maxQueuedRequests < 1 || s.maxQueuedRequests > 1_000_000) {
             throw new ConfigException("server.max_queued_requests", "must be 1-1000000, was " + s.maxQueuedRequests);
         }
-        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, wait, maxBodyBytes, threads,
+        return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, wait, bodyLimit, threads,
                 s.maxQueuedRequests);
     }
 

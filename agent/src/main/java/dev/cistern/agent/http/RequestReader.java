@@ -1,5 +1,6 @@
 package dev.cistern.agent.http;
 
+import dev.cistern.agent.supervise.TestFault;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -111,6 +113,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state != State.BODY) return;
+        TestFault.onEventLoop();
         int n = b.readableBytes();
         if (filled + (long) n > body.length && !grow(ctx, n)) return;
         b.readBytes(body, filled, n);
@@ -243,7 +246,14 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         serving.connectionFailed(ctx, cause);
-        if (state != State.BUSY) closeNow(ctx);
+        if (state == State.BUSY) return;
+        if (!(cause instanceof IOException) && (state == State.BODY || state == State.AWAIT && request != null)) {
+            // our own fault (an Error here) while a request was read: it gets an answer, not a silent close
+            serving.rejected(route, "internal_error");
+            refuseAndClose(ctx, 500, "internal_error", "internal error while reading the request: " + cause);
+            return;
+        }
+        closeNow(ctx);
     }
 
     private void closeNow(ChannelHandlerContext ctx) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import net.openhft.chronicle.queue.RollCycle;
 
 /**
- * The journal's cycle files ({@code *.cq4}) as files: their names, the disk they take, removing
+ * The journal's cycle files ({@code *.cq4}) as files: their names, the disk they take, setting aside
  * the ones a crash left uninitialised, and releasing the ones no longer needed.
  */
 final class CycleFiles {
@@ -45,28 +45,32 @@ final class CycleFiles {
     /**
      * A process killed while creating a cycle file leaves it with no complete store header, and
      * Chronicle then waits at startup for a writer that will never come. Such a file cannot hold an
-     * entry (entries follow the header), so it is deleted, and said so. A file cut inside its header
-     * (truncated) looks the same and may have held entries: the journal rolls past the newest one removed.
-     * Returns the names removed.
+     * entry (entries follow the header), so it is moved into {@code quarantine} (kept for a look, not
+     * deleted), and said so. A file cut inside its header (truncated) looks the same and may have held
+     * entries: the journal rolls past the newest one moved. Returns the names moved.
      */
-    static List<String> removeUninitialised(Path dir) throws IOException {
-        List<String> removed = new ArrayList<>();
+    static List<String> quarantineUninitialised(Path dir, Path quarantine) throws IOException {
+        List<String> moved = new ArrayList<>();
         for (Path p : list(dir)) {
-            int header;
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                ch.read(b, 0);
-                header = b.position() < 4 ? 0 : b.getInt(0);
-            }
-            boolean notComplete = (header & 0x80000000) != 0;
-            if (header == 0 || notComplete) {
-                LOG.warning("journal cycle " + p.getFileName()
-                        + " was never initialised (a crash during its creation); it holds no entries and is removed");
-                Files.delete(p);
-                removed.add(p.getFileName().toString());
-            }
+            if (initialised(p)) continue;
+            Files.createDirectories(quarantine);
+            Path to = quarantine.resolve(p.getFileName() + "." + System.currentTimeMillis() + ".uninitialised");
+            LOG.warning("journal cycle " + p.getFileName() + " was never initialised (a crash during its creation);"
+                    + " it holds no entries and is moved to " + to);
+            Files.move(p, to);
+            moved.add(p.getFileName().toString());
         }
-        return removed;
+        return moved;
+    }
+
+    /** Whether the file starts with Chronicle's complete store header: 0, or the not-complete bit, says it does not. */
+    private static boolean initialised(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(b, 0);
+            int header = b.position() < 4 ? 0 : b.getInt(0);
+            return header != 0 && (header & 0x80000000) == 0;
+        }
     }
 
     /** The cycles with a file, in order; a {@code .cq4} file whose name is not of this roll cycle is left out. */

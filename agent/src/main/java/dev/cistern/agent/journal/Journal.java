@@ -79,9 +79,10 @@ public final class Journal implements AutoCloseable {
         FileChannel lock = JournalIdentity.lock(dir);
         Journal j = null;
         try {
-            List<String> removed = CycleFiles.removeUninitialised(dir);
+            List<String> removed = CycleFiles.quarantineUninitialised(dir, quarantine(dir));
             String existing = JournalIdentity.existingRollCycle(dir, rollCycle);
-            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir), existing);
+            // a crash while creating the only cycle file leaves the same journal, not a new one: its ledger and names still hold
+            JournalIdentity identity = JournalIdentity.establish(dir, CycleFiles.any(dir) || !removed.isEmpty(), existing);
             Fsync.directory(dir);
             if (!identity.rollCycle().equals(rollCycle)) {
                 LOG.warning("journal.roll_cycle is " + rollCycle + " but the journal in " + dir + " was made with "

@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code lane-error-once}: the first entry an applier lane writes throws an {@link Error} once;</li>
  *   <li>{@code lane-error-always}: every entry an applier lane writes throws an {@link Error};</li>
  *   <li>{@code lane-link-error}: writing an entry throws {@link UnsatisfiedLinkError}, as a native codec that stopped loading;</li>
- *   <li>{@code lane-stall}: every applier lane blocks for good inside the first entry batch it writes (a hung disk, a stuck sealer).</li>
+ *   <li>{@code lane-stall}: every applier lane blocks for good inside the first entry batch it writes (a hung disk, a stuck sealer);</li>
+ *   <li>{@code loop-error-once}: the first request body an HTTP event loop reads throws an {@link Error} there, once.</li>
  * </ul>
  */
 public final class TestFault {
@@ -33,6 +34,14 @@ public final class TestFault {
                 while (true) LockSupport.park(); // never returns: only a bounded shutdown gets past it
             }
             default -> { }
+        }
+    }
+
+    /** Called by an HTTP event loop as it reads a request body, before any worker sees the request. */
+    public static void onEventLoop() {
+        if (FAULT.isEmpty()) return;
+        if (FAULT.equals("loop-error-once") && FIRED.compareAndSet(false, true)) {
+            throw new AssertionError("cistern.test.fault=loop-error-once");
         }
     }
 }

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -77,6 +80,7 @@ class JournalTest {
 
     @Test
     void aCycleFileLeftUninitialisedByACrashDoesNotBlockStartup() throws Exception {
+        Path dir = this.dir.resolve("journal"); // its quarantine is a sibling
         try (Journal j = Journal.open(dir, "TEST_SECONDLY")) {
             byte[] p = "before the crash".getBytes(StandardCharsets.UTF_8);
             j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
@@ -92,7 +96,35 @@ class JournalTest {
             }
         });
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("2999")).count(), "the empty cycle was removed");
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("2999")).count(), "the empty cycle was set aside");
+        }
+        try (Stream<Path> s = Files.list(Journal.quarantine(dir))) {
+            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("29991231-235959T.cq4.")).count(), "kept in quarantine");
+        }
+    }
+
+    /** All cycles released (everything sealed), then a crash while creating the next: the same journal, rolled past it. */
+    @Test
+    void aCrashWhileCreatingTheOnlyCycleFileKeepsTheJournalsIdentity() throws Exception {
+        Path dir = this.dir.resolve("journal"); // its quarantine is a sibling
+        String id;
+        long before;
+        try (Journal j = Journal.open(dir, "TEST_SECONDLY")) {
+            id = j.identity().id();
+            byte[] p = "sealed and released".getBytes(StandardCharsets.UTF_8);
+            before = j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".cq4")).toList()) Files.delete(p); // released
+        }
+        String next = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss'T'").withZone(ZoneOffset.UTC)
+                .format(Instant.now().plusSeconds(1));
+        Files.write(dir.resolve(next + ".cq4"), new byte[1 << 16]);
+        try (Journal j = Journal.open(dir, "TEST_SECONDLY")) {
+            assertEquals(id, j.identity().id(), "the journal is the one that crashed, not a new one");
+            byte[] p = "after".getBytes(StandardCharsets.UTF_8);
+            long after = j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
+            assertTrue(after > before, "new entries come after the old ones: " + after + " <= " + before);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cistern.spool.SegmentName;
 import dev.cistern.uploader.Destination;
 import dev.cistern.uploader.DestinationException;
 import dev.cistern.uploader.FileChecksum;
+import dev.cistern.uploader.ObjectHeaders;
 import dev.cistern.uploader.KeyTemplate;
 import dev.cistern.uploader.UploadItem;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * <p>Every request carries a CRC32C checksum, so S3 rejects a body damaged in transit: a single PUT
  * the whole file's CRC32C the uploader verified before shipping ({@code x-amz-checksum-crc32c}),
  * each part of a multipart upload one the SDK computes as it streams (sent as a trailer). The
- * object's metadata carries the file's and its content's CRC32C ({@link FileChecksum}). Files up to
+ * object says what it is ({@link ObjectHeaders}: NDJSON, its codec, rows, event times, CRC32Cs). Files up to
  * {@link Builder#multipartThreshold(long)} go in one PUT streamed from disk; larger files go as a
  * multipart upload, one part at a time, each part streamed from its place in the file. The SDK's
  * own retries are off: the uploader's Failsafe policy retries.
@@ -141,11 +141,13 @@ public final class S3Destination implements Destination {
                 .bucket(bucket)
                 .key(item.key())
                 .contentLength(item.bytes())
-                .contentType(contentType(item))
+                .contentType(ObjectHeaders.contentType(item))
+                .contentEncoding(ObjectHeaders.contentEncoding(item))
+                .metadata(ObjectHeaders.metadata(item))
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
                 .overrideConfiguration(timeout(item.timeout()));
         FileChecksum c = item.checksum();
-        if (c != null) b.checksumCRC32C(c.crc32cBase64()).metadata(c.metadata());
+        if (c != null) b.checksumCRC32C(c.crc32cBase64());
         objects.applyTo(b);
         s3.putObject(b.build(), RequestBody.fromFile(item.file()));
     }
@@ -153,9 +155,9 @@ public final class S3Destination implements Destination {
     private void putInParts(UploadItem item, String where) throws IOException {
         long size = item.bytes();
         long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
-        Map<String, String> metadata = item.checksum() == null ? Map.of() : item.checksum().metadata();
-        String uploadId = s3.createMultipartUpload(b -> objects.applyTo(b.bucket(bucket).key(item.key()).contentType(contentType(item))
-                .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+        String uploadId = s3.createMultipartUpload(b -> objects.applyTo(b.bucket(bucket).key(item.key())
+                .contentType(ObjectHeaders.contentType(item)).contentEncoding(ObjectHeaders.contentEncoding(item))
+                .metadata(ObjectHeaders.metadata(item)).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
                 .overrideConfiguration(timeout(item.timeout())))).uploadId();
         boolean completed = false;
         try {
@@ -191,10 +193,6 @@ public final class S3Destination implements Destination {
         } catch (SdkException e) {
             LOG.log(Level.FINE, "could not abort multipart upload " + uploadId + " of s3://" + bucket + "/" + key, e);
         }
-    }
-
-    private static String contentType(UploadItem item) {
-        return item.key().endsWith(SegmentName.SUFFIX) ? "application/x-ndjson" : "application/octet-stream";
     }
 
     @Override
