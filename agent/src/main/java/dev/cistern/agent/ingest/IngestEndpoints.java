@@ -120,8 +120,8 @@ public final class IngestEndpoints {
             if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
             RemoteWriteRules rw = rules.remoteWrite();
             RemoteWriteRules.Limits limits = rw.limitsAt(System.currentTimeMillis());
-            // the decompressed body is charged to the in-flight budget either way; 1.0's rows as they grow too
-            return protocol == RemoteWriteProtocol.V2 ? handoff.decodeV2(raw.bytes(), raw.length(), rw, limits)
+            // the decompressed body and the rows are charged to the in-flight budget either way; 1.0's rows as they grow too
+            return protocol == RemoteWriteProtocol.V2 ? handoff.decodeV2(raw.bytes(), raw.length(), rw, limits, ex::charge)
                     : handoff.decode(raw.bytes(), raw.length(), rw, limits, ex::charge);
         } catch (InvalidWriteRequestException e) {
             throw IngestException.of(e);
