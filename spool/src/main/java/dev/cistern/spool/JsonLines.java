@@ -43,7 +43,12 @@ public final class JsonLines {
 
     // an integer past a long is no time (not malformed JSON): a row stored under another field's time may hold one
     private static final TimeReader INTEGRAL_TS = (p, v) -> v == JsonToken.VALUE_NUMBER_INT
-            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? p.getLongValue() : BAD_TIME;
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? outsideSentinels(p.getLongValue()) : BAD_TIME;
+
+    /** A ts of Long.MIN_VALUE (or one above) is a time far out of range, not "no time": it must still be refused. */
+    private static long outsideSentinels(long ts) {
+        return ts <= BAD_TIME ? BAD_TIME + 1 : ts;
+    }
     private static final TimeReader NO_READER = (p, v) -> BAD_TIME;
 
     /** Checks the bytes are exactly one JSON object, as {@link #validate(byte[], int, int, long)} does, reading no field. */
