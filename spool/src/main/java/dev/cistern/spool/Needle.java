@@ -2,14 +2,16 @@ package dev.cistern.spool;
 
 /**
  * A byte string to find in decoded rows, exactly or ignoring ASCII case (the needle is given in
- * lower case). Candidates are found eight positions at a time by the needle's first and last byte,
- * then checked whole, the way fast grep implementations do.
+ * lower case). Candidates are found eight positions at a time by two of the needle's bytes (its
+ * first and last, quotes aside), then checked whole, the way fast grep implementations do.
  */
 final class Needle {
     private static final long CASE_BITS = 0x2020202020202020L;
 
     private final byte[] bytes;
     private final boolean ignoreCase;
+    private final int firstAt;
+    private final int lastAt;
     private final long first;
     private final long last;
     private final long firstFold;
@@ -20,8 +22,15 @@ final class Needle {
         if (bytes.length == 0) throw new IllegalArgumentException("an empty needle");
         this.bytes = bytes.clone();
         this.ignoreCase = ignoreCase;
-        byte f = bytes[0];
-        byte l = bytes[bytes.length - 1];
+        // probe bytes inside quotes, which are everywhere in JSON: "name" is probed at n and e
+        int a = 0;
+        int z = bytes.length - 1;
+        while (a < z && bytes[a] == '"') a++;
+        while (z > a && bytes[z] == '"') z--;
+        this.firstAt = a;
+        this.lastAt = z;
+        byte f = bytes[a];
+        byte l = bytes[z];
         this.first = Bytes.broadcast(f);
         this.last = Bytes.broadcast(l);
         this.firstFold = ignoreCase && isLower(f) ? CASE_BITS : 0;
@@ -51,10 +60,10 @@ final class Needle {
     int find(byte[] b, int from, int to) {
         int n = bytes.length;
         int i = from;
-        // both words must lie inside [from, to): the last-byte word starts at i + n - 1
+        // both probe words must lie inside [from, to): the last starts at i + lastAt, and lastAt < n
         for (int end = to - n - 7; i < end; i += 8) {
-            long m = Bytes.equalLanes(Bytes.word(b, i) | firstFold, first)
-                    & Bytes.equalLanes(Bytes.word(b, i + n - 1) | lastFold, last);
+            long m = Bytes.equalLanes(Bytes.word(b, i + firstAt) | firstFold, first)
+                    & Bytes.equalLanes(Bytes.word(b, i + lastAt) | lastFold, last);
             while (m != 0) {
                 int at = i + (Long.numberOfTrailingZeros(m) >>> 3);
                 if (matchesAt(b, at)) return at;

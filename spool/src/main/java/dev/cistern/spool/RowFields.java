@@ -99,7 +99,10 @@ final class RowFields {
         return negative ? -v : v;
     }
 
-    /** 1 when {@code labels} holds key with exactly value (the last of a repeated key counts), 0 when not, -1 when an escape needs a parser. */
+    /**
+     * 1 when {@code labels} holds key with exactly value (the last of a repeated key counts), 0 when
+     * not, -1 when an escape needs a parser.
+     */
     int label(byte[] key, byte[] value) {
         if (labelsStart < 0) return 0;
         pos = labelsStart + 1;

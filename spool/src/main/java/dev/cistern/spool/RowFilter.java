@@ -55,6 +55,15 @@ final class RowFilter {
         return text;
     }
 
+    /**
+     * A needle every matching row holds when nothing in it is escaped: the quoted name or a quoted
+     * label value; null when there is none.
+     */
+    Needle quotedValue() {
+        if (quotedName != null) return quotedName;
+        return quotedValues.length > 0 ? quotedValues[0] : null;
+    }
+
     /** Whether every row of a file matches (no filter needs to look at one). */
     boolean matchesAll(boolean fileInRange) {
         return text == null && !parseEach && !needsFields(fileInRange);

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * One query's pass over the segments it could match, a block of whole rows at a time: rows go to a
  * {@link Scanner.MatchVisitor} as bytes, or to an {@link OutputStream} with their newlines, a whole
- * block in one write when no filter looks at rows. A text filter is searched for across the block
- * (only rows holding it are looked at further), like grep. Offset and limit are applied here only.
+ * block in one write when no filter looks at rows. A text, name or label value is searched for
+ * across the block (only rows holding it are looked at further), like grep. Offset and limit are applied here only.
  */
 final class SegmentScan {
     private static final byte NL = '\n';
@@ -71,9 +71,12 @@ final class SegmentScan {
             read += rows;
             matched += rows;
             write(b, s, e);
-        } else if (blockText) {
-            searchText(b, s, e, fileInRange);
         } else {
+            Needle key = searchKey(b, s, e);
+            if (key != null) {
+                search(key, b, s, e, fileInRange);
+                return;
+            }
             for (int ls = s; ls < e && !stopped; ) {
                 int le = Bytes.indexOf(b, ls, e, NL);
                 read++;
@@ -83,12 +86,23 @@ final class SegmentScan {
         }
     }
 
-    /** Finds the text across the block; only the rows holding it are read further. */
-    private void searchText(byte[] b, int s, int e, boolean fileInRange) throws IOException {
-        Needle text = filter.text();
+    /**
+     * What every matching row of the block must hold, to search the block for rather than look at
+     * each row: the text, or a quoted name or label value when no row of the block has an escape
+     * (one could spell the value another way).
+     */
+    private Needle searchKey(byte[] b, int s, int e) {
+        if (blockText) return filter.text();
+        Needle value = filter.quotedValue();
+        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value : null;
+    }
+
+    /** Finds the needle across the block; only the rows holding it are read further. */
+    private void search(Needle needle, byte[] b, int s, int e, boolean fileInRange) throws IOException {
+        boolean isText = needle == filter.text();
         int pos = s;
         while (pos < e && !stopped) {
-            int m = text.find(b, pos, e);
+            int m = needle.find(b, pos, e);
             if (m < 0) {
                 read += Bytes.count(b, pos, e, NL);
                 return;
@@ -98,7 +112,7 @@ final class SegmentScan {
             int le = Bytes.indexOf(b, m, e, NL);
             read += Bytes.count(b, pos, ls, NL) + 1;
             pos = le + 1;
-            if (filter.matches(b, ls, le, true, fileInRange)) emit(b, ls, le);
+            if (filter.matches(b, ls, le, isText, fileInRange)) emit(b, ls, le);
         }
     }
 

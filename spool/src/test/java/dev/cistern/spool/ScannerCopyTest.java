@@ -71,6 +71,25 @@ class ScannerCopyTest {
     }
 
     @Test
+    void aNameOrLabelSpelledWithEscapesIsFoundInBlocksWithAndWithoutThem() throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(scratch).shardsPerStream(1).build())) {
+            StreamWriter e = spool.writer("events");
+            for (int i = 0; i < 50; i++) Fixtures.appendJson(e, "{\"ts\":" + (T0 + i) + ",\"name\":\"café\",\"labels\":{\"k\":\"v\"}}");
+            e.seal(); // a file without a backslash in it
+            for (int i = 50; i < 100; i++) {
+                String name = i % 2 == 0 ? "caf\\u00e9" : "café";
+                String value = i % 3 == 0 ? "\\u0076" : "v";
+                Fixtures.appendJson(e, "{\"ts\":" + (T0 + i) + ",\"name\":\"" + name + "\",\"labels\":{\"k\":\"" + value + "\"}}");
+            }
+        }
+        assertEquals(100, copy(scratch, ScanQuery.builder().name("café").build()).lines().count());
+        assertEquals(100, copy(scratch, ScanQuery.builder().label("k", "v").build()).lines().count());
+        assertEquals(0, copy(scratch, ScanQuery.builder().label("k", "\\u0076").build()).lines().count());
+        assertEquals(paged(scratch, ScanQuery.builder().name("café").label("k", "v").build()),
+                copy(scratch, ScanQuery.builder().name("café").label("k", "v").build()));
+    }
+
+    @Test
     void prunedFilesAreNeverOpenedByCopy() throws Exception {
         ScannerTest.writeFixture(scratch);
         for (Path f : Fixtures.sealedFiles(scratch)) {
