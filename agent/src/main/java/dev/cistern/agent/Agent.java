@@ -269,7 +269,7 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        housekeeping.shutdownNow();
+        Deadline.stop(housekeeping, deadline);
         retention.flushDropReports();
         newestDrops.flushAll();
         // sealing gets what is left of the deadline (at least a second): a sealer stuck on a dead disk must not hold the exit
