@@ -9,7 +9,7 @@ cistern_memory_flags() {
   [ "${2:-}" = run ] || return 0
   o=" ${1:-} "
   f=""
-  case "$o" in *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;; *) f="$f -Xmx128m" ;; esac
+  case "$o" in *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;; *) f="$f -Xmx256m" ;; esac
   case "$o" in *-XX:+Use*GC*) ;; *) f="$f -XX:+UseSerialGC" ;; esac
   case "$o" in *MaxDirectMemorySize*) ;; *) f="$f -XX:MaxDirectMemorySize=64m" ;; esac
   case "$o" in *" -Xss"* | *ThreadStackSize*) ;; *) f="$f -Xss512k" ;; esac
