@@ -6,7 +6,9 @@
 #
 # Usage: scripts/bench-memory.sh cistern [CONFIG]   # bin/cistern run; JAVA_OPTS as the environment has it
 #        scripts/bench-memory.sh vmagent            # needs vmagent (apt-get install victoria-metrics)
-# Environment: SAMPLES (20000000), PORT (19464; vmagent: 8429), LOAD_JAVA_OPTS (the load generator's, -Xmx6g -XX:+UseParallelGC),
+# Environment: SAMPLES (20000000), PORT (19464; vmagent: 8429),
+#              LOAD_JAVA_OPTS (the load generator's; -Xmx6g -XX:+UseParallelGC),
+#              LAUNCHER (bin/cistern; e.g. an older launcher copied into bin/ to compare its defaults),
 #              NMT=1 (print the NMT summary with the most committed; JAVA_OPTS=-XX:NativeMemoryTracking=summary).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,8 +82,9 @@ nmter=
 if [ -n "${NMT:-}" ]; then nmt & nmter=$!; fi
 
 # the load generator is a JVM of its own, with a heap for its encoded requests whatever the receiver was given
-result="$(JAVA_OPTS="${LOAD_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}" bin/cistern bench ingest --url "$url" --corpus "$corpus" --samples "${SAMPLES:-20000000}" --connections 4 \
-  --samples-per-request 2000 2>/dev/null | tail -n 1)"
+load_opts="${LOAD_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}"
+result="$(JAVA_OPTS="$load_opts" bin/cistern bench ingest --url "$url" --corpus "$corpus" --samples "${SAMPLES:-20000000}" \
+  --connections 4 --samples-per-request 2000 2>/dev/null | tail -n 1)"
 touch "$work/stop"
 wait "$sampler"
 if [ -n "$nmter" ]; then wait "$nmter"; cat "$work/nmt.txt" >&2; fi
