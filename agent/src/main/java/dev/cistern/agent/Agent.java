@@ -1,6 +1,7 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
+import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.StallSettings;
@@ -17,6 +18,7 @@ import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.SpoolLayout;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.spool.AdaptiveLevel;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
@@ -68,14 +70,15 @@ public final class Agent implements AutoCloseable {
         StartupCheck.dataDirectory(config.dataDir());
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
         Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
-        JournalFedSpool fed = openSpool(config, j); // one shard per lane keeps journal positions exact
+        this.lag = new JournalLag(j.lastIndex()); // before the spool: adaptive quality reads it
+        JournalFedSpool fed = openSpool(config, j, lag); // one shard per lane keeps journal positions exact
         this.spool = fed.spool();
         boolean ok = false;
         HttpFront s = null;
         try {
             Journal opened = j;
-            this.lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
+            metrics.bindQuality(spool.config(), spool.metrics());
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor,
@@ -110,19 +113,17 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static JournalFedSpool openSpool(ResolvedConfig config, Journal journal) throws IOException {
+    /** With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes}. */
+    private static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, JournalLag lag) throws IOException {
+        QualitySettings q = config.qualitySettings();
+        SpoolConfig sc = SpoolConfig.builder(config.dataDir()).quality(config.quality()).window(config.window()).rotation(config.rotation())
+                .adaptive(q.auto() ? AdaptiveLevel.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null).build();
         try {
-            return JournalFedSpool.open(spoolConfig(config), Lanes.AGENT.count(), journal.source());
+            return JournalFedSpool.open(sc, Lanes.AGENT.count(), journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;
         }
-    }
-
-    private static SpoolConfig spoolConfig(ResolvedConfig config) {
-        return SpoolConfig.builder(config.dataDir())
-                .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .build();
     }
 
     private void bindJournalGauges(Journal journal, JournalLag lag) {

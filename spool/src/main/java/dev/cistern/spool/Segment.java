@@ -19,6 +19,7 @@ final class Segment {
     private final FileChannel channel;
     private final BrotliSink sink;
     private final long openedAtNanos;
+    private final int quality;
     private long rows;
     private long rawBytes;
     private long minTs = Long.MAX_VALUE;
@@ -27,7 +28,7 @@ final class Segment {
     private long lastSource = SegmentName.NO_SOURCE;
     private volatile boolean abandoned;
 
-    private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink) {
+    private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink, int quality) {
         this.layout = layout;
         this.stream = stream;
         this.id = id;
@@ -35,6 +36,7 @@ final class Segment {
         this.channel = channel;
         this.sink = sink;
         this.openedAtNanos = System.nanoTime();
+        this.quality = quality;
     }
 
     static Segment create(SpoolLayout layout, String stream, int quality, int window) throws IOException {
@@ -47,7 +49,7 @@ final class Segment {
             throws IOException {
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            return new Segment(layout, stream, id, temp, ch, new BrotliSink(ch, quality, window));
+            return new Segment(layout, stream, id, temp, ch, new BrotliSink(ch, quality, window), quality);
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(temp);
@@ -60,6 +62,8 @@ final class Segment {
     Path tempPath() { return tempPath; }
     long rows() { return rows; }
     long rawBytes() { return rawBytes; }
+    /** The compression level this segment is written at (chosen when it opened). */
+    int quality() { return quality; }
     long ageNanos(long now) { return now - openedAtNanos; }
 
     /** Counts a row that is staged (not yet compressed); the shard drains staged bytes with {@link #write}. */

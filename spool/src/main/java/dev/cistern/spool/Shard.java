@@ -114,7 +114,7 @@ final class Shard implements RowSink {
     private Segment openSegment() throws IOException {
         Segment seg = segment;
         if (seg == null) {
-            seg = segment = Segment.create(spool.layout(), stream, spool.config().quality(), spool.config().window());
+            seg = segment = Segment.create(spool.layout(), stream, spool.config().nextQuality(), spool.config().window());
         }
         return seg;
     }

@@ -21,6 +21,7 @@ public final class SpoolConfig {
     private final int shardsPerStream;
     private final boolean replayedFromJournal;
     private final JournalSource journalSource;
+    private final AdaptiveLevel adaptive;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -30,6 +31,7 @@ public final class SpoolConfig {
         this.shardsPerStream = b.shardsPerStream;
         this.replayedFromJournal = b.replayedFromJournal;
         this.journalSource = b.journalSource;
+        this.adaptive = b.adaptive;
     }
 
     public static Builder builder(Path directory) {
@@ -39,6 +41,18 @@ public final class SpoolConfig {
     public Path directory() { return directory; }
     public int quality() { return quality; }
     public int window() { return window; }
+    /** The controller choosing each segment's quality, or null when every segment gets {@link #quality()}. */
+    public AdaptiveLevel adaptive() { return adaptive; }
+
+    /** The quality for a segment opening now: the fixed one, or the controller's choice. */
+    int nextQuality() {
+        return adaptive == null ? quality : adaptive.next();
+    }
+
+    /** The quality a segment opening now would get (for a gauge: a scrape also lets the controller decide). */
+    public int currentQuality() {
+        return nextQuality();
+    }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
@@ -48,7 +62,7 @@ public final class SpoolConfig {
 
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
     SpoolConfig journalFed(int lanes, JournalSource source) {
-        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes);
+        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes).adaptive(adaptive);
         b.replayedFromJournal = true;
         b.journalSource = source;
         return b.build();
@@ -56,7 +70,7 @@ public final class SpoolConfig {
 
     @Override
     public String toString() {
-        return "SpoolConfig{directory=" + directory + ", quality=" + quality + ", window=" + window
+        return "SpoolConfig{directory=" + directory + ", quality=" + (adaptive == null ? quality : adaptive) + ", window=" + window
                 + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
                 + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
     }
@@ -69,6 +83,7 @@ public final class SpoolConfig {
         private int shardsPerStream = Math.max(1, Runtime.getRuntime().availableProcessors());
         private boolean replayedFromJournal;
         private JournalSource journalSource = JournalSource.ANY;
+        private AdaptiveLevel adaptive;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -85,6 +100,18 @@ public final class SpoolConfig {
         public Builder window(int window) {
             if (window < 10 || window > 24) throw new IllegalArgumentException("window must be 10-24, was " + window);
             this.window = window;
+            return this;
+        }
+
+        /**
+         * Lets a controller choose each segment's quality within its floor and ceiling (null: every segment at
+         * {@link #quality(int)}). The levels must be Brotli qualities.
+         */
+        public Builder adaptive(AdaptiveLevel adaptive) {
+            if (adaptive != null && (adaptive.min() < 0 || adaptive.max() > 11)) {
+                throw new IllegalArgumentException("adaptive quality must stay within 0-11, was " + adaptive);
+            }
+            this.adaptive = adaptive;
             return this;
         }
 

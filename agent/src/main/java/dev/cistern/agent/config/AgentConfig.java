@@ -33,7 +33,10 @@ public final class AgentConfig {
     }
 
     public static final class Spool {
-        @JsonProperty("quality") public int quality = SpoolConfig.DEFAULT_QUALITY;
+        /** {@code auto}: each segment's quality follows the backlog, within quality_min..quality_max; or a fixed quality 0-11. */
+        @JsonProperty("quality") public String quality = QualitySettings.AUTO;
+        @JsonProperty("quality_min") public int qualityMin = QualitySettings.DEFAULT_MIN;
+        @JsonProperty("quality_max") public int qualityMax = QualitySettings.DEFAULT_MAX;
         @JsonProperty("window") public int window = SpoolConfig.DEFAULT_WINDOW;
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";

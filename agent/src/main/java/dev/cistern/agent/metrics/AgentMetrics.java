@@ -2,11 +2,13 @@ package dev.cistern.agent.metrics;
 
 import dev.cistern.agent.journal.JournalDamage;
 import dev.cistern.agent.remotewrite.SeriesCache;
+import dev.cistern.spool.AdaptiveLevel;
 import dev.cistern.spool.DropReason;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.QuarantineReason;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
+import dev.cistern.spool.SpoolConfig;
 import dev.cistern.spool.SpoolMetrics;
 import dev.cistern.uploader.BreakerState;
 import dev.cistern.uploader.UploadListener;
@@ -134,6 +136,24 @@ public final class AgentMetrics {
     }
 
     /** Binds the spool's own counters and what recovery did at startup. */
+    /**
+     * The quality the next segment gets, and segments sealed per quality: every quality the configuration allows
+     * is registered at zero (a fixed quality has one).
+     */
+    public void bindQuality(SpoolConfig config, SpoolMetrics m) {
+        Gauge.builder("cistern.spool.quality", config, SpoolConfig::currentQuality)
+                .description("compression quality the next segment opens with (spool.quality, or the adaptive choice)").register(registry);
+        AdaptiveLevel a = config.adaptive();
+        int min = a == null ? config.quality() : a.min();
+        int max = a == null ? config.quality() : a.max();
+        for (int q = min; q <= max; q++) {
+            int level = q;
+            FunctionCounter.builder("cistern.spool.quality.segments", m, x -> x.segmentsSealedAt(level))
+                    .tag("quality", Integer.toString(q)).description("segments sealed, by the quality they were compressed at")
+                    .register(registry);
+        }
+    }
+
     public void bindSpool(SpoolMetrics m, RecoveryReport recovery) {
         FunctionCounter.builder("cistern.segments.sealed", m, SpoolMetrics::segmentsSealed)
                 .description("segments sealed").register(registry);
