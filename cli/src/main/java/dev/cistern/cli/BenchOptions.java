@@ -10,10 +10,20 @@ final class BenchOptions {
     Path corpus;
 
     @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
-            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
-    int quality;
+            description = "Brotli quality 0-11, or (bench ingest) auto: spool.quality auto at its default floor and ceiling "
+                    + "(default ${DEFAULT-VALUE}).")
+    String quality;
 
     @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
             description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
     int window;
+
+    /** The quality as a number, for commands that write at one quality. */
+    int fixedQuality() {
+        try {
+            return Integer.parseInt(quality.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--quality must be 0-11 here, was '" + quality + "'");
+        }
+    }
 }

@@ -92,7 +92,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
                         + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, input.quality, input.window, timing.cpuNanos() / 1e9));
+                raw / seconds / 1e6, threads, input.fixedQuality(), input.window, timing.cpuNanos() / 1e9));
         return 0;
     }
 
@@ -124,7 +124,7 @@ final class BenchWriteCommand implements Callable<Integer> {
      * seals everything, and returns the time from the first append to the last seal.
      */
     private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
-        SpoolConfig config = SpoolConfig.builder(dir).quality(input.quality).window(input.window).shardsPerStream(threads)
+        SpoolConfig config = SpoolConfig.builder(dir).quality(input.fixedQuality()).window(input.window).shardsPerStream(threads)
                 .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {
             spool.onSealed(s -> {

@@ -10,16 +10,17 @@ import java.util.function.LongSupplier;
  * opens; the controller only decides which level the next segment gets.
  *
  * <p>Codec-neutral: a level is the codec's own number (Brotli quality, zstd or gzip level), higher
- * meaning smaller and slower. Down fast, up slowly, so it neither flaps nor lets the backlog run away:
+ * meaning smaller and slower. The backlog maps to a target level: the ceiling at or under {@code low},
+ * the floor at or over {@code high}, the levels between spread evenly over the range between. The
+ * level moves toward its target down fast and up slowly, so it neither flaps nor lets the backlog run away:
  * <ul>
- *   <li>backlog at or over {@code high}, or over {@code low} and larger than at the last decision:
- *       one level down (decisions are at most one per {@link #DECIDE_EVERY});</li>
- *   <li>backlog under {@code low}: one level up per {@code upHold} it has stayed there;</li>
- *   <li>otherwise (between the marks and shrinking): hold.</li>
+ *   <li>target below the level: one level down per decision (decisions are at most one per {@link #DECIDE_EVERY});</li>
+ *   <li>target above the level: one level up per {@code upHold} it has stayed above, at most to the target.</li>
  * </ul>
- * A step down soon after a step up means the higher level cannot keep up: {@code upHold} doubles (up to
- * {@link #MAX_UP_HOLD}), so the level settles just below the edge of what the CPU allows instead of
- * climbing into it every few seconds; it halves again after a quiet spell. Thread-safe.
+ * Under a load the ceiling cannot compress, the backlog grows until it reaches the band of a level that keeps
+ * up, and stays near it. A step down soon after a step up means the higher level cannot keep up:
+ * {@code upHold} doubles (up to {@link #MAX_UP_HOLD}), so the level settles just below the edge of what the
+ * CPU allows instead of climbing into it every few seconds; it halves again after a quiet spell. Thread-safe.
  */
 public final class AdaptiveLevel {
     public static final long DECIDE_EVERY = TimeUnit.SECONDS.toNanos(1);
@@ -34,14 +35,13 @@ public final class AdaptiveLevel {
     private final LongSupplier clock;
     private volatile int level;
     private long decidedAt;
-    private long lastBacklog;
-    private long lowSince = -1; // when the backlog went under low, or -1 while it is not
+    private long aboveSince = -1; // since when the target has been above the level, or -1
     private long lastUp = Long.MIN_VALUE / 2;
     private long lastDown = Long.MIN_VALUE / 2;
     private long upHold = BASE_UP_HOLD;
 
     /**
-     * @param backlog bytes behind now; {@code high} and {@code low} are its marks (0 < low < high)
+     * @param backlog bytes behind now; {@code low} and {@code high} are its marks (0 < low < high)
      * @param clock   nanoseconds, as {@link System#nanoTime()}
      */
     public AdaptiveLevel(int min, int max, LongSupplier backlog, long low, long high, LongSupplier clock) {
@@ -58,8 +58,8 @@ public final class AdaptiveLevel {
     }
 
     /**
-     * Marks from a backlog limit (the agent's {@code journal.max_lag_bytes}): a level down from 1/16 of it, or from
-     * 1/256 while it grows; up below 1/256. A limit of 1 GiB gives 64 MiB and 4 MiB: seconds of backlog at full load.
+     * Marks from a backlog limit (the agent's {@code journal.max_lag_bytes}): the ceiling up to 1/256 of it, the floor
+     * from 1/16. A limit of 1 GiB gives 4 MiB and 64 MiB: a fraction of a second and a few seconds of backlog at full load.
      */
     public static AdaptiveLevel forLimit(int min, int max, LongSupplier backlog, long limit) {
         long low = Math.max(1, limit / 256);
@@ -76,32 +76,37 @@ public final class AdaptiveLevel {
     public int next() {
         long now = clock.getAsLong();
         synchronized (this) {
-            if (now - decidedAt >= DECIDE_EVERY) decide(now, Math.max(0, backlog.getAsLong()));
+            if (now - decidedAt >= DECIDE_EVERY) decide(now, backlog.getAsLong());
             return level;
         }
     }
 
     private void decide(long now, long behind) {
-        boolean growing = behind > lastBacklog;
         decidedAt = now;
-        lastBacklog = behind;
-        if (behind >= high || (behind > low && growing)) {
-            lowSince = -1;
-            if (level == min) return;
+        int target = target(behind);
+        if (target < level) {
+            aboveSince = -1;
             if (now - lastUp < 2 * upHold) upHold = Math.min(MAX_UP_HOLD, upHold * 2); // that climb did not hold
             level--;
             lastDown = now;
-        } else if (behind <= low) {
-            if (lowSince < 0) lowSince = now;
-            long steps = (now - lowSince) / upHold;
-            if (steps == 0 || level == max) return;
+        } else if (target > level) {
+            if (aboveSince < 0) aboveSince = now;
+            long steps = (now - aboveSince) / upHold;
+            if (steps == 0) return;
             if (now - lastDown > 4 * upHold) upHold = Math.max(BASE_UP_HOLD, upHold / 2); // quiet for a while
-            level = (int) Math.min(max, level + steps);
+            level = (int) Math.min(target, level + steps);
             lastUp = now;
-            lowSince = now;
+            aboveSince = now;
         } else {
-            lowSince = -1;
+            aboveSince = -1;
         }
+    }
+
+    /** The level this backlog calls for: the ceiling up to {@code low}, the floor from {@code high}, evenly between. */
+    int target(long behind) {
+        if (behind <= low) return max;
+        if (behind >= high) return min;
+        return max - (int) Math.ceil((double) (behind - low) * (max - min) / (high - low));
     }
 
     @Override

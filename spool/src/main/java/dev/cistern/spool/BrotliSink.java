@@ -28,6 +28,8 @@ final class BrotliSink implements AutoCloseable {
     static final int INPUT_BUFFER = (1 << 20) - (1 << 10);
 
     private final EncoderJNI.Wrapper encoder;
+    private final int quality;
+    private final int window;
     private final ByteBuffer input;
     private final FileChannel out;
     private final CRC32C contentCrc = new CRC32C();
@@ -37,6 +39,8 @@ final class BrotliSink implements AutoCloseable {
 
     BrotliSink(FileChannel out, int quality, int window) throws IOException {
         this.out = out;
+        this.quality = quality;
+        this.window = window;
         this.encoder = new EncoderJNI.Wrapper(INPUT_BUFFER, quality, window, Encoder.Mode.TEXT);
         this.input = encoder.getInputBuffer();
     }
@@ -59,11 +63,15 @@ final class BrotliSink implements AutoCloseable {
     }
 
     /**
-     * Ends the Brotli stream with a {@link SealTrailer}: a flush byte-aligns what was compressed, then
-     * the trailer's metadata block and the empty last meta-block are written in place of the encoder's end.
+     * Ends the Brotli stream with a {@link LevelRecord} and a {@link SealTrailer}: a flush byte-aligns what was
+     * compressed, then the level's and the trailer's metadata blocks and the empty last meta-block are written
+     * in place of the encoder's end. The level record is part of the prefix the trailer covers.
      */
     void finish() throws IOException {
         run(EncoderJNI.Operation.FLUSH);
+        ByteBuffer level = ByteBuffer.wrap(LevelRecord.encode(quality, window));
+        compressedCrc.update(level.duplicate());
+        while (level.hasRemaining()) compressedBytes += out.write(level);
         byte[] trailer = SealTrailer.encode(compressedBytes, (int) compressedCrc.getValue(), (int) contentCrc.getValue());
         ByteBuffer b = ByteBuffer.wrap(trailer);
         while (b.hasRemaining()) compressedBytes += out.write(b);

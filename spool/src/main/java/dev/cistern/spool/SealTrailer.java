@@ -71,7 +71,7 @@ public final class SealTrailer {
      * RFC 7932 section 9.2, bits from the least significant: ISLAST=0, MNIBBLES code 3 (metadata),
      * reserved 0, MSKIPBYTES=1, MSKIPLEN-1 in 8 bits, zero fill to the byte boundary.
      */
-    private static byte[] metadataHeader(int length) {
+    static byte[] metadataHeader(int length) {
         if (length < 1 || length > 256) throw new IllegalArgumentException("one-byte skip length only: " + length);
         int bits = (3 << 1) | (1 << 4) | ((length - 1) << 6);
         return new byte[] {(byte) bits, (byte) (bits >>> 8)};

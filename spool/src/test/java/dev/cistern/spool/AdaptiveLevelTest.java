@@ -28,33 +28,36 @@ class AdaptiveLevelTest {
     }
 
     @Test
-    void stepsDownOneLevelPerSecondWhileTheBacklogGrowsAndStopsAtTheFloor() {
-        assertEquals(5, after(1, 10 * MIB));
-        assertEquals(4, after(1, 20 * MIB));
+    void stepsDownOneLevelPerSecondAndStopsAtTheFloor() {
+        assertEquals(5, after(1, 100 * MIB));
+        assertEquals(4, after(1, 100 * MIB));
         assertEquals(4, level.next(), "at most one decision per second");
-        assertEquals(3, after(1, 30 * MIB));
-        assertEquals(2, after(1, 40 * MIB));
-        assertEquals(1, after(1, 50 * MIB));
-        for (int i = 0; i < 20; i++) assertEquals(1, after(1, (60 + i) * MIB), "bounded below by the floor");
+        assertEquals(3, after(1, 100 * MIB));
+        assertEquals(2, after(1, 100 * MIB));
+        assertEquals(1, after(1, 100 * MIB));
+        for (int i = 0; i < 20; i++) assertEquals(1, after(1, (100 + i) * MIB), "bounded below by the floor");
     }
 
     @Test
-    void overTheHighMarkItStepsDownEvenWhileShrinking() {
-        assertEquals(5, after(1, 200 * MIB));
-        assertEquals(4, after(1, 150 * MIB));
+    void theBacklogBetweenTheMarksCallsForTheLevelsBetweenEvenly() {
+        assertEquals(6, level.target(4 * MIB));
+        assertEquals(5, level.target(16 * MIB));
+        assertEquals(4, level.target(17 * MIB));
+        assertEquals(2, level.target(52 * MIB));
+        assertEquals(1, level.target(53 * MIB));
+        assertEquals(1, level.target(Long.MAX_VALUE));
     }
 
     @Test
-    void holdsBetweenTheMarksWhileTheBacklogShrinks() {
-        after(1, 30 * MIB);
-        after(1, 40 * MIB);
-        assertEquals(4, level.current());
-        for (int i = 0; i < 20; i++) assertEquals(4, after(1, (30 - i) * MIB), "draining: no step either way");
+    void holdsAtTheLevelTheBacklogCallsFor() {
+        for (int i = 0; i < 3; i++) after(1, 30 * MIB);
+        assertEquals(3, level.current());
+        for (int i = 0; i < 30; i++) assertEquals(3, after(1, (29 + i % 12) * MIB), "within its band: no step either way");
     }
 
     @Test
     void climbsBackToTheCeilingOnlyAfterTheBacklogStaysNearZero() {
-        for (int i = 1; i <= 5; i++) after(1, i * 10 * MIB);
+        for (int i = 1; i <= 5; i++) after(1, 100 * MIB);
         assertEquals(1, level.current());
         assertEquals(1, after(1, 0), "a moment of calm is not enough");
         assertEquals(1, after(3, 0));
@@ -66,7 +69,7 @@ class AdaptiveLevelTest {
     @Test
     void doesNotFlapAtTheEdgeOfWhatTheCpuAllows() {
         // A load that level 4 keeps up with and level 5 does not: the backlog grows whenever the level is 5.
-        for (int i = 1; i <= 2; i++) after(1, i * 10 * MIB);
+        for (int i = 1; i <= 2; i++) after(1, 20 * MIB);
         assertEquals(4, level.current());
         long behind = 0;
         int changes = 0;

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 
@@ -42,12 +43,12 @@ public abstract class IngestTarget implements AutoCloseable {
     public abstract void close() throws IOException;
 
     /** Starts an agent on 127.0.0.1 (free port) with a fresh data directory, deleted on close. */
-    public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads) throws IOException {
+    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads) throws IOException {
         return inProcess(dataDir, quality, window, ingestThreads, false);
     }
 
     /** @param journalSync {@code journal.sync: sync}: every acknowledged request is on disk */
-    public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads, boolean journalSync) throws IOException {
         return new InProcess(dataDir, quality, window, ingestThreads, journalSync);
     }
 
@@ -70,12 +71,12 @@ public abstract class IngestTarget implements AutoCloseable {
         private final URL url;
         private boolean closed;
 
-        InProcess(Path data, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+        InProcess(Path data, String quality, int window, int ingestThreads, boolean journalSync) throws IOException {
             this.data = data;
             // Same rotation as `bench write` (64 MiB raw, no row limit) so the two compare like for like.
             this.agent = Agent.start(ConfigLoader.load(null, Map.of(), Map.of(
                     "data_dir", data.toString(), "listen", "127.0.0.1:0",
-                    "spool.quality", Integer.toString(quality), "spool.window", Integer.toString(window),
+                    "spool.quality", quality, "spool.window", Integer.toString(window),
                     "spool.rotate_rows", Long.toString(Long.MAX_VALUE), "spool.rotate_bytes", "64MiB",
                     "ingest.threads", Integer.toString(ingestThreads), "journal.sync", journalSync ? "sync" : "none",
                     "ingest.remote_write.max_age", "36500d", // the corpus' timestamps are fixed (2025-11-22), not now's
@@ -104,7 +105,16 @@ public abstract class IngestTarget implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 agent.close();
+                System.err.println("cistern bench ingest: segments sealed by quality " + sealedByQuality(agent.spool().metrics()));
             }
+        }
+
+        private static Map<Integer, Long> sealedByQuality(SpoolMetrics m) {
+            Map<Integer, Long> by = new TreeMap<>();
+            for (int q = 0; q <= 11; q++) {
+                if (m.segmentsSealedAt(q) > 0) by.put(q, m.segmentsSealedAt(q));
+            }
+            return by;
         }
 
         @Override
