@@ -48,7 +48,8 @@ public abstract class IngestTarget implements AutoCloseable {
     }
 
     /** @param journalSync {@code journal.sync: sync}: every acknowledged request is on disk */
-    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads, boolean journalSync)
+            throws IOException {
         return new InProcess(dataDir, quality, window, ingestThreads, journalSync);
     }
 
