@@ -1,7 +1,6 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
-import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.StallSettings;
@@ -12,26 +11,27 @@ import dev.cistern.agent.journal.ChronicleSettings;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
-import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.reload.ConfigReload;
+import dev.cistern.agent.reload.LiveSettings;
+import dev.cistern.agent.reload.ReloadEndpoint;
+import dev.cistern.agent.reload.ReloadResult;
 import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.SpoolLayout;
 import dev.cistern.agent.routing.Router;
-import dev.cistern.spool.AdaptiveLevel;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
 import dev.cistern.spool.Spool;
-import dev.cistern.spool.SpoolConfig;
-import dev.cistern.uploader.Destination;
-import dev.cistern.uploader.Destinations;
 import dev.cistern.uploader.Uploader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,12 +47,13 @@ public final class Agent implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
 
-    private final ResolvedConfig config;
+    private final ConfigReload reload;
     private final AgentMetrics metrics;
     private final Spool spool;
     private final Journal journal;
     private final JournalApplier applier;
     private final HttpFront server;
+    private final HttpFront admin; // null unless admin.listen is set
     private final ScheduledExecutorService housekeeping;
     private final Retention retention;
     private final Uploader uploader;
@@ -62,8 +63,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
 
-    private Agent(ResolvedConfig config) throws IOException {
-        this.config = config;
+    private Agent(ResolvedConfig config, Supplier<ResolvedConfig> source) throws IOException {
         this.metrics = new AgentMetrics();
         this.supervisor = new Supervisor(metrics);
         NativeCheck.codecs();
@@ -71,10 +71,11 @@ public final class Agent implements AutoCloseable {
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
         Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
         this.lag = new JournalLag(j.lastIndex()); // before the spool: adaptive quality reads it
-        JournalFedSpool fed = openSpool(config, j, lag); // one shard per lane keeps journal positions exact
+        JournalFedSpool fed = AgentParts.openSpool(config, j, lag); // one shard per lane keeps journal positions exact
         this.spool = fed.spool();
         boolean ok = false;
         HttpFront s = null;
+        HttpFront a = null;
         try {
             Journal opened = j;
             metrics.bindSpool(spool.metrics(), spool.recovery());
@@ -83,10 +84,10 @@ public final class Agent implements AutoCloseable {
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor,
                     config.remoteWriteKept());
-            bindJournalGauges(opened, lag);
+            AgentParts.bindJournalGauges(metrics, opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
-            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), router.streams());
+            SpaceGuard space = new SpaceGuard(retention, spool.layout().root(), applier::streams);
             metrics.bindDrops("retention", retention.unsentDrops());
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();
@@ -94,10 +95,13 @@ public final class Agent implements AutoCloseable {
                     space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()), supervisor);
             StartupCheck.journalFitsLimit(config);
             s = HttpFrontFactory.build(config, metrics);
-            route(s, ingest);
-            this.uploader = config.uploadTo().isEmpty() ? null : startUploader(config, spool, metrics);
+            a = HttpFrontFactory.admin(config, metrics);
+            this.reload = new ConfigReload(config, source, new LiveSettings(ingest, applier, retention), metrics.registry());
+            route(s, a, ingest);
+            this.uploader = config.uploadTo().isEmpty() ? null : AgentParts.startUploader(config, spool, metrics);
             this.journal = j;
             this.server = s;
+            this.admin = a;
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cistern-housekeeping");
                 t.setDaemon(true);
@@ -107,58 +111,34 @@ public final class Agent implements AutoCloseable {
         } finally {
             if (!ok) {
                 if (s != null) s.close();
+                if (a != null) a.close();
                 if (j != null) j.close();
                 spool.close();
             }
         }
     }
 
-    /** With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes}. */
-    private static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, JournalLag lag) throws IOException {
-        QualitySettings q = config.qualitySettings();
-        SpoolConfig sc = SpoolConfig.builder(config.dataDir()).quality(config.quality()).window(config.window()).rotation(config.rotation())
-                .adaptive(q.auto() ? AdaptiveLevel.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null).build();
-        try {
-            return JournalFedSpool.open(sc, Lanes.AGENT.count(), journal.source());
-        } catch (IOException | RuntimeException e) {
-            journal.close();
-            throw e;
-        }
-    }
-
-    private void bindJournalGauges(Journal journal, JournalLag lag) {
-        metrics.gauge("cistern.journal.disk.bytes", "bytes of journal cycle files on disk", journal, Journal::diskBytes);
-        metrics.gauge("cistern.journal.lag.bytes", "acknowledged bytes not yet written into the spool", lag, JournalLag::pendingBytes);
-        metrics.gauge("cistern.journal.lag.entries", "acknowledged requests not yet written into the spool", lag,
-                JournalLag::pendingEntries);
-        metrics.journalDamage(journal.damage());
-    }
-
-    private void route(HttpFront front, IngestEndpoints ingest) {
+    /** Ingest on the main listener; health and metrics on both; the reload on the admin listener only. */
+    private void route(HttpFront front, HttpFront admin, IngestEndpoints ingest) {
         front.ingest("/api/v1/write", "remote_write", ingest::remoteWrite);
         front.ingest("/api/v1/ingest", "ndjson", ingest::ndjson);
         Health health = new Health(supervisor, () -> ready, metrics);
-        front.ops("/metrics", "metrics", health::metrics);
-        front.ops("/healthz", "healthz", health::healthz);
-        front.ops("/readyz", "readyz", health::readyz);
+        for (HttpFront f : admin == null ? List.of(front) : List.of(front, admin)) {
+            f.ops("/metrics", "metrics", health::metrics);
+            f.ops("/healthz", "healthz", health::healthz);
+            f.ops("/readyz", "readyz", health::readyz);
+        }
+        if (admin != null) admin.ingest("/-/reload", "reload", new ReloadEndpoint(reload)::handle); // POST, bearer token
     }
 
-    private static Uploader startUploader(ResolvedConfig config, Spool spool, AgentMetrics metrics) throws IOException {
-        Destination destination = Destinations.fromUri(config.uploadTo(), ResolvedConfig.destinationOptions(config.raw().upload));
-        Uploader u = Uploader.builder(spool.layout().root(), destination)
-                .policy(config.uploadPolicy())
-                .listener(metrics.uploadListener())
-                .events(spool::publish)
-                .settled(spool::isSettled) // a file goes only once the journal ledger records it
-                .build();
-        metrics.bindUploader(u.metrics());
-        spool.onSealed(s -> u.wake()); // the periodic rescan stays as a safety net
-        return u;
-    }
-
-    /** Recovers the data directory, replays the journal into the spool, and starts serving. */
+    /** Recovers the data directory, replays the journal into the spool, and starts serving; nothing to reload from. */
     public static Agent start(ResolvedConfig config) throws IOException {
-        Agent a = new Agent(config);
+        return start(config, null);
+    }
+
+    /** As {@link #start(ResolvedConfig)}; {@link #reload} reads the configuration again from {@code source}. */
+    public static Agent start(ResolvedConfig config, Supplier<ResolvedConfig> source) throws IOException {
+        Agent a = new Agent(config, source);
         a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
         a.housekeeping.scheduleWithFixedDelay(a::recordProgress, 5, 5, TimeUnit.SECONDS);
@@ -170,8 +150,11 @@ public final class Agent implements AutoCloseable {
         a.housekeeping.scheduleWithFixedDelay(a::enforceRetention, every, every, TimeUnit.MILLISECONDS);
         if (a.uploader != null) a.uploader.start();
         a.server.start();
+        if (a.admin != null) a.admin.start();
         a.ready = true;
-        LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root());
+        LOG.info("cistern agent listening on " + a.url() + ", data in " + a.spool.layout().root()
+                + (a.admin == null ? "" : "; admin (POST /-/reload) on " + a.admin.address().getHostString() + ":"
+                + a.admin.address().getPort()));
         return a;
     }
 
@@ -234,8 +217,19 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    /** The configuration in force: as started, plus what reloads changed live. */
     public ResolvedConfig config() {
-        return config;
+        return reload.current();
+    }
+
+    /** Reads the configuration again (SIGHUP, POST /-/reload): see {@link ConfigReload}. */
+    public ReloadResult reload(String trigger) {
+        return reload.reload(trigger);
+    }
+
+    /** The admin listener's address, or null when {@code admin.listen} is empty. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     /** Seals what is open, records how far every stream is sealed (so a restart replays nothing of it), closes the spool. */
@@ -263,11 +257,12 @@ public final class Agent implements AutoCloseable {
     public void close() throws IOException {
         if (closed) return; // a second close (a test's, then try-with-resources') has nothing left to stop
         closed = true;
-        Duration drain = ShutdownSettings.drainTimeout(config.raw().shutdown);
+        Duration drain = ShutdownSettings.drainTimeout(config().raw().shutdown);
         long deadline = System.nanoTime() + drain.toNanos();
         ready = false;
         LOG.info("cistern agent stopping: refusing new requests, sealing what the journal holds (shutdown.drain_timeout " + drain + ")");
         server.close(deadline);
+        if (admin != null) admin.close(deadline);
         boolean drained = false;
         try {
             drained = applier.drainAndStop(deadline);

@@ -4,17 +4,32 @@ import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.TlsSettings;
 import dev.cistern.agent.http.BearerAuth;
 import dev.cistern.agent.http.HttpFront;
+import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.http.TlsContext;
 import dev.cistern.agent.metrics.AgentMetrics;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 
 /** The HTTP front as the config asks: listen address, limits, bearer token and TLS (PEM or PKCS12, mTLS). */
 final class HttpFrontFactory {
+    /** The admin listener takes no bodies worth the name: POST /-/reload has none. */
+    private static final long ADMIN_MAX_BODY = 64 << 10;
+
     private HttpFrontFactory() {}
 
     static HttpFront build(ResolvedConfig config, AgentMetrics metrics) throws IOException {
-        BearerAuth auth = config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
-        return new HttpFront(config.listen(), tls(config.tls()), config.server(), metrics, auth);
+        return new HttpFront(config.listen(), tls(config.tls()), config.server(), metrics, auth(config));
+    }
+
+    /** The admin listener ({@code admin.listen}), with the same bearer token and TLS as the main one; null when off. */
+    static HttpFront admin(ResolvedConfig config, AgentMetrics metrics) throws IOException {
+        InetSocketAddress at = config.adminListen();
+        if (at == null) return null;
+        return new HttpFront(at, tls(config.tls()), ServerLimits.defaults(ADMIN_MAX_BODY, 1), metrics, auth(config));
+    }
+
+    private static BearerAuth auth(ResolvedConfig config) throws IOException {
+        return config.bearerTokenFile() == null ? BearerAuth.none() : BearerAuth.fromFile(config.bearerTokenFile());
     }
 
     private static TlsContext tls(TlsSettings t) throws IOException {

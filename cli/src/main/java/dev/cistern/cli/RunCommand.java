@@ -11,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 @Command(name = "run", description = {
         "Run the agent. With no options it uses embedded defaults: data in ./data, listening on 127.0.0.1:9464, uploads to ./uploads.",
-        "Config: YAML file, then CISTERN_* environment variables (nested keys joined by __), then flags."})
+        "Config: YAML file, then CISTERN_* environment variables (nested keys joined by __), then flags.",
+        "SIGHUP (or POST /-/reload on admin.listen) reads them again: what can change live changes, the rest is reported."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML configuration file (see config/).")
     Path config;
@@ -51,13 +53,28 @@ final class RunCommand implements Callable<Integer> {
         // Handle TERM and INT ourselves so a requested stop is a clean shutdown that exits 0.
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        try (Agent agent = Agent.start(resolved)) {
+        // HUP before the JVM's default for it (exit); a reload asked for before the agent runs is ignored
+        AtomicReference<Agent> running = new AtomicReference<>();
+        Signal.handle(new Signal("HUP"), s -> reloadOnHangup(running.get()));
+        try (Agent agent = Agent.start(resolved, () -> ConfigLoader.load(config, System.getenv(), flags))) {
+            running.set(agent);
             System.err.println("cistern: listening on " + agent.url()
                     + "  data: " + agent.spool().layout().root() + "  (Ctrl-C to stop)");
             stop.await();
             haltAfter(ShutdownSettings.drainTimeout(resolved.raw().shutdown).plusSeconds(10));
         }
         return 0;
+    }
+
+    /** Off the signal thread: a reload reads files and may check the upload destination. */
+    private static void reloadOnHangup(Agent agent) {
+        if (agent == null) {
+            System.err.println("cistern: SIGHUP while starting; ignored (send it again once the agent listens)");
+            return;
+        }
+        Thread t = new Thread(() -> agent.reload("SIGHUP"), "cistern-reload");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

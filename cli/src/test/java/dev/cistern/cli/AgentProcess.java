@@ -80,6 +80,11 @@ public final class AgentProcess implements AutoCloseable {
         return port.get(120, TimeUnit.SECONDS);
     }
 
+    /** The child's process id, for signals a test sends itself ({@code kill -HUP}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hooks, no flushing, nothing. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -34,7 +35,7 @@ public final class Retention {
 
     private final Spool spool;
     private final LongSupplier journalBytes;
-    private final RetentionPolicy policy;
+    private volatile RetentionPolicy policy; // a config reload swaps it; the next pass uses the new one
     private final Map<DropReason, LongAdder> filesDropped = new EnumMap<>(DropReason.class);
     private final Map<DropReason, LongAdder> rowsDropped = new EnumMap<>(DropReason.class);
     private final LongAdder bytesDropped = new LongAdder();
@@ -81,6 +82,9 @@ public final class Retention {
     }
 
     public RetentionPolicy policy() { return policy; }
+
+    /** Limits for the passes from now on (the agent's config reload). */
+    public void policy(RetentionPolicy policy) { this.policy = Objects.requireNonNull(policy, "policy"); }
     public long filesDropped(DropReason r) { return filesDropped.get(r).sum(); }
     public long rowsDropped(DropReason r) { return rowsDropped.get(r).sum(); }
     public long bytesDropped() { return bytesDropped.sum(); }

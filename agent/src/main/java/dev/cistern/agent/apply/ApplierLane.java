@@ -126,6 +126,7 @@ final class ApplierLane implements Runnable {
     private Step step() {
         applier.entryLock().lock();
         try {
+            remoteWrite.forgetSeriesIfNot(applier.routing().generation()); // a reload swapped the routing
             long epoch = applier.epoch();
             if (appliedEpoch != epoch) {
                 appliedEpoch = epoch;
@@ -239,7 +240,7 @@ final class ApplierLane implements Runnable {
             }
         }
         ResumePlan plan = applier.plan();
-        List<String> streams = applier.router.streams();
+        List<String> streams = applier.routing().router().streams(); // what the entry's routes were made under
         for (int s = 0; s < streams.size(); s++) {
             String stream = streams.get(s);
             if (plan.alreadySealed(stream, e.index())) continue;

@@ -17,6 +17,7 @@ import dev.cistern.spool.Labels;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -38,13 +39,12 @@ public final class JournalApplier {
 
     final Journal journal;
     final JournalFedSpool spool;
-    final Router router;
     final AgentMetrics metrics;
     final JournalLag lag;
     final RemoteWriteHandoff handoff;
     final Supervisor supervisor;
-    final KeptKinds kept;
-    private final Labels staticLabels;
+    volatile KeptKinds kept; // read under the entry lock, swapped under the write lock: one setting per entry
+    private volatile Routing routing; // read under the entry lock by the lanes, swapped under the write lock
     private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
     private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
@@ -61,8 +61,7 @@ public final class JournalApplier {
         }
         this.journal = journal;
         this.spool = spool;
-        this.router = router;
-        this.staticLabels = staticLabels;
+        this.routing = new Routing(router, staticLabels, 0);
         this.metrics = metrics;
         this.lag = lag;
         this.supervisor = supervisor;
@@ -70,13 +69,47 @@ public final class JournalApplier {
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
         this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
-                Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
+                Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)), () -> routing.generation());
         this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, LANES);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
             lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
         }
     }
+
+    /** A config reload: which extra remote_write rows are stored, for entries written from now on. */
+    public void keep(KeptKinds kept) {
+        writing.writeLock().lock();
+        try {
+            this.kept = kept;
+        } finally {
+            writing.writeLock().unlock();
+        }
+    }
+
+    /**
+     * A config reload's new routing rules and static labels. First, with the lanes paused between entries, seals
+     * every open segment and records how far the journal is sealed, as a clean stop does: rows routed by the old
+     * rules are all sealed under them, and a crash later replays (under the new rules) only entries after the swap.
+     */
+    public void route(Router router, Labels staticLabels) throws IOException {
+        writing.writeLock().lock();
+        try {
+            spool.spool().sealAll();
+            recordProgress();
+            routing = new Routing(router, staticLabels, routing.generation() + 1);
+            LOG.info("applier: open segments sealed; entries not written yet go by the new routing to " + router.streams());
+        } finally {
+            writing.writeLock().unlock();
+        }
+    }
+
+    /** The streams a route bit stands for, in force now. */
+    public List<String> streams() {
+        return routing.router().streams();
+    }
+
+    Routing routing() { return routing; }
 
     /** Where the HTTP threads leave decoded remote_write rows for the lanes. */
     public RemoteWriteHandoff handoff() {
@@ -247,10 +280,11 @@ public final class JournalApplier {
 
     /** A series seen for the first time: its labels plus the static ones, sorted by name, and where its rows go. */
     SeriesCache.Entry newSeries(String name, String[] labels) {
-        Labels all = Labels.of(labels).with(staticLabels);
-        if (staticLabels.size() > 0) all = Labels.of(LabelOrder.sorted(flatten(all)));
+        Routing now = routing; // one snapshot: the labels and the route agree
+        Labels all = Labels.of(labels).with(now.staticLabels());
+        if (now.staticLabels().size() > 0) all = Labels.of(LabelOrder.sorted(flatten(all)));
         Series s = Series.of(name, all);
-        return new SeriesCache.Entry(s, router.route(s.name(), s.labels()));
+        return new SeriesCache.Entry(s, now.router().route(s.name(), s.labels()));
     }
 
     private static String[] flatten(Labels l) {

@@ -25,6 +25,13 @@ public final class AgentConfig {
     @JsonProperty("upload") public Upload upload = new Upload();
     @JsonProperty("retention") public Retention retention = new Retention();
     @JsonProperty("shutdown") public Shutdown shutdown = new Shutdown();
+    @JsonProperty("admin") public Admin admin = new Admin();
+
+    /** The admin listener: POST /-/reload (and /metrics, /healthz, /readyz); see docs/operations.md, "Reloading the config". */
+    public static final class Admin {
+        /** HOST:PORT; empty: no admin listener (SIGHUP still reloads). Same bearer token and TLS as listen. */
+        @JsonProperty("listen") public String listen = "";
+    }
 
     /** What a stop (SIGTERM) may take; see docs/operations.md, "Stopping". */
     public static final class Shutdown {

@@ -55,7 +55,7 @@ public record ResolvedConfig(
     /** Checks a configuration and parses its values; every problem is a {@link ConfigException} naming its key. */
     static ResolvedConfig of(AgentConfig c) {
         if (c.dataDir == null || c.dataDir.isBlank()) throw new ConfigException("data_dir", "must name a directory");
-        InetSocketAddress listen = listen(c.listen);
+        InetSocketAddress listen = listen("listen", c.listen);
         Rotation rotation = spool(c.spool);
         String roll = rollCycle(c.journal.rollCycle);
         long maxLag = Sizes.bytes("journal.max_lag_bytes", c.journal.maxLagBytes);
@@ -76,6 +76,7 @@ public record ResolvedConfig(
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         TlsSettings.of(c.tls); // checked now, read again by tls()
+        if (!blank(c.admin.listen)) listen("admin.listen", c.admin.listen); // checked now, read again by adminListen()
         int quality = QualitySettings.of(c.spool).fixed();
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
                 statics, c.ingest.threads, maxDepth, RemoteWriteSettings.rules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
@@ -258,18 +259,18 @@ public record ResolvedConfig(
         return s == null || s.isBlank() ? null : Path.of(s);
     }
 
-    private static InetSocketAddress listen(String s) {
+    private static InetSocketAddress listen(String key, String s) {
         int colon = s == null ? -1 : s.lastIndexOf(':');
-        if (colon < 0) throw new ConfigException("listen", "'" + s + "' must be HOST:PORT, e.g. 127.0.0.1:9464");
+        if (colon < 0) throw new ConfigException(key, "'" + s + "' must be HOST:PORT, e.g. 127.0.0.1:9464");
         String host = s.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         int port;
         try {
             port = Integer.parseInt(s.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new ConfigException("listen", "'" + s + "' has no valid port");
+            throw new ConfigException(key, "'" + s + "' has no valid port");
         }
-        if (port < 0 || port > 65535) throw new ConfigException("listen", "port must be 0-65535, was " + port);
+        if (port < 0 || port > 65535) throw new ConfigException(key, "port must be 0-65535, was " + port);
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
     }
     /** Fixed or adaptive quality; {@link #quality()} is the fixed quality, or the ceiling when adaptive. */
@@ -277,4 +278,7 @@ public record ResolvedConfig(
 
     /** The TLS files and how often to check them for changes. */
     public TlsSettings tls() { return TlsSettings.of(raw().tls); }
+
+    /** Where the admin listener (POST /-/reload) listens, or null when {@code admin.listen} is empty (off). */
+    public InetSocketAddress adminListen() { return blank(raw.admin.listen) ? null : listen("admin.listen", raw.admin.listen); }
 }

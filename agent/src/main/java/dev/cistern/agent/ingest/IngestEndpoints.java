@@ -38,9 +38,9 @@ public final class IngestEndpoints {
     private final JournalLag lag;
     private final AgentMetrics metrics;
     private final long maxBodyBytes;
-    private final long maxLagBytes;
+    private volatile long maxLagBytes; // journal.max_lag_bytes and the rules change on a reload
     private final SpaceGuard space;
-    private final Rules rules;
+    private volatile Rules rules;
     private final Supervisor supervisor;
     // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a
     // buffer, and keeps it only when small (what a request decodes is charged to the in-flight budget, see Exchange.charge)
@@ -63,6 +63,12 @@ public final class IngestEndpoints {
         this.lag = lag;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxLagBytes = maxLagBytes;
+    }
+
+    /** A config reload: the content rules and the lag limit for requests from now on (each request reads them once). */
+    public void live(Rules rules, long maxLagBytes) {
+        this.rules = rules;
         this.maxLagBytes = maxLagBytes;
     }
 

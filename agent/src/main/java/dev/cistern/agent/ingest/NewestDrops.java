@@ -7,6 +7,7 @@ import dev.cistern.spool.InvalidRowException;
 import dev.cistern.spool.JsonLines;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
@@ -17,10 +18,10 @@ final class NewestDrops {
     private static final String REASON = "overflow drop_newest";
 
     private final DropReport report = new DropReport("incoming", Level.WARNING, 10_000);
-    private final List<String> streams;
+    private final Supplier<List<String>> streams;
 
-    /** @param streams the router's streams, by route bit */
-    NewestDrops(List<String> streams) {
+    /** @param streams the router's streams in force, by route bit (a config reload may change them) */
+    NewestDrops(Supplier<List<String>> streams) {
         this.streams = streams;
     }
 
@@ -30,6 +31,7 @@ final class NewestDrops {
 
     /** The rows of a remote_write request, per stream they were routed to. */
     void remoteWrite(DecodedRequest r) {
+        List<String> streams = this.streams.get(); // a request decoded just before a routing reload may be named by the new one
         for (int s = 0; s < streams.size(); s++) {
             long bit = 1L << s;
             long rows = 0;

@@ -9,6 +9,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Applies the overflow policy to ingest and keeps the journal off a full disk. Retention decides
@@ -23,19 +24,15 @@ public final class SpaceGuard {
 
     private final Retention retention;
     private final FileStore store;
-    private final long floor;
     private final NewestDrops newestDrops;
     private volatile long free;
     private volatile long readAt;
 
     /** @param streams the router's streams, by route bit: drops under drop_newest are reported per stream */
-    public SpaceGuard(Retention retention, Path dataDir, List<String> streams) throws IOException {
+    public SpaceGuard(Retention retention, Path dataDir, Supplier<List<String>> streams) throws IOException {
         this.retention = retention;
         this.newestDrops = new NewestDrops(streams);
         this.store = Files.getFileStore(dataDir);
-        // below what retention reclaims to, so freeing space always reopens ingest
-        long minFree = retention.policy().minFreeBytes();
-        this.floor = minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
     }
 
     /**
@@ -70,6 +67,12 @@ public final class SpaceGuard {
         newestDrops.ndjson(stream, body, rows);
     }
 
+    /** Below what retention reclaims to (read each time: a config reload may change it), so freeing space reopens ingest. */
+    private long floor() {
+        long minFree = retention.policy().minFreeBytes();
+        return minFree > 0 ? Math.min(HARD_FLOOR_BYTES, minFree / 2) : HARD_FLOOR_BYTES;
+    }
+
     /** 503 when writing {@code bytes} would bring free space under the floor. */
     void checkRoomFor(long bytes) {
         long now = System.nanoTime();
@@ -81,7 +84,7 @@ public final class SpaceGuard {
             }
             readAt = now;
         }
-        if (free - bytes * 2 < floor) {
+        if (free - bytes * 2 < floor()) {
             throw new IngestException(503, "disk_full", "only " + free + " bytes free on the data directory's filesystem; retry later");
         }
     }

@@ -21,6 +21,8 @@ public final class DecodedRequest {
     private final long exemplars;
     private final byte[] rewrittenBody;
     private final Map<RemoteWriteRule, Long> dropped;
+    /** The routing generation its series were made under (set once, before it is handed to a lane). */
+    private long routing;
 
     /** All of the arrays. */
     DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, ExtraRows extras) {
@@ -115,5 +117,14 @@ public final class DecodedRequest {
     long heapBytes() {
         return 64 + (long) WriteRequestReader.SERIES_BYTES * series.length + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
                 + (rewrittenBody == null ? 0 : rewrittenBody.length) + 256L * extras.size();
+    }
+
+    long routing() {
+        return routing;
+    }
+
+    DecodedRequest routing(long generation) {
+        this.routing = generation;
+        return this;
     }
 }

@@ -13,11 +13,18 @@ public final class JournaledRequests {
 
     private final WriteRequestReader v1;
     private final WriteV2Reader v2;
+    private final SeriesCache cache;
     private byte[] raw;
 
     public JournaledRequests(SeriesCache cache, WriteRequestReader.SeriesMaker maker) {
+        this.cache = cache;
         this.v1 = new WriteRequestReader(cache, maker);
         this.v2 = new WriteV2Reader(cache, maker);
+    }
+
+    /** Forgets the lane's series when the routing changed (a config reload): see {@link SeriesCache#forgetIfNot}. */
+    public void forgetSeriesIfNot(long routingGeneration) {
+        cache.forgetIfNot(routingGeneration);
     }
 
     /** A 1.0 WriteRequest, what it allocates charged to {@code charge} (a lane's gate pass); throws on what it cannot decode. */

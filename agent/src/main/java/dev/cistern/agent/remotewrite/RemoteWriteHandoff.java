@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.LongToIntFunction;
 
 /**
@@ -27,17 +28,29 @@ public final class RemoteWriteHandoff {
     private final AtomicLong heldBytes = new AtomicLong();
     private final long budgetBytes;
     private final ReplayGate replayGate = new ReplayGate();
+    private final ThreadLocal<SeriesCache> caches;
+    private final LongSupplier routing;
 
     /**
      * {@code laneOf} deals a journal index to one of {@code lanes} lanes, as the lanes read them;
      * {@code maker} makes a series seen for the first time by an HTTP thread's cache.
      */
-    @SuppressWarnings("unchecked")
     public RemoteWriteHandoff(int lanes, LongToIntFunction laneOf, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread,
                               long budgetBytes) {
+        this(lanes, laneOf, maker, seriesBudgetPerThread, budgetBytes, () -> 0);
+    }
+
+    /**
+     * As above; {@code routing} is the generation of the routing {@code maker} routes by (a config reload bumps it):
+     * the caches forget series made under another, and a lane takes no rows decoded under another.
+     */
+    @SuppressWarnings("unchecked")
+    public RemoteWriteHandoff(int lanes, LongToIntFunction laneOf, WriteRequestReader.SeriesMaker maker, long seriesBudgetPerThread,
+                              long budgetBytes, LongSupplier routing) {
         this.laneOf = laneOf;
+        this.routing = routing;
         // one cache per thread serves both protocols (their keys never collide): a thread sees one sender's series either way
-        ThreadLocal<SeriesCache> caches = ThreadLocal.withInitial(() -> new SeriesCache(seriesBudgetPerThread));
+        this.caches = ThreadLocal.withInitial(() -> new SeriesCache(seriesBudgetPerThread));
         this.readers = ThreadLocal.withInitial(() -> new WriteRequestReader(caches.get(), maker));
         this.v2Readers = ThreadLocal.withInitial(() -> new WriteV2Reader(caches.get(), maker));
         this.byLane = new ConcurrentSkipListMap[lanes];
@@ -65,18 +78,19 @@ public final class RemoteWriteHandoff {
      */
     public DecodedRequest decode(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits, LongConsumer charge) {
         WriteRequestReader r = readers.get();
+        long generation = routingNow();
         r.chargeTo(charge);
         try {
-            if (quicklyValid(r, raw, len, limits)) return r.decoded();
+            if (quicklyValid(r, raw, len, limits)) return r.decoded().routing(generation);
             WriteRequestValidator.Verdict v = WriteRequestValidator.validate(raw, len, rules, limits); // throws, with the reason
             if (v.drops() == null) {
                 r.readDecompressed(raw, len);
-                return r.decoded();
+                return r.decoded().routing(generation);
             }
             if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteRequestRewrite.without(raw, len, v.drops());
             r.readDecompressed(kept, kept.length);
-            return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts());
+            return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts()).routing(generation);
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a remote_write WriteRequest: " + e.getMessage());
@@ -91,16 +105,24 @@ public final class RemoteWriteHandoff {
      */
     public DecodedRequest decodeV2(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
         WriteV2Reader r = v2Readers.get();
+        long generation = routingNow();
         DecodedRequest rows = r.read(raw, len, rules, limits);
         Drops drops = r.drops();
-        if (drops == null) return rows;
+        if (drops == null) return rows.routing(generation);
         try {
             byte[] kept = WriteV2Rewrite.without(raw, len, drops);
             return r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE)
-                    .rewritten(Snappy.compress(kept), drops.counts());
+                    .rewritten(Snappy.compress(kept), drops.counts()).routing(generation);
         } catch (IOException e) { // the generated parser refused what the walk accepted: a bug, said as such
             throw new IllegalStateException("cannot rewrite a valid Remote-Write 2.0 request", e);
         }
+    }
+
+    /** The routing generation now; this thread's cache forgets series made under an earlier one. */
+    private long routingNow() {
+        long generation = routing.getAsLong();
+        caches.get().forgetIfNot(generation);
+        return generation;
     }
 
     private static boolean quicklyValid(WriteRequestReader r, byte[] raw, int len, RemoteWriteRules.Limits limits) {
@@ -132,7 +154,8 @@ public final class RemoteWriteHandoff {
             heldBytes.addAndGet(-e.getValue().heapBytes());
             if (e.getKey() == index) found = e.getValue();
         }
-        return found;
+        // decoded under routing a reload has replaced since: the lane decodes the journaled body again under the new one
+        return found == null || found.routing() != routing.getAsLong() ? null : found;
     }
 
     /** What the lanes pass to decode a journaled body again, one big one at a time. */

@@ -40,6 +40,7 @@ public final class SeriesCache {
     private final LinkedHashMap<Key, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
     private final Key probe = new Key();
     private Slot last; // the slot the previous lookup returned
+    private long routing; // the routing generation its entries were made under
     private long heldBytes;
     private long hits;
     private long misses;
@@ -66,6 +67,20 @@ public final class SeriesCache {
     /** The budgets of every cache made in this JVM, added up. */
     public static long budgetBytesAll() {
         return BUDGET_ALL.get();
+    }
+
+    /**
+     * Forgets every series when the routing changed since they were made (a config reload swapped the rules or
+     * static labels): their routes and labels are stale. Nothing to do while the generation is the same.
+     */
+    public void forgetIfNot(long generation) {
+        if (generation == routing) return;
+        for (Slot s : map.values()) s.evicted = true; // follower links to them must not bring them back
+        map.clear();
+        last = null;
+        HELD_ALL.addAndGet(-heldBytes);
+        heldBytes = 0;
+        routing = generation;
     }
 
     /** The key length of the series expected next (the one that followed the last one found), or -1. */

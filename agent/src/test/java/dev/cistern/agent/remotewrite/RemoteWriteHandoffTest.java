@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongToIntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,31 @@ class RemoteWriteHandoffTest {
         h.offer(2, h.decode(request, request.length)); // the lane read entry 2 from the journal before this
         assertNull(h.take(0, 6));
         assertEquals(0, h.heldBytes(), "the late rows of entry 2 went when the lane moved on");
+    }
+
+    @Test
+    void rowsDecodedUnderRoutingAReloadReplacedAreNotTakenAndTheCacheForgetsItsSeries() {
+        AtomicLong routing = new AtomicLong();
+        int[] made = {0};
+        WriteRequestReader.SeriesMaker counting = (name, labels) -> {
+            made[0]++;
+            return WriteRequestReaderTest.make(name, labels);
+        };
+        RemoteWriteHandoff h = new RemoteWriteHandoff(1, index -> 0, counting, 1 << 20, 1 << 20, routing::get);
+        DecodedRequest before = h.decode(request, request.length);
+        int series = made[0];
+        assertTrue(series > 0);
+        h.offer(0, h.decode(request, request.length));
+        assertEquals(series, made[0], "the second decode found every series in the cache");
+        h.offer(1, before);
+        routing.incrementAndGet(); // a reload swapped the routing after these were decoded
+        assertNull(h.take(0, 0), "decoded under the old routing: the lane decodes the journaled body again");
+        assertNull(h.take(0, 1));
+        assertEquals(0, h.heldBytes());
+        DecodedRequest after = h.decode(request, request.length);
+        assertEquals(2 * series, made[0], "the cache forgot the series made under the old routing");
+        h.offer(2, after);
+        assertSame(after, h.take(0, 2));
     }
 
     @Test
