@@ -83,7 +83,7 @@ public final class Agent implements AutoCloseable {
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor,
-                    config.remoteWriteKept());
+                    config.remoteWriteKept(), config.ndjsonEventTimes());
             AgentParts.bindJournalGauges(metrics, opened, lag);
             this.retention = new Retention(spool, config.retention(), opened::diskBytes, () -> shrinkJournal(true));
             metrics.bindRetention(retention);
@@ -92,7 +92,8 @@ public final class Agent implements AutoCloseable {
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth()), supervisor);
+                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth(),
+                    config.ndjsonEventTimes()), supervisor);
             StartupCheck.journalFitsLimit(config);
             s = HttpFrontFactory.build(config, metrics);
             a = HttpFrontFactory.admin(config, metrics);

@@ -6,8 +6,8 @@ import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
-import dev.cistern.spool.AdaptiveLevel;
 import dev.cistern.spool.JournalFedSpool;
+import dev.cistern.spool.LevelPolicy;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
 import dev.cistern.uploader.Destination;
@@ -26,11 +26,12 @@ final class AgentParts {
     static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, JournalLag lag) throws IOException {
         try {
             QualitySettings q = config.qualitySettings();
-            SpoolConfig sc = SpoolConfig.builder(config.dataDir())
+            SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
-                    .adaptive(q.auto() ? AdaptiveLevel.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null)
-                    .build();
-            return JournalFedSpool.open(sc, Lanes.AGENT.count(), journal.source());
+                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
+            config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
+            config.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
+            return JournalFedSpool.open(sc.build(), Lanes.AGENT.count(), journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;

@@ -1,12 +1,15 @@
 package dev.cistern.cli;
 
+import dev.cistern.cli.bench.BenchHistograms;
 import dev.cistern.cli.bench.Corpus;
 import dev.cistern.cli.bench.IngestBench;
 import dev.cistern.cli.bench.IngestTarget;
 import dev.cistern.cli.bench.RemoteWriteRequests;
+import dev.cistern.spool.Series;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +57,16 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Parent for the in-process agent's fresh data directory (default: the system temp dir); deleted after.")
     Path dataParent;
 
+    @Option(names = "--protocol", defaultValue = "v1",
+            description = "Remote-Write protocol: v1 (prometheus.WriteRequest) or v2 (io.prometheus.write.v2.Request, a symbols "
+                    + "table per request), the same rows either way (default ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--histogram-share", defaultValue = "0",
+            description = "Share 0..1 of the corpus' series sent as native histogram samples (one row each) instead of floats, "
+                    + "in either protocol (default ${DEFAULT-VALUE}).")
+    double histogramShare;
+
     @Option(names = "--url", description = "Send to an agent already running here (e.g. http://127.0.0.1:9464) instead; "
             + "'sealed' then means written into its spool (it seals by age and size), and the CPU figures cover this process only.")
     URI url;
@@ -65,11 +78,18 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (samplesPerRequest < 1) throw new IllegalArgumentException("--samples-per-request must be at least 1");
         if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
         if (warmupSamplesPerRequest < 1) throw new IllegalArgumentException("--warmup-samples-per-request must be at least 1");
+        if (!(histogramShare >= 0 && histogramShare <= 1)) throw new IllegalArgumentException("--histogram-share must be within 0..1");
+        RemoteWriteRequests.Protocol p = switch (protocol) {
+            case "v1" -> RemoteWriteRequests.Protocol.V1;
+            case "v2" -> RemoteWriteRequests.Protocol.V2;
+            default -> throw new IllegalArgumentException("--protocol must be v1 or v2, is '" + protocol + "'");
+        };
         long t0 = System.nanoTime();
         Corpus c = Corpus.load(input.corpus);
-        RemoteWriteRequests requests = RemoteWriteRequests.encode(c.generate(samples, 42), samplesPerRequest);
+        Set<Series> histograms = BenchHistograms.pick(c.samples(), histogramShare);
+        RemoteWriteRequests requests = RemoteWriteRequests.encode(p, c.generate(samples, 42), samplesPerRequest, histograms);
         RemoteWriteRequests warmup = warmupSamples > 0
-                ? RemoteWriteRequests.encode(c.generate(warmupSamples, 7), warmupSamplesPerRequest) : null;
+                ? RemoteWriteRequests.encode(p, c.generate(warmupSamples, 7), warmupSamplesPerRequest, histograms) : null;
         System.err.printf("cistern bench ingest: %d requests, %d bytes encoded in %.1f s%n",
                 requests.count(), requests.totalBodyBytes(), (System.nanoTime() - t0) / 1e9);
         IngestBench.Result r;

@@ -1,6 +1,7 @@
 package dev.cistern.cli;
 
 import dev.cistern.cli.bench.Corpus;
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.Rotation;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
@@ -63,6 +64,7 @@ final class BenchWriteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rows < 1) throw new IllegalArgumentException("--rows must be at least 1");
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        CodecSettings codec = input.codecSettings();
         if (Files.isDirectory(out)) {
             try (Stream<Path> s = Files.list(out)) {
                 if (s.findAny().isPresent()) {
@@ -87,12 +89,15 @@ final class BenchWriteCommand implements Callable<Integer> {
         }
         if (sealedRows != rows) throw new IllegalStateException("sealed " + sealedRows + " rows, expected " + rows);
         if (dump != null) dumpNdjson();
+        long decodeCpu = decodeCpuNanos(sealed);
         double seconds = timing.wallNanos() / 1e9;
         System.out.println(String.format(Locale.ROOT,
                 "{\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f,\"raw_bytes\":%d,\"sealed_bytes\":%d,\"ratio\":%.2f,"
-                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f}",
+                        + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f,"
+                        + "\"codec\":\"%s\",\"level\":%d,\"codec_window\":%d,\"decode_cpu_s\":%.4f,\"decode_mb_per_cpu_s\":%.1f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, input.fixedQuality(), input.window, timing.cpuNanos() / 1e9));
+                raw / seconds / 1e6, threads, input.fixedQuality(), input.window, timing.cpuNanos() / 1e9,
+                codec.codec().configName(), codec.level(), codec.window(), decodeCpu / 1e9, raw / (decodeCpu / 1e9) / 1e6));
         return 0;
     }
 
@@ -125,6 +130,7 @@ final class BenchWriteCommand implements Callable<Integer> {
      */
     private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
         SpoolConfig config = SpoolConfig.builder(dir).quality(input.fixedQuality()).window(input.window).shardsPerStream(threads)
+                .streamCodec("bench", input.codecSettings())
                 .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {
             spool.onSealed(s -> {
@@ -180,6 +186,14 @@ final class BenchWriteCommand implements Callable<Integer> {
             if (t.getName().equals(name)) sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
         }
         return sum;
+    }
+
+    /** CPU time of this thread to decode every sealed file, line by line (what cat, verify and the scanner do). */
+    private static long decodeCpuNanos(List<SealedSegment> sealed) throws Exception {
+        long[] lines = {0};
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (SealedSegment s : sealed) Scanner.lines(s.path(), (b, off, len) -> lines[0]++);
+        return THREADS.getCurrentThreadCpuTime() - start;
     }
 
     /** The decoded content of every sealed file, oldest first: exactly the bytes that were compressed. */

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cat", description = "Print rows as NDJSON from a spool directory, a destination folder or segment files, filtered alike.")
 final class CatCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "Spool directories, folders of segments (a file: destination) or .json.br segment files.")
+    @Parameters(arity = "1..*",
+            description = "Spool directories, folders of segments (a file: destination) or segment files (.json.br, .json.zst, .json.gz).")
     List<Path> inputs;
 
     @Option(names = "--stream", description = "Only this stream (repeatable).")
@@ -113,7 +114,7 @@ final class CatCommand implements Callable<Integer> {
     /** A file whose name is not a segment name: its stream and times are unknown, so it can only be printed whole. */
     private int catUnnamed(Path file, OutputStream out) {
         if (filtered() || offset > 0 || limit > 0) {
-            System.err.println("cistern cat: " + file + ": not a segment file name (stream.first.last....json.br), so "
+            System.err.println("cistern cat: " + file + ": not a segment file name (stream.first.last....json.br/.zst/.gz), so "
                     + "filters cannot apply; rename it or cat it without filters");
             return 1;
         }

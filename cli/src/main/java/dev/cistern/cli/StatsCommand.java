@@ -1,6 +1,5 @@
 package dev.cistern.cli;
 
-import dev.cistern.spool.LevelRecord;
 import dev.cistern.spool.QualityMix;
 import dev.cistern.spool.SpoolStats;
 import dev.cistern.spool.Verifier;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Parameters;
         "raw bytes are counted from content, and each file whose content disagrees with its name or fails",
         "its checksum is listed (exit 1)."})
 final class StatsCommand implements Callable<Integer> {
-    private static final String FMT = "%-24s %8s %12s %14s %14s %7s %-7s %-24s %-24s%n";
+    private static final String FMT = "%-24s %8s %12s %14s %14s %7s %-10s %-24s %-24s%n";
 
     @Parameters(index = "0", description = "Spool directory, or a folder of segments (a file: destination).")
     Path dir;
@@ -74,12 +73,12 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static void print(SpoolStats stats, QualityMix mix) {
-        System.out.printf(FMT, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "QUALITY", "OLDEST", "NEWEST");
+        System.out.printf(FMT, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "LEVEL", "OLDEST", "NEWEST");
         for (SpoolStats.StreamStats s : stats.streams().values()) print(s, mix.of(s.stream()));
         if (stats.streams().size() > 1) print(stats.total(), mix.total());
     }
 
-    private static void print(SpoolStats.StreamStats s, SortedMap<Integer, Long> qualities) {
+    private static void print(SpoolStats.StreamStats s, SortedMap<QualityMix.Level, Long> qualities) {
         System.out.printf(FMT, s.stream().equals("*") ? "TOTAL" : s.stream(), s.files(), s.rows(), s.rawBytes(), s.compressedBytes(),
                 String.format("%.1f", s.ratio()), QualityMix.describe(qualities), TimeArg.format(s.oldestTs()),
                 TimeArg.format(s.newestTs()));
@@ -91,14 +90,14 @@ final class StatsCommand implements Callable<Integer> {
         return streams;
     }
 
-    /** Files per quality ("unknown": sealed before files recorded it). */
-    private static Map<String, Object> qualities(SortedMap<Integer, Long> files) {
+    /** Files per codec and level, e.g. "brotli 5" ("brotli unknown": sealed before files recorded it). */
+    private static Map<String, Object> qualities(SortedMap<QualityMix.Level, Long> files) {
         Map<String, Object> m = new LinkedHashMap<>();
-        files.forEach((q, n) -> m.put(q == LevelRecord.UNKNOWN ? "unknown" : Integer.toString(q), n));
+        files.forEach((l, n) -> m.put(l.toString(), n));
         return m;
     }
 
-    private static Map<String, Object> describe(SpoolStats.StreamStats s, SortedMap<Integer, Long> qualities) {
+    private static Map<String, Object> describe(SpoolStats.StreamStats s, SortedMap<QualityMix.Level, Long> qualities) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stream", s.stream());
         m.put("files", s.files());
@@ -106,7 +105,7 @@ final class StatsCommand implements Callable<Integer> {
         m.put("raw_bytes", s.rawBytes());
         m.put("sealed_bytes", s.compressedBytes());
         m.put("ratio", s.files() == 0 ? 0 : Math.round(s.ratio() * 100) / 100.0);
-        m.put("files_by_quality", qualities(qualities));
+        m.put("files_by_level", qualities(qualities));
         m.put("oldest", TimeArg.format(s.oldestTs()));
         m.put("newest", TimeArg.format(s.newestTs()));
         return m;

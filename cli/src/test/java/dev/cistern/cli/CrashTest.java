@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cistern.agent.RemoteWriteClient;
 import dev.cistern.agent.remotewrite.prompb.RemoteWrite;
 import dev.cistern.agent.remotewrite.prompb.WriteV2;
+import dev.cistern.spool.Codec;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Verifier;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -16,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +33,7 @@ import org.xerial.snappy.Snappy;
  * The agent is kill -9'ed at random moments while clients send numbered samples (Remote-Write 1.0 and 2.0,
  * float samples and native histograms, one row per number); after the last
  * restart and a clean shutdown every acknowledged sample is in sealed output exactly once, and no
- * sample at all appears twice. More cycles: mvn -Plong-crash (200), or -Dcistern.crash.cycles=N.
+ * sample at all appears twice. Odd samples go to a zstd stream, even ones to Brotli. More cycles: mvn -Plong-crash (200), or -Dcistern.crash.cycles=N.
  */
 class CrashTest {
     private static final int PER_REQUEST = 250;
@@ -60,6 +64,8 @@ class CrashTest {
                   rules:
                     - stream: odd
                       labels: {parity: odd}
+                  streams:
+                    odd: {codec: zstd, level: 3, window: 27}
                 """);
         SplittableRandom rnd = new SplittableRandom(20251122);
         AtomicLong nextSeq = new AtomicLong();
@@ -88,9 +94,11 @@ class CrashTest {
         long[] duplicates = {0};
         long[] neverSent = {0};
         long[] histogramRows = {0};
+        Set<Codec> codecs = EnumSet.noneOf(Codec.class);
         try (var files = Files.walk(data)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json.br")
+            for (Path f : files.filter(p -> SegmentName.tryParse(p.getFileName().toString()) != null
                     && (p.startsWith(data.resolve("sealed")) || p.startsWith(data.resolve("uploaded")))).toList()) {
+                codecs.add(SegmentName.parse(f.getFileName().toString()).codec());
                 Scanner.lines(f, (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     if (line.contains("\"histogram\":")) histogramRows[0]++;
@@ -111,6 +119,7 @@ class CrashTest {
         assertTrue(acked.cardinality() > cycles * PER_REQUEST, "the test acknowledged too little to mean anything: " + acked.cardinality());
         assertEquals(0, neverSent[0], "rows that were never sent");
         assertTrue(histogramRows[0] > 0, "native histogram rows were sealed");
+        assertEquals(EnumSet.of(Codec.BROTLI, Codec.ZSTD), codecs, "both streams sealed in their codec");
         assertTrue(Files.exists(data.resolve("uploaded")), "the uploader ran during the crash cycles");
         try (var files = Files.walk(data.resolve("sealed"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

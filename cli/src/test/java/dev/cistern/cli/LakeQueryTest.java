@@ -5,12 +5,12 @@ import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
-import dev.cistern.spool.StreamWriter;
 import dev.cistern.uploader.testing.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +34,9 @@ class LakeQueryTest {
     private static final int HOURS = 3;
     private static final int SEGMENTS_PER_HOUR = 2;
     private static final int ROWS = 200;
+
+    /** One stream per codec, the same rows in each: DuckDB reads gzip and zstd as they land, Brotli after `cistern cat`. */
+    private static final Map<String, String> STREAMS = Map.of("lake_gz", ".json.gz", "lake_zst", ".json.zst", "lake_br", ".ndjson");
 
     @TempDir Path dir;
 
@@ -62,28 +65,30 @@ class LakeQueryTest {
 
         for (Path tree : List.of(s3Root.resolve(bucket).resolve("lake"), lake)) {
             int objects = catBrotliObjects(tree);
-            assertEquals(HOURS * SEGMENTS_PER_HOUR, objects, "objects under " + tree);
-            assertEquals(expected, query(tree), "what DuckDB reads from " + tree);
+            assertEquals(HOURS * SEGMENTS_PER_HOUR, objects, "Brotli objects under " + tree);
+            for (Map.Entry<String, String> s : STREAMS.entrySet()) {
+                assertEquals(expected, query(tree.resolve(s.getKey()), s.getValue()), "what DuckDB reads from " + tree + " " + s);
+            }
         }
     }
 
-    /** Segments of stream {@code metrics}, {@link #SEGMENTS_PER_HOUR} an hour; per "dt=/hour=": its rows and sum of values. */
+    /** The same rows in each stream of {@link #STREAMS}, {@link #SEGMENTS_PER_HOUR} segments an hour; per "dt=/hour=": rows, sum. */
     private static Map<String, String> write(Path spoolDir) throws Exception {
         Map<String, Double> sums = new TreeMap<>();
         Map<String, Long> counts = new TreeMap<>();
-        try (Spool spool = Spool.open(SpoolConfig.builder(spoolDir).shardsPerStream(1).quality(5).build())) {
-            StreamWriter w = spool.writer("metrics");
+        try (Spool spool = Spool.open(SpoolConfig.builder(spoolDir).shardsPerStream(1).quality(5)
+                .streamCodec("lake_gz", CodecSettings.gzip(6)).streamCodec("lake_zst", CodecSettings.zstd(3, 0)).build())) {
             for (int h = 0; h < HOURS; h++) {
                 for (int s = 0; s < SEGMENTS_PER_HOUR; s++) {
                     Series series = Series.of("lake_metric", Labels.of("segment", Integer.toString(s), "job", "lake"));
                     for (int i = 0; i < ROWS; i++) {
                         long ts = T0 + h * HOUR + s * 60_000L + i * 1000L;
                         double value = h * 1000 + s * 100 + i * 0.5;
-                        w.append(series, ts, value);
+                        for (String stream : STREAMS.keySet()) spool.writer(stream).append(series, ts, value);
                         sums.merge(SegmentName.partitionOf(ts), value, Double::sum);
                         counts.merge(SegmentName.partitionOf(ts), 1L, Long::sum);
                     }
-                    w.seal();
+                    for (String stream : STREAMS.keySet()) spool.writer(stream).seal();
                 }
             }
         }
@@ -107,9 +112,9 @@ class LakeQueryTest {
     }
 
     /** Rows and the sum of values per "dt=.../hour=..." partition, as DuckDB reads them with Hive partitioning. */
-    private static Map<String, String> query(Path tree) throws Exception {
+    private static Map<String, String> query(Path tree, String suffix) throws Exception {
         Map<String, String> got = new TreeMap<>();
-        String glob = tree.toAbsolutePath() + "/**/*.ndjson";
+        String glob = tree.toAbsolutePath() + "/**/*" + suffix;
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
              ResultSet rs = c.createStatement().executeQuery("SELECT dt, hour, count(*), sum(value) FROM read_json('" + glob
                      + "', format = 'newline_delimited', hive_partitioning = true, hive_types_autocast = false)"

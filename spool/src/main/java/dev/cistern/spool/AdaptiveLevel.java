@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * the floor at or over {@code high}, the levels between spread evenly over the range between. The
  * level moves toward its target down fast and up slowly, so it neither flaps nor lets the backlog run away:
  * <ul>
- *   <li>target below the level: one level down per decision (decisions are at most one per {@link #DECIDE_EVERY});</li>
+ *   <li>target below the level: one level down per {@link #DECIDE_EVERY} since the last decision (decisions are at most
+ *   one per {@code DECIDE_EVERY}; a codec whose segments open rarely catches up at its next one);</li>
  *   <li>target above the level: one level up per {@code upHold} it has stayed above, at most to the target.</li>
  * </ul>
  * Under a load the ceiling cannot compress, the backlog grows until it reaches the band of a level that keeps
@@ -82,12 +83,13 @@ public final class AdaptiveLevel {
     }
 
     private void decide(long now, long behind) {
+        long elapsed = now - decidedAt;
         decidedAt = now;
         int target = target(behind);
         if (target < level) {
             aboveSince = -1;
             if (now - lastUp < 2 * upHold) upHold = Math.min(MAX_UP_HOLD, upHold * 2); // that climb did not hold
-            level--;
+            level = (int) Math.max(target, level - Math.max(1, elapsed / DECIDE_EVERY));
             lastDown = now;
         } else if (target > level) {
             if (aboveSince < 0) aboveSince = now;

@@ -26,36 +26,68 @@ public final class JsonLines {
 
     /** As {@link #validate(byte[], int, int, long)}, refusing objects and arrays nested deeper than {@code maxDepth}. */
     public static long validate(byte[] b, int off, int len, long defaultTs, int maxDepth) {
+        long ts = validate(b, off, len, "ts", INTEGRAL_TS, maxDepth);
+        return ts == NO_TIME || ts == BAD_TIME ? defaultTs : ts;
+    }
+
+    /** Reads an event time from the value of a row's time field, positioned on it; {@link #BAD_TIME} when it is not one. */
+    @FunctionalInterface
+    public interface TimeReader {
+        long read(JsonParser p, JsonToken value) throws IOException;
+    }
+
+    /** The row has no such top-level field. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+    /** The row's field holds no time its reader takes (an object, an array, null, or a value that does not parse). */
+    public static final long BAD_TIME = Long.MIN_VALUE + 1;
+
+    // an integer past a long is no time (not malformed JSON): a row stored under another field's time may hold one
+    private static final TimeReader INTEGRAL_TS = (p, v) -> v == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? outsideSentinels(p.getLongValue()) : BAD_TIME;
+
+    /** A ts of Long.MIN_VALUE (or one above) is a time far out of range, not "no time": it must still be refused. */
+    private static long outsideSentinels(long ts) {
+        return ts <= BAD_TIME ? BAD_TIME + 1 : ts;
+    }
+    private static final TimeReader NO_READER = (p, v) -> BAD_TIME;
+
+    /** Checks the bytes are exactly one JSON object, as {@link #validate(byte[], int, int, long)} does, reading no field. */
+    public static void check(byte[] b, int off, int len) {
+        validate(b, off, len, "", NO_READER, ANY_DEPTH);
+    }
+
+    /**
+     * As {@link #validate(byte[], int, int, long, int)}, reading the event time from the top-level field
+     * {@code field} with {@code reader} (given scalars only; the last such field wins): returns
+     * what it read, {@link #NO_TIME} or {@link #BAD_TIME}. Builds no tree: one streaming pass.
+     */
+    public static long validate(byte[] b, int off, int len, String field, TimeReader reader, int maxDepth) {
         String encoding = encodingProblem(b, off, len);
         if (encoding != null) throw new InvalidRowException("bad_encoding", encoding);
         int bad = firstInvalidUtf8(b, off, len);
         if (bad >= 0) throw new InvalidRowException("invalid UTF-8 at byte " + (bad - off));
         try (JsonParser p = FACTORY.createParser(b, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new InvalidRowException("a row must be a JSON object");
-            long ts = defaultTs;
+            long ts = NO_TIME;
             int depth = 1;
             JsonToken t;
             while (depth > 0) {
                 t = p.nextToken();
                 if (t == null) throw new InvalidRowException("the JSON object is not closed");
                 switch (t) {
-                    case START_OBJECT, START_ARRAY -> {
-                        if (++depth > maxDepth) {
-                            throw new InvalidRowException("too_deep", "nested deeper than " + maxDepth + " levels");
-                        }
-                    }
+                    case START_OBJECT, START_ARRAY -> depth = deeper(depth, maxDepth);
                     case END_OBJECT, END_ARRAY -> depth--;
                     case FIELD_NAME -> {
                         p.getTextLength(); // decodes the name, which validates its UTF-8
-                        if (depth == 1 && "ts".equals(p.currentName())) {
+                        if (depth == 1 && field.equals(p.currentName())) {
                             JsonToken v = p.nextToken();
-                            if (v == JsonToken.VALUE_NUMBER_INT) ts = p.getLongValue();
-                            else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                                if (++depth > maxDepth) {
-                                    throw new InvalidRowException("too_deep", "nested deeper than " + maxDepth + " levels");
-                                }
+                            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                                depth = deeper(depth, maxDepth);
+                                ts = BAD_TIME;
+                            } else {
+                                if (v == JsonToken.VALUE_STRING) p.getTextLength();
+                                ts = reader.read(p, v);
                             }
-                            else if (v == JsonToken.VALUE_STRING) p.getTextLength();
                         }
                     }
                     case VALUE_STRING -> p.getTextLength();
@@ -71,6 +103,11 @@ public final class JsonLines {
         } catch (IOException e) {
             throw new InvalidRowException("malformed JSON: " + firstLine(e.getMessage()));
         }
+    }
+
+    private static int deeper(int depth, int maxDepth) {
+        if (depth + 1 > maxDepth) throw new InvalidRowException("too_deep", "nested deeper than " + maxDepth + " levels");
+        return depth + 1;
     }
 
     /**

@@ -11,10 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a sealed file was compressed, in a Brotli metadata meta-block just before its {@link SealTrailer}
- * (docs/format.md), one line of ASCII that every decoder skips:
+ * How a sealed file was compressed, one line of ASCII just before its {@link SealTrailer} and framed the same
+ * way, so every decoder skips it (docs/format.md): a Brotli metadata block, a zstd skippable frame (magic
+ * 0x184D2A5B), an empty gzip member with the line as its name:
  *
- * <pre>{@code cistern-level brotli quality=05 window=22\n}</pre>
+ * <pre>{@code cistern-level brotli level=05 window=22\n}</pre>
  *
  * With adaptive quality files of one stream differ, and {@code cistern stats} reads this to show the mix
  * without decoding. It lies inside the prefix the trailer's {@code prefix_bytes} and CRC cover, so a reader
@@ -23,38 +24,46 @@ import java.util.regex.Pattern;
 public final class LevelRecord {
     /** What {@link #read} returns for a file without a level record. */
     public static final int UNKNOWN = -1;
-    private static final String TEMPLATE = "cistern-level brotli quality=%02d window=%02d\n";
-    private static final Pattern GRAMMAR = Pattern.compile("cistern-level brotli quality=(\\d\\d) window=(\\d\\d)\n");
-    private static final int PAYLOAD = String.format(TEMPLATE, 0, 0).length();
-    private static final byte[] HEADER = SealTrailer.metadataHeader(PAYLOAD);
-    /** Bytes the record adds to a file. */
-    static final int SIZE = HEADER.length + PAYLOAD;
+    private static final int ZSTD_SKIPPABLE = 0x184D2A5B;
+    private static final String TEMPLATE = "cistern-level %s level=%02d window=%02d\n";
+    private static final Pattern GRAMMAR = Pattern.compile("cistern-level ([a-z]+) level=(\\d\\d) window=(\\d\\d)\n");
 
     private LevelRecord() {}
 
-    static byte[] encode(int quality, int window) {
-        byte[] b = Arrays.copyOf(HEADER, SIZE);
-        byte[] line = String.format(TEMPLATE, quality, window).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(line, 0, b, HEADER.length, line.length);
-        return b;
+    static byte[] encode(CodecSettings s) {
+        byte[] line = String.format(TEMPLATE, s.codec().configName(), s.level(), s.window()).getBytes(StandardCharsets.US_ASCII);
+        return SealTrailer.framed(s.codec(), ZSTD_SKIPPABLE, line);
     }
 
-    /** The quality a sealed file was compressed at, or {@link #UNKNOWN} when it records none. Reads only those bytes. */
+    /** Bytes the record adds to a file of this codec (all levels and windows have two digits). */
+    static int size(Codec codec) {
+        return encode(new CodecSettings(codec, codec == Codec.BROTLI ? 10 : 1, codec == Codec.BROTLI ? 10 : 0)).length;
+    }
+
+    /** The level a sealed file was compressed at, or {@link #UNKNOWN} when it records none. Reads only those bytes. */
     public static int read(Path file) throws IOException {
+        Codec codec = Codec.of(file);
+        int size = size(codec);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long at = ch.size() - SealTrailer.SIZE - SIZE;
+            long at = ch.size() - SealTrailer.size(codec) - size;
             if (at < 0) return UNKNOWN;
-            ByteBuffer b = ByteBuffer.allocate(SIZE);
+            ByteBuffer b = ByteBuffer.allocate(size);
             while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
                 // a short read repeats at the next position
             }
-            return decode(b.array());
+            return decode(codec, b.array());
         }
     }
 
-    static int decode(byte[] b) {
-        if (b.length != SIZE || b[0] != HEADER[0] || b[1] != HEADER[1]) return UNKNOWN;
-        Matcher m = GRAMMAR.matcher(new String(b, HEADER.length, PAYLOAD, StandardCharsets.US_ASCII));
-        return m.matches() ? Integer.parseInt(m.group(1)) : UNKNOWN;
+    /** The level in a record of this codec, or {@link #UNKNOWN} when the bytes are not exactly one. */
+    static int decode(Codec codec, byte[] b) {
+        Matcher m = GRAMMAR.matcher(new String(b, StandardCharsets.US_ASCII)); // one char per byte: offsets kept
+        if (!m.find() || !m.group(1).equals(codec.configName())) return UNKNOWN;
+        int level = Integer.parseInt(m.group(2));
+        try {
+            return Arrays.equals(encode(new CodecSettings(codec, level, Integer.parseInt(m.group(3)))), b) ? level : UNKNOWN;
+        } catch (IllegalArgumentException e) {
+            return UNKNOWN; // a level or window the codec does not have
+        }
     }
 }

@@ -6,9 +6,9 @@ public enum QuarantineReason {
     UNRECOGNISED_NAME,
     /** A sealed file of zero bytes. */
     EMPTY,
-    /** Not a valid Brotli stream, or trailing bytes after its end. */
+    /** Not a valid stream of its codec, or trailing bytes after its end. */
     UNDECODABLE,
-    /** A sealed file ends before its Brotli stream does. */
+    /** A sealed file ends before its compressed stream does. */
     TRUNCATED,
     /** Decodes, but its lines are not JSON objects, or disagree with the counts in its name. */
     CONTENT_MISMATCH,
@@ -16,6 +16,8 @@ public enum QuarantineReason {
     MISSING_CHECKSUM,
     /** The bytes or the decoded content disagree with the checksums in the file's seal trailer. */
     CHECKSUM_MISMATCH,
+    /** Its suffix names one codec and its content is another (a renamed file). */
+    CODEC_MISMATCH,
     /** A destination refused it for good. */
     REJECTED_BY_DESTINATION
 }

@@ -14,14 +14,14 @@ import java.util.stream.Stream;
 
 /**
  * Runs when a spool opens, before anything is written. Each temp file a crash left in
- * {@code active/} is salvaged: its readable Brotli prefix is decoded, complete lines are resealed
- * under the same id, the torn tail is dropped and counted. What cannot be read goes to
+ * {@code active/} is salvaged: its readable prefix is decoded (in the codec its name ends in), complete
+ * lines are resealed under the same id and codec, the torn tail is dropped and counted. What cannot be read goes to
  * quarantine. No file can stop startup: every failure is confined to that file.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
     /** Suffix of the temp file a salvage writes; a crash mid-salvage leaves it, and it is redone. */
-    static final String SALVAGE_SUFFIX = ".salvage" + SpoolLayout.TEMP_SUFFIX;
+    static final String SALVAGE = ".salvage";
 
     private final SpoolLayout layout;
     private final SpoolConfig config;
@@ -49,12 +49,12 @@ final class Recovery {
         }
         for (Path temp : temps) {
             String name = temp.getFileName().toString();
-            if (name.endsWith(SALVAGE_SUFFIX)) {
+            if (isSalvage(name)) {
                 Files.deleteIfExists(temp); // an interrupted salvage; its source is still here and is redone
             }
         }
         for (Path temp : temps) {
-            if (temp.getFileName().toString().endsWith(SALVAGE_SUFFIX) || !Files.exists(temp)) continue;
+            if (isSalvage(temp.getFileName().toString()) || !Files.exists(temp)) continue;
             try {
                 recoverTemp(temp, sealedIds);
             } catch (IOException | RuntimeException e) {
@@ -64,6 +64,12 @@ final class Recovery {
         }
         return new RecoveryReport(salvaged, rowsSalvaged, tornBytes, badLines, removed, quarantined,
                 Set.copyOf(discardedStreams), List.copyOf(events));
+    }
+
+    /** Whether this is the temp file of an interrupted salvage, e.g. {@code <stream>.<id>.salvage.json.zst.tmp}. */
+    static boolean isSalvage(String fileName) {
+        Codec c = Codec.ofFileName(fileName);
+        return c != null && fileName.endsWith(SALVAGE + c.tempSuffix());
     }
 
     /** Quarantines sealed files whose names do not parse or that are empty; returns the ids present. */
@@ -110,7 +116,8 @@ final class Recovery {
     private void recoverTemp(Path temp, Set<String> sealedIds) throws IOException {
         String fileName = temp.getFileName().toString();
         String stream = SpoolLayout.streamOfTemp(fileName);
-        int idEnd = fileName.length() - SpoolLayout.TEMP_SUFFIX.length();
+        Codec codec = Codec.ofFileName(fileName);
+        int idEnd = codec == null ? -1 : fileName.length() - codec.tempSuffix().length();
         String id = stream == null || idEnd <= stream.length() + 1 ? null : fileName.substring(stream.length() + 1, idEnd);
         if (id == null || !id.matches("[0-9a-f]{20}")) {
             quarantine(temp, stream, QuarantineReason.UNRECOGNISED_NAME, "not a temp segment name");
@@ -131,14 +138,18 @@ final class Recovery {
             remove(temp, "empty temp file");
             return;
         }
-        salvage(temp, stream, id);
+        salvage(temp, stream, id, codec);
     }
 
     /** Reseals the complete lines of a temp file under its own id; a temp file with none is removed or quarantined. */
-    private void salvage(Path temp, String stream, String id) throws IOException {
+    private void salvage(Path temp, String stream, String id, Codec codec) throws IOException {
         long fallbackTs = Files.getLastModifiedTime(temp).toMillis();
-        Path out = layout.active().resolve(stream + '.' + id + SALVAGE_SUFFIX);
-        Segment seg = Segment.create(layout, stream, id, out, config.quality(), config.window());
+        Path out = layout.active().resolve(stream + '.' + id + SALVAGE + codec.tempSuffix());
+        // the codec the file was written in, whatever the stream is configured with now
+        CodecSettings configured = config.codec(stream);
+        CodecSettings settings = configured.codec() == codec ? configured
+                : CodecSettings.of(codec, null, null, CodecSettings.brotli(config.quality(), config.window()));
+        Segment seg = Segment.create(layout, stream, id, out, settings);
         Salvage s;
         try {
             s = copyReadableRows(temp, seg, fallbackTs);
@@ -168,7 +179,7 @@ final class Recovery {
                 + s.tornBytes() + " torn bytes and " + s.badLines() + " bad lines dropped)");
     }
 
-    /** How a temp file's Brotli stream ended when it was read for salvage. */
+    /** How a temp file's compressed stream ended when it was read for salvage. */
     private enum Ending {
         COMPLETE, TRUNCATED, CORRUPT;
 

@@ -24,6 +24,12 @@ public interface RowSink {
      */
     void appendJson(byte[] utf8, int offset, int length) throws IOException;
 
+    /**
+     * As {@link #appendJson(byte[], int, int)}, under the event time {@code timestampMillis} given
+     * (read from the row by the caller, e.g. from another field); the row is written unchanged.
+     */
+    void appendJson(byte[] utf8, int offset, int length, long timestampMillis) throws IOException;
+
     /** Appends a JSON object written field by field with Jackson streaming, with its event time. */
     void appendObject(long timestampMillis, ObjectWriter fields) throws IOException;
 }

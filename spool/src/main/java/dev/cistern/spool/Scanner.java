@@ -99,7 +99,7 @@ public final class Scanner {
         for (Path dir : streamDirs) {
             List<Path> files;
             try (Stream<Path> s = Files.walk(dir, 3)) {
-                files = s.filter(p -> p.getFileName().toString().endsWith(SegmentName.SUFFIX)).toList();
+                files = s.filter(Scanner::isSegmentFile).toList();
             } catch (NoSuchFileException | UncheckedIOException e) {
                 continue; // moved by an uploader or retention while we listed
             }
@@ -114,10 +114,16 @@ public final class Scanner {
             return;
         }
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(SegmentName.SUFFIX)).toList()) {
+            for (Path f : s.filter(Scanner::isSegmentFile).toList()) {
                 add(f, q, out, pruned, ids);
             }
         }
+    }
+
+    /** A sealed file of any codec (by suffix; names that do not parse are skipped by {@link #add}). */
+    private static boolean isSegmentFile(Path p) {
+        String n = p.getFileName().toString();
+        return Codec.ofFileName(n) != null && !n.endsWith(SpoolLayout.TEMP_SUFFIX_END);
     }
 
     private static void add(Path f, ScanQuery q, List<SealedSegment> out, int[] pruned, Set<String> ids) {

@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One open segment: a temp file in {@code active/} with a Brotli stream being written to it, and
+ * One open segment: a temp file in {@code active/} with a compressed stream being written to it, and
  * the counts its sealed name will carry. Not thread-safe; its shard's lock guards it.
  */
 final class Segment {
@@ -17,9 +17,9 @@ final class Segment {
     private final String id;
     private final Path tempPath;
     private final FileChannel channel;
-    private final BrotliSink sink;
+    private final CompressingSink sink;
+    private final CodecSettings settings;
     private final long openedAtNanos;
-    private final int quality;
     private long rows;
     private long rawBytes;
     private long minTs = Long.MAX_VALUE;
@@ -28,28 +28,28 @@ final class Segment {
     private long lastSource = SegmentName.NO_SOURCE;
     private volatile boolean abandoned;
 
-    private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, BrotliSink sink, int quality) {
+    private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, CompressingSink sink,
+                    CodecSettings settings) {
         this.layout = layout;
         this.stream = stream;
         this.id = id;
         this.tempPath = tempPath;
         this.channel = channel;
         this.sink = sink;
+        this.settings = settings;
         this.openedAtNanos = System.nanoTime();
-        this.quality = quality;
     }
 
-    static Segment create(SpoolLayout layout, String stream, int quality, int window) throws IOException {
+    static Segment create(SpoolLayout layout, String stream, CodecSettings codec) throws IOException {
         String id = SegmentName.newId(System.currentTimeMillis());
-        return create(layout, stream, id, layout.tempPath(stream, id), quality, window);
+        return create(layout, stream, id, layout.tempPath(stream, id, codec.codec()), codec);
     }
 
     /** A segment with a given id and temp path; recovery reuses the id of the file it salvages. */
-    static Segment create(SpoolLayout layout, String stream, String id, Path temp, int quality, int window)
-            throws IOException {
+    static Segment create(SpoolLayout layout, String stream, String id, Path temp, CodecSettings codec) throws IOException {
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            return new Segment(layout, stream, id, temp, ch, new BrotliSink(ch, quality, window), quality);
+            return new Segment(layout, stream, id, temp, ch, codec.codec().sink(ch, codec), codec);
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(temp);
@@ -62,8 +62,8 @@ final class Segment {
     Path tempPath() { return tempPath; }
     long rows() { return rows; }
     long rawBytes() { return rawBytes; }
-    /** The compression level this segment is written at (chosen when it opened). */
-    int quality() { return quality; }
+    /** The codec and level this segment is written at (the level chosen when it opened). */
+    CodecSettings settings() { return settings; }
     long ageNanos(long now) { return now - openedAtNanos; }
 
     /** Counts a row that is staged (not yet compressed); the shard drains staged bytes with {@link #write}. */
@@ -103,7 +103,8 @@ final class Segment {
         channel.force(true);
         channel.close();
         sink.close();
-        SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id, lastSource);
+        SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id, lastSource,
+                settings.codec());
         Path target = layout.sealedPath(name);
         Fsync.createDirectories(target.getParent());
         Files.move(tempPath, target, StandardCopyOption.ATOMIC_MOVE);

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One of a stream's parallel writers: its own open segment, its own Brotli encoder, its own
+ * One of a stream's parallel writers: its own open segment, its own encoder (Brotli, zstd or gzip), its own
  * staging buffer. Rows are encoded into the staging buffer and compressed in the appending
  * thread, so N shards keep N cores compressing. Every method runs under {@link #lock}.
  */
@@ -53,7 +53,16 @@ final class Shard implements RowSink {
 
     @Override
     public void appendJson(byte[] utf8, int offset, int length) throws IOException {
-        long ts = JsonLines.validate(utf8, offset, length, System.currentTimeMillis());
+        stageJson(utf8, offset, length, JsonLines.validate(utf8, offset, length, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void appendJson(byte[] utf8, int offset, int length, long ts) throws IOException {
+        JsonLines.check(utf8, offset, length); // validated whole; its time is the one given, its own "ts" is not read
+        stageJson(utf8, offset, length, ts);
+    }
+
+    private void stageJson(byte[] utf8, int offset, int length, long ts) throws IOException {
         checkTs(ts);
         Segment seg = openSegment();
         int start = staged.size();
@@ -114,7 +123,7 @@ final class Shard implements RowSink {
     private Segment openSegment() throws IOException {
         Segment seg = segment;
         if (seg == null) {
-            seg = segment = Segment.create(spool.layout(), stream, spool.config().nextQuality(), spool.config().window());
+            seg = segment = Segment.create(spool.layout(), stream, spool.config().nextCodec(stream));
         }
         return seg;
     }

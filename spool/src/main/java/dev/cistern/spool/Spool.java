@@ -193,9 +193,9 @@ public final class Spool implements AutoCloseable {
         sealer.check();
     }
 
-    void sealed(SealedSegment s, long sealNanos, int quality) {
+    void sealed(SealedSegment s, long sealNanos, CodecSettings settings) {
         metrics.segmentsSealed.increment();
-        metrics.sealedAt(quality);
+        metrics.sealedAt(settings);
         metrics.rowsSealed.add(s.name().rows());
         metrics.rawBytesSealed.add(s.name().rawBytes());
         try {

@@ -1,14 +1,21 @@
 package dev.cistern.spool;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How a spool writes. Immutable; make one with {@link #builder(Path)}. Defaults are chosen by
  * measurement (docs/benchmarks.md): quality 5 is where the ratio jumps (55 against 34 at quality 4
  * on Kubernetes metrics, 19.5 against 15 on node_exporter's) and higher qualities add little for
  * much more CPU; one core still writes about 300,000 rows/s. Window 22 (4 MiB) reaches back over
- * a whole scrape of several thousand series, where a series' labels repeat.
+ * a whole scrape of several thousand series, where a series' labels repeat. A stream may choose
+ * another codec ({@link Builder#streamCodec}); the others use Brotli at this quality and window.
  */
 public final class SpoolConfig {
     public static final int DEFAULT_QUALITY = 5;
@@ -21,7 +28,9 @@ public final class SpoolConfig {
     private final int shardsPerStream;
     private final boolean replayedFromJournal;
     private final JournalSource journalSource;
-    private final AdaptiveLevel adaptive;
+    private final Map<String, CodecSettings> streamCodecs;
+    private final Set<String> fixedLevels;
+    private final LevelPolicy adaptive;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -31,6 +40,8 @@ public final class SpoolConfig {
         this.shardsPerStream = b.shardsPerStream;
         this.replayedFromJournal = b.replayedFromJournal;
         this.journalSource = b.journalSource;
+        this.streamCodecs = Map.copyOf(b.streamCodecs);
+        this.fixedLevels = Set.copyOf(b.fixedLevels);
         this.adaptive = b.adaptive;
     }
 
@@ -41,20 +52,47 @@ public final class SpoolConfig {
     public Path directory() { return directory; }
     public int quality() { return quality; }
     public int window() { return window; }
-    /** The controller choosing each segment's quality, or null when every segment gets {@link #quality()}. */
-    public AdaptiveLevel adaptive() { return adaptive; }
-
-    /** The quality for a segment opening now: the fixed one, or the controller's choice. */
-    int nextQuality() {
-        return adaptive == null ? quality : adaptive.next();
-    }
-
-    /** The quality a segment opening now would get (for a gauge: a scrape also lets the controller decide). */
-    public int currentQuality() {
-        return nextQuality();
-    }
+    /** The controllers choosing each segment's level, or null when every segment gets its stream's fixed level. */
+    public LevelPolicy adaptive() { return adaptive; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
+    /** The streams that chose their codec; the others are written with {@link #codec(String)}'s Brotli default. */
+    public Map<String, CodecSettings> streamCodecs() { return streamCodecs; }
+
+    /** How a stream's segments are compressed. */
+    public CodecSettings codec(String stream) {
+        CodecSettings c = streamCodecs.get(stream);
+        return c != null ? c : CodecSettings.brotli(quality, window);
+    }
+
+    /** The settings of a segment of this stream opening now: {@link #codec(String)} at the level the policy picks, if any. */
+    CodecSettings nextCodec(String stream) {
+        CodecSettings c = codec(stream);
+        return adaptive == null || fixedLevels.contains(stream) ? c : adaptive.next(c);
+    }
+
+    /** The levels segments may be written at, per codec in use (Brotli for unlisted streams included): for metrics. */
+    public Map<Codec, SortedSet<Integer>> levels() {
+        Map<Codec, SortedSet<Integer>> out = new EnumMap<>(Codec.class);
+        addLevels(out, CodecSettings.brotli(quality, window), adaptive != null);
+        streamCodecs.forEach((s, c) -> addLevels(out, c, adaptive != null && !fixedLevels.contains(s)));
+        return out;
+    }
+
+    private void addLevels(Map<Codec, SortedSet<Integer>> out, CodecSettings c, boolean adapts) {
+        SortedSet<Integer> levels = out.computeIfAbsent(c.codec(), k -> new TreeSet<>());
+        if (!adapts) {
+            levels.add(c.level());
+            return;
+        }
+        for (int l = adaptive.of(c.codec()).min(); l <= adaptive.of(c.codec()).max(); l++) levels.add(l);
+    }
+
+    /** The level a segment of this codec opening now gets (the adaptive choice; else the highest it is written at). */
+    public int nextLevel(Codec codec) {
+        return adaptive != null ? adaptive.of(codec).next() : levels().getOrDefault(codec, new TreeSet<>(Set.of(0))).last();
+    }
+
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
     boolean replayedFromJournal() { return replayedFromJournal; }
     /** The journal a journal-fed spool's ledger belongs to. */
@@ -63,6 +101,8 @@ public final class SpoolConfig {
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
     SpoolConfig journalFed(int lanes, JournalSource source) {
         Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes).adaptive(adaptive);
+        b.streamCodecs.putAll(streamCodecs);
+        b.fixedLevels.addAll(fixedLevels);
         b.replayedFromJournal = true;
         b.journalSource = source;
         return b.build();
@@ -72,6 +112,8 @@ public final class SpoolConfig {
     public String toString() {
         return "SpoolConfig{directory=" + directory + ", quality=" + (adaptive == null ? quality : adaptive) + ", window=" + window
                 + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
+                + (streamCodecs.isEmpty() ? "" : ", codecs=" + new TreeMap<>(streamCodecs))
+                + (fixedLevels.isEmpty() || adaptive == null ? "" : ", fixedLevels=" + fixedLevels)
                 + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
     }
 
@@ -83,7 +125,9 @@ public final class SpoolConfig {
         private int shardsPerStream = Math.max(1, Runtime.getRuntime().availableProcessors());
         private boolean replayedFromJournal;
         private JournalSource journalSource = JournalSource.ANY;
-        private AdaptiveLevel adaptive;
+        private final Map<String, CodecSettings> streamCodecs = new TreeMap<>();
+        private final Set<String> fixedLevels = new TreeSet<>();
+        private LevelPolicy adaptive;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -103,14 +147,20 @@ public final class SpoolConfig {
             return this;
         }
 
-        /**
-         * Lets a controller choose each segment's quality within its floor and ceiling (null: every segment at
-         * {@link #quality(int)}). The levels must be Brotli qualities.
-         */
-        public Builder adaptive(AdaptiveLevel adaptive) {
-            if (adaptive != null && (adaptive.min() < 0 || adaptive.max() > 11)) {
-                throw new IllegalArgumentException("adaptive quality must stay within 0-11, was " + adaptive);
-            }
+        /** The codec for one stream's segments (the default is Brotli at {@link #quality} and {@link #window}). */
+        public Builder streamCodec(String stream, CodecSettings codec) {
+            streamCodecs.put(StreamName.check(stream), Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /** Keeps a stream's codec level as given when the others adapt (its level was set, {@code routing.streams.<s>.level}). */
+        public Builder fixedLevel(String stream) {
+            fixedLevels.add(StreamName.check(stream));
+            return this;
+        }
+
+        /** Lets each segment's level follow {@code adaptive} (null: every segment at its stream's fixed level). */
+        public Builder adaptive(LevelPolicy adaptive) {
             this.adaptive = adaptive;
             return this;
         }

@@ -9,7 +9,10 @@ public final class SpoolLayout {
     public static final String UPLOADED = "uploaded";
     public static final String QUARANTINE = "quarantine";
     public static final String JOURNAL = "journal";
-    static final String TEMP_SUFFIX = ".json.br.tmp";
+    /** What every temp file name ends in, after its codec's suffix. */
+    static final String TEMP_SUFFIX_END = ".tmp";
+    /** A Brotli segment's temp file suffix. */
+    static final String TEMP_SUFFIX = ".json.br" + TEMP_SUFFIX_END;
 
     private final Path root;
 
@@ -39,14 +42,14 @@ public final class SpoolLayout {
         return uploaded().resolve(name.stream()).resolve(name.partition()).resolve(name.fileName());
     }
 
-    /** {@code active/<stream>.<id>.json.br.tmp} */
-    Path tempPath(String stream, String id) {
-        return active().resolve(StreamName.check(stream) + '.' + id + TEMP_SUFFIX);
+    /** {@code active/<stream>.<id>.json.br.tmp} (or .json.zst.tmp, .json.gz.tmp) */
+    Path tempPath(String stream, String id, Codec codec) {
+        return active().resolve(StreamName.check(stream) + '.' + id + codec.tempSuffix());
     }
 
     /** The stream a temp file belongs to, or null when the name is not one of ours. */
     static String streamOfTemp(String tempFileName) {
-        if (!tempFileName.endsWith(TEMP_SUFFIX)) return null;
+        if (Codec.ofFileName(tempFileName) == null || !tempFileName.endsWith(TEMP_SUFFIX_END)) return null;
         int dot = tempFileName.indexOf('.');
         if (dot <= 0) return null;
         String stream = tempFileName.substring(0, dot);

@@ -69,6 +69,16 @@ public final class StreamWriter implements RowSink {
     }
 
     @Override
+    public void appendJson(byte[] utf8, int offset, int length, long timestampMillis) throws IOException {
+        Shard s = acquire();
+        try {
+            s.appendJson(utf8, offset, length, timestampMillis);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
     public void appendObject(long timestampMillis, ObjectWriter fields) throws IOException {
         Shard s = acquire();
         try {

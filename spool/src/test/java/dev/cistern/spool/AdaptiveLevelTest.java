@@ -39,6 +39,13 @@ class AdaptiveLevelTest {
     }
 
     @Test
+    void aControllerAskedRarelyCatchesUpOneLevelPerSecondSinceItLastDecided() {
+        assertEquals(3, after(3, 100 * MIB), "three seconds since the last segment opened: three levels down");
+        assertEquals(1, after(30, 100 * MIB), "never below the floor");
+        assertEquals(1, after(30, 100 * MIB));
+    }
+
+    @Test
     void theBacklogBetweenTheMarksCallsForTheLevelsBetweenEvenly() {
         assertEquals(6, level.target(4 * MIB));
         assertEquals(5, level.target(16 * MIB));
@@ -87,7 +94,13 @@ class AdaptiveLevelTest {
     @Test
     void rejectsAFloorAboveTheCeiling() {
         assertThrows(IllegalArgumentException.class, () -> new AdaptiveLevel(6, 5, backlog::get, 1, 2, now::get));
-        assertThrows(IllegalArgumentException.class, () -> SpoolConfig.builder(java.nio.file.Path.of("x"))
-                .adaptive(new AdaptiveLevel(1, 12, backlog::get, 1, 2, now::get)));
+        AdaptiveLevel zstd = new AdaptiveLevel(1, 9, backlog::get, 1, 2, now::get);
+        AdaptiveLevel gzip = new AdaptiveLevel(1, 6, backlog::get, 1, 2, now::get);
+        assertThrows(IllegalArgumentException.class, () -> LevelPolicy.of(new AdaptiveLevel(1, 12, backlog::get, 1, 2, now::get),
+                zstd, gzip), "Brotli has no quality 12");
+        assertThrows(IllegalArgumentException.class, () -> LevelPolicy.of(level, new AdaptiveLevel(0, 9, backlog::get, 1, 2, now::get),
+                gzip), "zstd levels start at 1 here");
+        assertThrows(IllegalArgumentException.class, () -> LevelPolicy.of(level, zstd, new AdaptiveLevel(1, 10, backlog::get, 1, 2, now::get)),
+                "gzip stops at 9");
     }
 }

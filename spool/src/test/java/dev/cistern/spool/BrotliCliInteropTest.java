@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,23 +29,13 @@ class BrotliCliInteropTest {
 
     @BeforeAll
     static void findBrotli() {
-        brotli = onPath("brotli");
+        brotli = Fixtures.onPath("brotli");
         if (brotli == null) {
             if ("true".equals(System.getenv("CI"))) {
                 fail("the brotli command-line tool is not on PATH; under CI this test must run (.ci/run installs it)");
             }
             Assumptions.abort("brotli command-line tool not installed: skipping the interop test (it fails under CI=true)");
         }
-    }
-
-    private static Path onPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null) return null;
-        for (String d : path.split(File.pathSeparator)) {
-            Path p = Path.of(d, command);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
-        }
-        return null;
     }
 
     /** Writes rows that stress the encoder: escapes, unicode, special doubles, generic JSON, big rows. */

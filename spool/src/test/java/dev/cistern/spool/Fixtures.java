@@ -3,6 +3,7 @@ package dev.cistern.spool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ final class Fixtures {
     }
 
     static List<Path> sealedFiles(Path spoolDir) throws IOException {
-        return filesUnder(spoolDir.resolve(SpoolLayout.SEALED), SegmentName.SUFFIX);
+        return filesUnder(spoolDir.resolve(SpoolLayout.SEALED), "").stream()
+                .filter(p -> SegmentName.tryParse(p.getFileName().toString()) != null).toList(); // every codec
     }
 
     static List<Path> activeFiles(Path spoolDir) throws IOException {
@@ -55,7 +57,7 @@ final class Fixtures {
         return out;
     }
 
-    /** The readable prefix of a Brotli file that may be unfinished (a temp file), up to where it stops decoding. */
+    /** The readable prefix of a segment file (any codec) that may be unfinished (a temp file), up to where it stops decoding. */
     static byte[] readablePrefixBytes(Path file) throws IOException {
         ByteArrayOutputStream decoded = new ByteArrayOutputStream();
         try (SegmentDecoder in = new SegmentDecoder(file)) {
@@ -103,6 +105,17 @@ final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + line, e);
         }
+    }
+
+    /** An executable on PATH, or null. */
+    static Path onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String d : path.split(File.pathSeparator)) {
+            Path p = Path.of(d, command);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
+        }
+        return null;
     }
 
     static byte[] utf8(String s) {

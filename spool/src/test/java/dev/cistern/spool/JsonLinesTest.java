@@ -53,4 +53,19 @@ class JsonLinesTest {
         assertEquals(2, JsonLines.firstInvalidUtf8(b, 1, 2), "a sequence cut by the slice end is invalid");
         assertEquals(0, JsonLines.firstInvalidUtf8(b, 0, 5));
     }
+
+    @Test
+    void theTimeFieldIsReadInThePassThatValidates() {
+        byte[] row = "{\"ts\":5,\"at\":\"x\",\"o\":{\"at\":7},\"at\":9}".getBytes(StandardCharsets.UTF_8);
+        JsonLines.TimeReader integral = (p, v) -> v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? p.getLongValue()
+                : JsonLines.BAD_TIME;
+        assertEquals(9, JsonLines.validate(row, 0, row.length, "at", integral, 64), "top level only, the last one");
+        assertEquals(JsonLines.NO_TIME, JsonLines.validate(row, 0, row.length, "none", integral, 64));
+        assertEquals(5, JsonLines.validate(row, 0, row.length, 0L));
+        byte[] big = "{\"ts\":99999999999999999999}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(42, JsonLines.validate(big, 0, big.length, 42L), "an integer past a long is no ts, and valid JSON");
+        JsonLines.check(big, 0, big.length);
+        byte[] broken = "{\"ts\":1".getBytes(StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertThrows(InvalidRowException.class, () -> JsonLines.check(broken, 0, broken.length));
+    }
 }

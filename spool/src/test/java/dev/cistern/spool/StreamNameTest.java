@@ -59,7 +59,7 @@ class StreamNameTest {
                 assertTrue(e.getMessage().startsWith("invalid stream name"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> ScanQuery.builder().stream(name));
                 assertThrows(IllegalArgumentException.class, () -> spool.layout().sealedStream(name));
-                assertThrows(IllegalArgumentException.class, () -> spool.layout().tempPath(name, "0".repeat(20)));
+                assertThrows(IllegalArgumentException.class, () -> spool.layout().tempPath(name, "0".repeat(20), Codec.BROTLI));
                 assertThrows(IllegalArgumentException.class, () -> new SegmentName(name, 1, 2, 1, 1, 1, "0".repeat(20)));
             }
             assertEquals(before, tree(tmp), "a rejected stream name changed the file system");

@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class WriteAllocationTest {
     @TempDir Path dir;
 
-    /** The write path's budget is 64 heap bytes per row (docs/benchmarks.md); it needs about none. */
-    @Test
-    void appendingMetricRowsAllocatesAlmostNothingPerRow() throws Exception {
+    /** The write path's budget is 64 heap bytes per row (docs/benchmarks.md), whatever the codec; it needs about none. */
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void appendingMetricRowsAllocatesAlmostNothingPerRow(Codec codec) throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Series[] series = new Series[500];
         for (int i = 0; i < series.length; i++) {
@@ -21,13 +23,14 @@ class WriteAllocationTest {
         }
         int rows = 200_000;
         try (Spool spool = Spool.open(SpoolConfig.builder(dir).quality(1).shardsPerStream(1)
+                .streamCodec("metrics", CodecTest.settings(codec))
                 .rotation(Rotation.DEFAULT.withMaxRows(50_000)).build())) {
             StreamWriter w = spool.writer("metrics");
             write(w, series, rows); // warm-up: classes loaded, buffers sized
             long before = threads.getCurrentThreadAllocatedBytes();
             write(w, series, rows);
             long perRow = (threads.getCurrentThreadAllocatedBytes() - before) / rows;
-            assertTrue(perRow <= 64, "allocated " + perRow + " bytes per row");
+            assertTrue(perRow <= 64, codec + ": allocated " + perRow + " bytes per row");
         }
     }
 

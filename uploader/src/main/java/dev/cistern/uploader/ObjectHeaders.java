@@ -23,14 +23,9 @@ public final class ObjectHeaders {
         return item.segment() != null ? NDJSON : "application/octet-stream";
     }
 
-    /** The HTTP content coding of a segment's codec, from its file name; null when it has none. */
+    /** The HTTP content coding of a segment's codec (br, zstd, gzip); null for a file that is not a segment. */
     public static String contentEncoding(UploadItem item) {
-        if (item.segment() == null) return null;
-        String name = item.file().getFileName().toString();
-        if (name.endsWith(".br")) return "br";
-        if (name.endsWith(".zst")) return "zstd";
-        if (name.endsWith(".gz")) return "gzip";
-        return null;
+        return item.segment() == null ? null : item.segment().codec().contentEncoding();
     }
 
     /** The segment's rows and event-time range, and the checksums the uploader verified it with. */

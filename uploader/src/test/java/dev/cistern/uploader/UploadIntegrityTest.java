@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.spool.Codec;
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.QuarantineReason;
+import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealTrailer;
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SpoolEvent;
@@ -75,6 +78,28 @@ class UploadIntegrityTest {
             assertTrue(text.contains("reason: MISSING_CHECKSUM") || text.contains("reason: CHECKSUM_MISMATCH"), text);
         }
         assertEquals(3, events.stream().filter(e -> e.type() == SpoolEvent.Type.QUARANTINED).count(), events.toString());
+    }
+
+    /** Issue 14: zstd and gzip files go up as they are; one whose suffix and content disagree is quarantined, never uploaded. */
+    @Test
+    void zstdAndGzipFilesGoUpAndARenamedOneIsQuarantinedAsACodecMismatch() throws Exception {
+        List<SealedSegment> zstd = TestSpools.seal(spool, "lake", 2, 100, CodecSettings.zstd(3, 27));
+        List<SealedSegment> gzip = TestSpools.seal(spool, "logs", 2, 100, CodecSettings.gzip(6));
+        Path renamed = gzip.get(1).path().resolveSibling(gzip.get(1).name().withCodec(Codec.ZSTD).fileName());
+        Files.move(gzip.get(1).path(), renamed);
+        try (Uploader u = uploader(new ArrayList<>())) {
+            UploadSummary sum = u.runOnce();
+            assertEquals(3, sum.uploaded(), sum.toString());
+            assertEquals(1, sum.quarantined(), sum.toString());
+            assertEquals(1, u.metrics().quarantined(QuarantineReason.CODEC_MISMATCH));
+        }
+        List<String> keys = TestFiles.files(target);
+        assertEquals(2, keys.stream().filter(k -> k.endsWith(".json.zst")).count(), keys.toString());
+        assertEquals(1, keys.stream().filter(k -> k.endsWith(".json.gz")).count(), keys.toString());
+        for (String k : keys) assertEquals(100, Scanner.lines(target.resolve(k), (b, off, len) -> { }), k + " reads back whole");
+        String reason = Files.readString(quarantined(".reason").get(0));
+        assertTrue(reason.contains("reason: CODEC_MISMATCH") && reason.contains("gzip stream"), reason);
+        assertTrue(zstd.get(0).name().codec() == Codec.ZSTD);
     }
 
     /** The brief of issue 17: every single-bit flip of a small sealed file is caught on the upload path. */

@@ -2,7 +2,8 @@ package dev.cistern.agent.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cistern.agent.ndjson.InvalidNdjsonException;
-import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.ndjson.EventTimes;
+import dev.cistern.agent.ndjson.TimedRows;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.agent.remotewrite.ExtraRow;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
@@ -14,7 +15,6 @@ import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
 import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.agent.supervise.TestFault;
-import dev.cistern.spool.JsonLines;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import java.io.IOException;
@@ -32,6 +32,8 @@ final class ApplierLane implements Runnable {
     private final JournalTailer tailer;
     /** Decodes entries from the journal when the HTTP thread's rows are not at hand (a replay). */
     private final JournaledRequests remoteWrite;
+    /** The rows of the NDJSON entry being written, with their event times. */
+    private final TimedRows timedRows;
     /** Every entry of this lane up to here is written into the spool. */
     volatile long lastSeen;
     /** When the lane last wrote an entry or found none waiting (System.nanoTime), for the stall watch. */
@@ -47,7 +49,8 @@ final class ApplierLane implements Runnable {
     /** The highest entry written before the last failure: only writing past it counts as progress again. */
     private long reachedBeforeFailure = -1;
 
-    ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget) {
+    ApplierLane(JournalApplier applier, JournalTailer tailer, int lane, long seriesBudget, EventTimes eventTimes) {
+        this.timedRows = new TimedRows(eventTimes);
         this.applier = applier;
         this.lane = lane;
         this.tailer = tailer;
@@ -191,8 +194,8 @@ final class ApplierLane implements Runnable {
         byte[] p = e.payload();
         try {
             // validated before it was journaled; a failure now is an entry torn on a full disk, which
-            // would fail the batch on every replay: check it whole first (NDJSON entries only)
-            NdjsonBody.validateLines(p, JsonLines.ANY_DEPTH); // the depth limit was applied at ingest, perhaps another one
+            // would fail the batch on every replay: check it whole first (NDJSON entries only), reading the rows' times
+            timedRows.read(p, e.stream(), System.currentTimeMillis()); // the depth was checked at ingest
         } catch (IOException | InvalidNdjsonException bad) {
             applier.damaged(e, bad.getMessage());
             return;
@@ -201,7 +204,7 @@ final class ApplierLane implements Runnable {
         applier.spool.batch(e.stream(), e.index(), lane,
                 sink -> {
                     TestFault.inLaneBatch();
-                    rows[0] = NdjsonBody.forEachRow(p, (line, start, end) -> sink.appendJson(p, start, end - start));
+                    rows[0] = timedRows.write(p, sink);
                 });
         applier.metrics.rowsWritten(e.stream(), rows[0]);
     }

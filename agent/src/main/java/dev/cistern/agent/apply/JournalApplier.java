@@ -11,6 +11,7 @@ import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.journal.ResumePlan;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.supervise.Supervisor;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.Labels;
@@ -55,7 +56,7 @@ public final class JournalApplier {
 
     public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
                           JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor,
-                          KeptKinds kept) throws IOException {
+                          KeptKinds kept, EventTimes eventTimes) throws IOException {
         if (spool.lanes() != LANES.count()) {
             throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
         }
@@ -73,7 +74,7 @@ public final class JournalApplier {
         this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, LANES);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
-            lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count());
+            lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count(), eventTimes);
         }
     }
 

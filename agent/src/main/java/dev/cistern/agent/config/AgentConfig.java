@@ -76,6 +76,31 @@ public final class AgentConfig {
     public static final class Ndjson {
         /** Objects and arrays nested deeper than this in a line are refused (jq stops at 256). */
         @JsonProperty("max_depth") public int maxDepth = 64;
+        /** Where rows carry their event time, for every stream not under streams; see docs/operations.md, "NDJSON event time". */
+        @JsonProperty("event_time") public EventTime eventTime = new EventTime("ts", "epoch_ms", "arrival");
+        /** Per stream name: its own event_time (keys left out are event_time's above). */
+        @JsonProperty("streams") public Map<String, NdjsonStream> streams = new TreeMap<>();
+    }
+
+    public static final class NdjsonStream {
+        @JsonProperty("event_time") public EventTime eventTime = new EventTime();
+    }
+
+    /** A row's event time: its top-level field, how it is written, and what a value that does not parse gets. */
+    public static final class EventTime {
+        @JsonProperty("field") public String field;
+        /** epoch_ms, epoch_s, epoch_us, epoch_ns (numbers, fractions taken), rfc3339 (strings) or auto. */
+        @JsonProperty("format") public String format;
+        /** arrival (stored under its arrival time) or reject (the request is refused with 400); counted either way. */
+        @JsonProperty("on_unparsable") public String onUnparsable;
+
+        public EventTime() {}
+
+        EventTime(String field, String format, String onUnparsable) {
+            this.field = field;
+            this.format = format;
+            this.onUnparsable = onUnparsable;
+        }
     }
 
     /** What to do with content Prometheus itself refuses or drops; see docs/operations.md. */
@@ -119,6 +144,18 @@ public final class AgentConfig {
         /** Stream for rows no rule matched; empty string drops them (counted). */
         @JsonProperty("default_stream") public String defaultStream = "metrics";
         @JsonProperty("rules") public List<Rule> rules = new ArrayList<>();
+        /** Per-stream settings by stream name; streams not listed are Brotli at spool.quality and spool.window. */
+        @JsonProperty("streams") public Map<String, StreamSettings> streams = new LinkedHashMap<>();
+    }
+
+    /** How one stream's segments are written (docs/operations.md, "Codecs"). */
+    public static final class StreamSettings {
+        /** brotli (the default), zstd or gzip. */
+        @JsonProperty("codec") public String codec = "brotli";
+        /** Brotli quality 0-11 (default spool.quality), zstd level 1-22 (default 3), gzip level 1-9 (default 6). */
+        @JsonProperty("level") public Integer level;
+        /** Brotli window 10-24 (default spool.window); zstd long-distance window 10-27, 0 off (the default); not for gzip. */
+        @JsonProperty("window") public Integer window;
     }
 
     /** Sends matching rows to a stream. All given conditions must hold. */

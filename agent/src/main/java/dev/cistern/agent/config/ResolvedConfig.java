@@ -2,10 +2,12 @@ package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.RetentionPolicy;
 import dev.cistern.spool.Rotation;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import net.openhft.chronicle.queue.RollCycles;
@@ -68,9 +71,11 @@ public record ResolvedConfig(
         Labels statics = staticLabels(c.ingest.staticLabels);
         int maxDepth = c.ingest.ndjson.maxDepth;
         if (maxDepth < 1 || maxDepth > 512) throw new ConfigException("ingest.ndjson.max_depth", "must be 1-512, was " + maxDepth);
+        EventTimeSettings.of(c.ingest.ndjson); // checked now, read again by ndjsonEventTimes()
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
+        StreamCodecs.of(c); // checked now, read again by streamCodecs()
         Path token = readableFile("auth.bearer_token_file", c.auth.bearerTokenFile);
         Path ks = readableFile("tls.keystore_file", c.tls.keystoreFile);
         Path ksPass = blankToNull(c.tls.keystorePasswordFile);
@@ -85,9 +90,24 @@ public record ResolvedConfig(
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
 
+    /** The streams that chose a codec ({@code routing.streams}); the others are Brotli at quality and window. */
+    public Map<String, CodecSettings> streamCodecs() {
+        return StreamCodecs.of(raw);
+    }
+
+    /** The streams whose {@code routing.streams.<s>.level} is set: it stays when {@code spool.quality} is auto. */
+    public Set<String> fixedLevelStreams() {
+        return StreamCodecs.fixedLevels(raw);
+    }
+
     /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
     public KeptKinds remoteWriteKept() {
         return RemoteWriteSettings.kept(raw.ingest.remoteWrite);
+    }
+
+    /** Each NDJSON stream's event-time field and format: {@code ingest.ndjson.event_time} and {@code .streams}. */
+    public EventTimes ndjsonEventTimes() {
+        return EventTimeSettings.of(raw.ingest.ndjson);
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */

@@ -8,10 +8,6 @@ public final class ShutdownSettings {
 
     /** {@code shutdown.drain_timeout}: 1s-1h; the ConfigException names the key. */
     public static Duration drainTimeout(AgentConfig.Shutdown s) {
-        Duration d = Sizes.duration("shutdown.drain_timeout", s.drainTimeout);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException("shutdown.drain_timeout", "must be 1s-1h, was '" + s.drainTimeout + "'");
-        }
-        return d;
+        return Sizes.durationBetween("shutdown.drain_timeout", s.drainTimeout, Duration.ofSeconds(1), Duration.ofHours(1), "1s-1h");
     }
 }

@@ -52,4 +52,11 @@ public final class Sizes {
     public static Duration duration(String key, String value) {
         return Durations.parse(key, value);
     }
+
+    /** A duration from {@code min} to {@code max}; the ConfigException names the key and the range in config words. */
+    static Duration durationBetween(String key, String value, Duration min, Duration max, String range) {
+        Duration d = duration(key, value);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) throw new ConfigException(key, "must be " + range + ", was '" + value + "'");
+        return d;
+    }
 }

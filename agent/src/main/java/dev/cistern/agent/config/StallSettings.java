@@ -8,10 +8,6 @@ public final class StallSettings {
 
     /** {@code spool.stall_timeout}: 1s-1h; the ConfigException names the key. */
     public static Duration stallTimeout(AgentConfig.Spool s) {
-        Duration d = Sizes.duration("spool.stall_timeout", s.stallTimeout);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException("spool.stall_timeout", "must be 1s-1h, was '" + s.stallTimeout + "'");
-        }
-        return d;
+        return Sizes.durationBetween("spool.stall_timeout", s.stallTimeout, Duration.ofSeconds(1), Duration.ofHours(1), "1s-1h");
     }
 }

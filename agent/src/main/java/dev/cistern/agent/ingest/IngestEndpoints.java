@@ -8,6 +8,8 @@ import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalFullException;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.metrics.AgentMetrics;
+import dev.cistern.agent.ndjson.EventTimeCheck;
+import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.ndjson.InvalidNdjsonException;
 import dev.cistern.agent.ndjson.NdjsonBody;
 import dev.cistern.agent.remotewrite.DecodedRequest;
@@ -47,9 +49,9 @@ public final class IngestEndpoints {
     private static final int KEEP_DECODE_BUFFER_BYTES = 1 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
-    /** The content rules: remote_write's, and how deep an NDJSON line may nest. */
-    public record Rules(RemoteWriteRules remoteWrite, int ndjsonMaxDepth) {
-        public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64);
+    /** The content rules: remote_write's, how deep an NDJSON line may nest, and where each stream's rows carry their time. */
+    public record Rules(RemoteWriteRules remoteWrite, int ndjsonMaxDepth, EventTimes eventTimes) {
+        public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64, EventTimes.DEFAULT);
     }
 
     /** {@code handoff} decodes remote_write bodies and hands their rows to the lanes that write the journal into the spool. */
@@ -64,6 +66,8 @@ public final class IngestEndpoints {
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
         this.maxLagBytes = maxLagBytes;
+        EventTimes times = rules.eventTimes(); // the streams configured by name are counted from zero, so alerts see the first
+        times.streams().forEach(stream -> metrics.eventTimeUnparsable(stream, times.of(stream).onUnparsable().configName(), 0));
     }
 
     /** A config reload: the content rules and the lag limit for requests from now on (each request reads them once). */
@@ -116,8 +120,8 @@ public final class IngestEndpoints {
             if (raw.bytes().length <= KEEP_DECODE_BUFFER_BYTES) decodeBuffer.set(raw.bytes());
             RemoteWriteRules rw = rules.remoteWrite();
             RemoteWriteRules.Limits limits = rw.limitsAt(System.currentTimeMillis());
-            // the decompressed body is charged to the in-flight budget either way; 1.0's rows as they grow too
-            return protocol == RemoteWriteProtocol.V2 ? handoff.decodeV2(raw.bytes(), raw.length(), rw, limits)
+            // the decompressed body and the rows are charged to the in-flight budget either way; 1.0's rows as they grow too
+            return protocol == RemoteWriteProtocol.V2 ? handoff.decodeV2(raw.bytes(), raw.length(), rw, limits, ex::charge)
                     : handoff.decode(raw.bytes(), raw.length(), rw, limits, ex::charge);
         } catch (InvalidWriteRequestException e) {
             throw IngestException.of(e);
@@ -145,15 +149,17 @@ public final class IngestEndpoints {
         checkBackpressure();
         byte[] body = RequestBody.read(ex, maxBodyBytes);
         if (enc.equals("gzip")) body = gunzip(ex, body);
-        long rows = validateLines(body, rules.ndjsonMaxDepth());
+        EventTimeCheck times = new EventTimeCheck(rules.eventTimes().of(stream), body);
+        long rows = validateLines(stream, body, times);
         if (rows == 0) throw IngestException.badRequest("empty", "no rows in the body");
         if (space.dropNewest()) {
             metrics.rowsDropped("overflow_drop_newest", rows);
-            space.droppedNewest(stream, body, rows);
-            return Responses.empty(ex, 204);
+            space.droppedNewest(stream, body, rows, times.time());
+        } else {
+            append(JournalEntry.Kind.NDJSON, stream, body);
+            metrics.ndjsonRowsAccepted(rows);
         }
-        append(JournalEntry.Kind.NDJSON, stream, body);
-        metrics.ndjsonRowsAccepted(rows);
+        if (times.unparsable() > 0) metrics.eventTimeUnparsable(stream, times.time().onUnparsable().configName(), times.unparsable());
         return Responses.empty(ex, 204);
     }
 
@@ -184,11 +190,13 @@ public final class IngestEndpoints {
         }
     }
 
-    /** Validates every non-blank line as one JSON object; returns the row count. */
-    private static long validateLines(byte[] body, int maxDepth) throws IOException {
+    /** Validates every non-blank line as one JSON object, and its event time; returns the row count. */
+    private long validateLines(String stream, byte[] body, EventTimeCheck times) throws IOException {
         try {
-            return NdjsonBody.validateLines(body, maxDepth);
+            return NdjsonBody.validateLines(body, rules.ndjsonMaxDepth(), times.time(), times);
         } catch (InvalidNdjsonException e) {
+            // under reject, the row that refused the request; under arrival, nothing was stored
+            if (e.reason().equals(EventTimeCheck.REFUSED)) metrics.eventTimeUnparsable(stream, "reject", 1);
             throw IngestException.badRequest(e.reason(), e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.cistern.agent.ingest;
 
+import dev.cistern.agent.ndjson.EventTime;
 import dev.cistern.agent.ndjson.NdjsonBody;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.spool.DropReport;
@@ -49,13 +50,14 @@ final class NewestDrops {
         }
     }
 
-    /** The rows of an NDJSON request (validated), with the time range of their {@code ts} fields. */
-    void ndjson(String stream, byte[] body, long rows) throws IOException {
-        long now = System.currentTimeMillis(); // what the spool stamps a row with no ts
+    /** The rows of an NDJSON request (validated), with the time range of their event times. */
+    void ndjson(String stream, byte[] body, long rows, EventTime time) throws IOException {
+        long now = System.currentTimeMillis(); // what a row with no time of its own would have been stored under
         long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
         NdjsonBody.forEachRow(body, (line, start, end) -> {
             try {
-                long ts = JsonLines.validate(body, start, end - start, now);
+                long ts = JsonLines.validate(body, start, end - start, time.field(), time.format(), JsonLines.ANY_DEPTH);
+                if (ts == JsonLines.NO_TIME || ts == JsonLines.BAD_TIME) ts = now;
                 range[0] = Math.min(range[0], ts);
                 range[1] = Math.max(range[1], ts);
             } catch (InvalidRowException validatedBefore) {

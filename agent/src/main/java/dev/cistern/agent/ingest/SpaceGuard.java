@@ -1,5 +1,6 @@
 package dev.cistern.agent.ingest;
 
+import dev.cistern.agent.ndjson.EventTime;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.Retention;
@@ -63,8 +64,8 @@ public final class SpaceGuard {
         newestDrops.remoteWrite(rows);
     }
 
-    void droppedNewest(String stream, byte[] body, long rows) throws IOException {
-        newestDrops.ndjson(stream, body, rows);
+    void droppedNewest(String stream, byte[] body, long rows, EventTime time) throws IOException {
+        newestDrops.ndjson(stream, body, rows, time);
     }
 
     /** Below what retention reclaims to (read each time: a config reload may change it), so freeing space reopens ingest. */

@@ -2,7 +2,6 @@ package dev.cistern.agent.metrics;
 
 import dev.cistern.agent.journal.JournalDamage;
 import dev.cistern.agent.remotewrite.SeriesCache;
-import dev.cistern.spool.AdaptiveLevel;
 import dev.cistern.spool.DropReason;
 import dev.cistern.spool.DropReport;
 import dev.cistern.spool.QuarantineReason;
@@ -96,6 +95,17 @@ public final class AgentMetrics {
         ndjsonRowsAccepted.increment(n);
     }
 
+    /** NDJSON rows whose event-time field did not parse, by stream and the policy that took them (arrival or reject). */
+    public void eventTimeUnparsable(String stream, String policy, long n) {
+        eventTimeUnparsableCounter(stream, policy).increment(n);
+    }
+
+    Counter eventTimeUnparsableCounter(String stream, String policy) {
+        return Counter.builder("cistern.ndjson.event.time.unparsable")
+                .description("NDJSON rows whose event-time field did not parse: stored under arrival time, or refused (reject)")
+                .tags("stream", stream, "policy", policy).register(registry);
+    }
+
     public void rowsWritten(String stream, long n) {
         Counter.builder("cistern.rows.written").description("rows written into the spool, by stream")
                 .tag("stream", stream).register(registry).increment(n);
@@ -135,25 +145,24 @@ public final class AgentMetrics {
                 .description("journal-progress.json indices past the journal's end, ignored for resume").register(registry);
     }
 
-    /** Binds the spool's own counters and what recovery did at startup. */
     /**
-     * The quality the next segment gets, and segments sealed per quality: every quality the configuration allows
-     * is registered at zero (a fixed quality has one).
+     * Per codec in use, the level the next segment gets, and segments sealed per level: every level the configuration
+     * allows is registered at zero (a fixed level has one).
      */
     public void bindQuality(SpoolConfig config, SpoolMetrics m) {
-        Gauge.builder("cistern.spool.quality", config, SpoolConfig::currentQuality)
-                .description("compression quality the next segment opens with (spool.quality, or the adaptive choice)").register(registry);
-        AdaptiveLevel a = config.adaptive();
-        int min = a == null ? config.quality() : a.min();
-        int max = a == null ? config.quality() : a.max();
-        for (int q = min; q <= max; q++) {
-            int level = q;
-            FunctionCounter.builder("cistern.spool.quality.segments", m, x -> x.segmentsSealedAt(level))
-                    .tag("quality", Integer.toString(q)).description("segments sealed, by the quality they were compressed at")
+        config.levels().forEach((codec, levels) -> {
+            Gauge.builder("cistern.spool.quality", config, c -> c.nextLevel(codec)).tag("codec", codec.configName())
+                    .description("compression level the next segment opens with (spool.quality, or the adaptive choice)")
                     .register(registry);
-        }
+            for (int level : levels) {
+                FunctionCounter.builder("cistern.spool.quality.segments", m, x -> x.segmentsSealedAt(codec, level))
+                        .tag("codec", codec.configName()).tag("level", Integer.toString(level))
+                        .description("segments sealed, by the codec and level they were compressed at").register(registry);
+            }
+        });
     }
 
+    /** Binds the spool's own counters and what recovery did at startup. */
     public void bindSpool(SpoolMetrics m, RecoveryReport recovery) {
         FunctionCounter.builder("cistern.segments.sealed", m, SpoolMetrics::segmentsSealed)
                 .description("segments sealed").register(registry);

@@ -30,7 +30,7 @@ final class KnownLabels {
 
     /** Refusals only the NDJSON endpoint gives. */
     static final List<String> NDJSON_REASONS = List.of("bad_stream", "empty", "malformed_json", "malformed_gzip",
-            "bad_encoding", "too_deep", "timestamp_out_of_range");
+            "bad_encoding", "too_deep", "timestamp_out_of_range", "event_time_unparsable");
 
     static final List<String> DROP_REASONS = List.of("unrouted", "journal_entry_undecodable", "overflow_drop_newest",
             "duplicate_label_name", "invalid_label_name", "invalid_metric_name", "stale_marker", "timestamp_too_old",

@@ -9,7 +9,7 @@ public final class InvalidNdjsonException extends RuntimeException {
         this.reason = reason;
     }
 
-    /** {@code malformed_json}, {@code bad_encoding}, {@code too_deep} or {@code timestamp_out_of_range}. */
+    /** {@code malformed_json}, {@code bad_encoding}, {@code too_deep}, {@code timestamp_out_of_range} or {@code event_time_unparsable}. */
     public String reason() {
         return reason;
     }

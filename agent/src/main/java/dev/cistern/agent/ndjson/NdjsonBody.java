@@ -2,7 +2,6 @@ package dev.cistern.agent.ndjson;
 
 import dev.cistern.spool.InvalidRowException;
 import dev.cistern.spool.JsonLines;
-import dev.cistern.spool.SegmentName;
 import java.io.IOException;
 
 /**
@@ -17,27 +16,31 @@ public final class NdjsonBody {
         void line(int lineNumber, int start, int end) throws IOException;
     }
 
+    /** Sees each valid line with its event time: epoch ms, {@link JsonLines#NO_TIME} or {@link JsonLines#BAD_TIME}. */
+    @FunctionalInterface
+    public interface TimedLine {
+        void line(int lineNumber, int start, int end, long eventTime) throws IOException;
+    }
+
     private NdjsonBody() {}
 
     /**
      * Checks every non-blank line is one JSON object in UTF-8 (no byte-order mark, no NUL byte),
-     * nested at most {@code maxDepth} deep, whose {@code "ts"}, if any, is a timestamp a spool takes;
-     * returns the row count. A bad line is an {@link InvalidNdjsonException} naming its line number.
+     * nested at most {@code maxDepth} deep, reading its event time as {@code time} says in the same
+     * pass and handing it to {@code visitor}, which judges it; returns the row count. A bad line is an
+     * {@link InvalidNdjsonException} naming its line number.
      */
-    public static long validateLines(byte[] p, int maxDepth) throws IOException {
+    public static long validateLines(byte[] p, int maxDepth, EventTime time, TimedLine visitor) throws IOException {
         String bom = JsonLines.encodingProblem(p, 0, Math.min(p.length, 4));
         if (bom != null) throw new InvalidNdjsonException("bad_encoding", "body " + bom);
         return forEachRow(p, (line, start, end) -> {
             long ts;
             try {
-                ts = JsonLines.validate(p, start, end - start, 0, maxDepth);
+                ts = JsonLines.validate(p, start, end - start, time.field(), time.format(), maxDepth);
             } catch (InvalidRowException e) {
                 throw new InvalidNdjsonException(e.reason(), "line " + line + ": " + e.getMessage());
             }
-            if (!SegmentName.inRange(ts)) {
-                throw new InvalidNdjsonException("timestamp_out_of_range", "line " + line + ": \"ts\" " + ts
-                        + " is outside 1970-01-01..9999-12-31 in epoch milliseconds");
-            }
+            visitor.line(line, start, end, ts);
         });
     }
 

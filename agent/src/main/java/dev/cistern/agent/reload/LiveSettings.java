@@ -35,7 +35,7 @@ public final class LiveSettings {
                 throw new IllegalStateException("cannot seal the open segments before switching the routing: " + e.getMessage(), e);
             }
         }
-        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth()), c.maxLagBytes());
+        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonEventTimes()), c.maxLagBytes());
         applier.keep(c.remoteWriteKept());
         retention.policy(c.retention());
     }

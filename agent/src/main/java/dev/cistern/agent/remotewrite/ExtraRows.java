@@ -46,6 +46,7 @@ final class ExtraRows {
 
     /** The pending rows belong to {@code series}, whose latest sample time in the request is {@code latestTs} (or NO_TS). */
     void endSeries(SeriesCache.Entry series, long latestTs) {
+        if (pending.isEmpty()) return; // the usual: a float series
         for (Pending p : pending) {
             long ts = p.ts;
             if (p.kind == ExtraRow.Kind.HISTOGRAM) histograms++;
@@ -60,6 +61,7 @@ final class ExtraRows {
 
     /** The latest time of the pending histograms, or {@code ts} if later. */
     long latestHistogram(long ts) {
+        if (pending.isEmpty()) return ts;
         for (Pending p : pending) if (p.kind == ExtraRow.Kind.HISTOGRAM && (ts == ExtraRow.NO_TS || p.ts > ts)) ts = p.ts;
         return ts;
     }

@@ -34,12 +34,12 @@ public final class JournaledRequests {
     }
 
     /**
-     * A 2.0 Request; throws {@link InvalidWriteRequestException} on anything it cannot decode. Only the decompressed body
-     * is charged (2.0's decoder does not report its arrays as they grow).
+     * A 2.0 Request; throws {@link InvalidWriteRequestException} on anything it cannot decode. The decompressed body and
+     * the rows handed out are charged (2.0's decoder does not report its own arrays as they grow).
      */
     public DecodedRequest readV2(byte[] body, LongConsumer charge) {
         RemoteWriteDecoder.Decoded d = RemoteWriteDecoder.decompress(body, body.length, Integer.MAX_VALUE, raw, charge);
         if (d.bytes().length <= KEEP_BUFFER_BYTES) raw = d.bytes();
-        return v2.read(d.bytes(), d.length(), RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE);
+        return v2.read(d.bytes(), d.length(), RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE, charge);
     }
 }

@@ -104,14 +104,20 @@ public final class RemoteWriteHandoff {
      * for 1.0: what the rules drop is cut from a rewritten body, which is what to journal.
      */
     public DecodedRequest decodeV2(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
+        return decodeV2(raw, len, rules, limits, null);
+    }
+
+    /** As {@link #decodeV2(byte[], int, RemoteWriteRules, RemoteWriteRules.Limits)}, the rows charged to {@code charge} first. */
+    public DecodedRequest decodeV2(byte[] raw, int len, RemoteWriteRules rules, RemoteWriteRules.Limits limits, LongConsumer charge) {
         WriteV2Reader r = v2Readers.get();
         long generation = routingNow();
-        DecodedRequest rows = r.read(raw, len, rules, limits);
+        DecodedRequest rows = r.read(raw, len, rules, limits, charge);
         Drops drops = r.drops();
         if (drops == null) return rows.routing(generation);
         try {
+            if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteV2Rewrite.without(raw, len, drops);
-            return r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE)
+            return r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE, charge)
                     .rewritten(Snappy.compress(kept), drops.counts()).routing(generation);
         } catch (IOException e) { // the generated parser refused what the walk accepted: a bug, said as such
             throw new IllegalStateException("cannot rewrite a valid Remote-Write 2.0 request", e);

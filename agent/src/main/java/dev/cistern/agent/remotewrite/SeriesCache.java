@@ -89,6 +89,18 @@ public final class SeriesCache {
         return guess == null || guess.evicted ? -1 : guess.key.len;
     }
 
+    /** The key bytes of the series expected next (its first {@link #followerLength} bytes; do not change them), or null. */
+    byte[] followerKey() {
+        Slot guess = last == null ? null : last.next;
+        return guess == null || guess.evicted ? null : guess.key.b;
+    }
+
+    /** The entry of the series expected next, for a caller that compared its key itself; null if none. */
+    Entry follower() {
+        Slot guess = last == null ? null : last.next;
+        return guess == null || guess.evicted ? null : guess.entry;
+    }
+
     /**
      * The entry for these label-field bytes if they are the expected next series', else null: no
      * hash, no map. Nothing changes until {@link #acceptFollower}: the caller may still give up on

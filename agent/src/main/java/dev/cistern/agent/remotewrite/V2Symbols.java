@@ -1,6 +1,7 @@
 package dev.cistern.agent.remotewrite;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,10 +14,12 @@ import java.util.Arrays;
 final class V2Symbols {
     private int[] at = new int[256];
     private int[] len = new int[256];
+    private String[] strings = new String[256]; // decoded once per request, on first use
     private int count;
     private byte[] b;
 
     void clear(byte[] body) {
+        Arrays.fill(strings, 0, count, null);
         b = body;
         count = 0;
     }
@@ -31,6 +34,7 @@ final class V2Symbols {
         if (count == at.length) {
             at = Arrays.copyOf(at, count * 2);
             len = Arrays.copyOf(len, count * 2);
+            strings = Arrays.copyOf(strings, count * 2);
         }
         at[count] = p;
         len[count] = n;
@@ -58,7 +62,9 @@ final class V2Symbols {
     }
 
     String string(int ref) {
-        return new String(b, at[ref], len[ref], StandardCharsets.UTF_8);
+        String s = strings[ref];
+        if (s == null) strings[ref] = s = new String(b, at[ref], len[ref], StandardCharsets.UTF_8);
+        return s;
     }
 
     boolean equals(int ref, byte[] ascii) {
@@ -72,18 +78,33 @@ final class V2Symbols {
         }
     }
 
-    /** Checks a labels_refs list: pairs, in range, no empty name. */
-    void checkLabels(Refs refs, String what) {
+    /** Whether {@code ref} is in the table (no string made for the error when it is). */
+    boolean has(long ref) {
+        return ref >= 0 && ref < count;
+    }
+
+    /**
+     * Checks a labels_refs list: pairs, in range, no empty name. {@code series} and {@code exemplar} (-1: the series'
+     * own labels) say where it is for the 400; the words are only made for a breach.
+     */
+    void checkLabels(Refs refs, int series, long exemplar) {
         if (refs.size % 2 != 0) {
             throw InvalidWriteRequestException.malformed("invalid_symbol_ref",
-                    what + " has an odd number of label refs (" + refs.size + ")");
+                    where(series, exemplar) + " has an odd number of label refs (" + refs.size + ")");
         }
-        for (int i = 0; i < refs.size; i++) check(refs.get(i), what + " label ref " + i);
+        for (int i = 0; i < refs.size; i++) {
+            if (!has(refs.get(i))) check(refs.get(i), where(series, exemplar) + " label ref " + i);
+        }
         for (int i = 0; i < refs.size; i += 2) {
             if (len[(int) refs.get(i)] == 0) {
-                throw InvalidWriteRequestException.malformed("invalid_labels", what + " has a label with an empty name (ref " + i + ")");
+                throw InvalidWriteRequestException.malformed("invalid_labels",
+                        where(series, exemplar) + " has a label with an empty name (ref " + i + ")");
             }
         }
+    }
+
+    static String where(int series, long exemplar) {
+        return exemplar < 0 ? "series " + series : "series " + series + " exemplar " + exemplar;
     }
 
     /** A list of references (unsigned 32-bit) as read: packed or one per field. */
@@ -107,6 +128,27 @@ final class V2Symbols {
             int limit = in.pushLimit(in.readRawVarint32());
             while (in.getBytesUntilLimit() > 0) add(Integer.toUnsignedLong(in.readUInt32()));
             in.popLimit(limit);
+        }
+
+        /** Adds the refs of a packed field's bytes {@code b[from, from + n)}, as {@link #read} would. */
+        void decode(byte[] b, int from, int n) throws IOException {
+            if (size + n > v.length) v = Arrays.copyOf(v, Math.max(size + n, v.length * 2)); // a ref takes a byte at least
+            int p = from;
+            int end = from + n;
+            while (p < end) {
+                if (b[p] >= 0) { // most refs: one byte
+                    v[size++] = b[p++];
+                    continue;
+                }
+                long ref = 0;
+                for (int shift = 0; ; shift += 7) { // up to 10 bytes, the low 32 bits kept, as CodedInputStream.readUInt32
+                    if (p == end || shift == 70) throw new InvalidProtocolBufferException("a label ref is not a whole varint");
+                    byte x = b[p++];
+                    if (shift < 32) ref |= (long) (x & 0x7f) << shift;
+                    if (x >= 0) break;
+                }
+                v[size++] = ref & 0xFFFFFFFFL;
+            }
         }
 
         private void add(long ref) {

@@ -8,12 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Validates and decodes a decompressed Remote-Write 2.0 Request in one walk per series, without
  * message objects: the symbols table first (wherever its fields are), then each TimeSeries, its
- * label refs resolved against the table and its series found in the {@link SeriesCache} by the
- * resolved label bytes. It accepts what the generated parser accepts, plus the agent's rules:
+ * label refs resolved against the table. A series is found by its refs if it came earlier in the request
+ * ({@link V2SeriesMemo}; Prometheus sends one TimeSeries per sample), else in the {@link SeriesCache} by
+ * its resolved label bytes ({@link V2SeriesLookup}); only a series found in neither has its labels
+ * checked against the rules and decoded into strings, so a known series costs no string and no
+ * allocation. It accepts what the generated parser accepts, plus the agent's rules:
  * symbols[0] empty, refs in range and in pairs, no empty label name, a {@code __name__} on a series
  * with anything to store, valid histograms ({@link HistogramReader}), and the {@link RemoteWriteRules}
  * as for 1.0. What the rules drop is noted in {@link #drops()}: the caller rewrites the body and reads it again.
@@ -22,21 +26,17 @@ final class WriteV2Reader {
     private static final byte[] NAME_LABEL = "__name__".getBytes(StandardCharsets.US_ASCII);
     private static final int DESCRIBE_CHARS = 200;
 
-    private final SeriesCache cache;
-    private final WriteRequestReader.SeriesMaker maker;
+    private final V2SeriesLookup lookup;
     private final V2Symbols symbols = new V2Symbols();
     private final V2Symbols.Refs refs = new V2Symbols.Refs();
     private final V2Symbols.Refs exemplarRefs = new V2Symbols.Refs();
+    private final V2SeriesMemo memo = new V2SeriesMemo();
     private final HistogramReader histograms = new HistogramReader();
     private final SeriesLabels labels = new SeriesLabels();
     private final ExtraRows extras = new ExtraRows();
     private final List<SeriesCache.Entry> series = new ArrayList<>();
     private int[] sampleEnd = new int[256];
-    private long[] timestamps = new long[1024];
-    private double[] values = new double[1024];
-    private int sampleCount;
-    private byte[] key = new byte[256];
-    private int keyLen;
+    private final V2Samples samples = new V2Samples();
     private byte[] b;
     private CodedInputStream in;
     private RemoteWriteRules rules;
@@ -44,20 +44,23 @@ final class WriteV2Reader {
     private Drops drops;
 
     WriteV2Reader(SeriesCache cache, WriteRequestReader.SeriesMaker maker) {
-        this.cache = cache;
-        this.maker = maker;
+        this.lookup = new V2SeriesLookup(cache, maker);
     }
 
-    /** Reads {@code b[0, end)}; every problem not dropped by {@code rules} is an {@link InvalidWriteRequestException}. */
-    DecodedRequest read(byte[] b, int end, RemoteWriteRules rules, RemoteWriteRules.Limits limits) {
+    /**
+     * Reads {@code b[0, end)}; every problem not dropped by {@code rules} is an {@link InvalidWriteRequestException}.
+     * The rows it hands out are charged to {@code charge} first, as 1.0's are (null: nothing; it may throw to refuse).
+     */
+    DecodedRequest read(byte[] b, int end, RemoteWriteRules rules, RemoteWriteRules.Limits limits, LongConsumer charge) {
         this.b = b;
         this.rules = rules;
         this.limits = limits;
         drops = null;
         series.clear();
-        sampleCount = 0;
+        samples.count = 0;
         extras.reset();
         symbols.clear(b);
+        memo.clear(b);
         try {
             in = CodedInputStream.newInstance(b, 0, end);
             int tag;
@@ -81,8 +84,11 @@ final class WriteV2Reader {
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a Remote-Write 2.0 io.prometheus.write.v2.Request: " + e.getMessage());
         }
+        if (charge != null) {
+            charge.accept((long) WriteRequestReader.SAMPLE_BYTES * samples.count + (long) WriteRequestReader.SERIES_BYTES * series.size());
+        }
         return new DecodedRequest(series.toArray(new SeriesCache.Entry[0]), Arrays.copyOf(sampleEnd, series.size()),
-                Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), extras);
+                samples.timestampsCopy(), samples.valuesCopy(), extras);
     }
 
     /** What the drop policies take out of the last request read, or null. */
@@ -93,7 +99,9 @@ final class WriteV2Reader {
     // over 60 lines: one walk over a TimeSeries' fields, then its checks in the order the 400s are worded
     private void timeSeries(int index) throws IOException {
         refs.clear();
-        int first = sampleCount;
+        int packedAt = -1; // the refs when they are one packed field (the usual), not decoded yet: the memo's key
+        int packedLen = 0;
+        int first = samples.count;
         long count = 0;
         long hcount = 0;
         long exemplars = 0;
@@ -103,22 +111,34 @@ final class WriteV2Reader {
         long unitRef = 0;
         long created = 0;
         RemoteWriteRule sampleRule = null;
-        String what = "series " + index;
         int tag;
         while ((tag = in.readTag()) != 0) {
-            if (tag == REFS_PACKED || tag == REFS_ONE) {
+            if (tag == REFS_PACKED && refs.size == 0 && packedAt < 0) {
+                packedLen = WriteRequestWire.length(in, in.getTotalBytesRead() + in.getBytesUntilLimit());
+                packedAt = in.getTotalBytesRead();
+                in.skipRawBytes(packedLen);
+            } else if (tag == REFS_PACKED || tag == REFS_ONE) {
+                if (packedAt >= 0) refs.decode(b, packedAt, packedLen); // refs fields add up, in order
+                packedAt = -1;
                 refs.read(in, tag == REFS_PACKED);
             } else if (tag == SERIES_SAMPLES || tag == SERIES_HISTOGRAMS) {
                 boolean h = tag == SERIES_HISTOGRAMS;
-                int limit = in.pushLimit(in.readRawVarint32());
+                int n = WriteRequestWire.length(in, in.getTotalBytesRead() + in.getBytesUntilLimit());
+                int at = in.getTotalBytesRead();
                 long ts;
                 long bits;
-                if (h) {
+                int limit = -1;
+                if (!h && (bits = samples.addUsual(b, at, at + n)) != V2Samples.NOT_USUAL) {
+                    ts = samples.ts(samples.count - 1);
+                    in.skipRawBytes(n);
+                } else if (h) {
+                    limit = in.pushLimit(n);
                     NativeHistogram hist = histograms.read(in, index);
                     extras.histogram(hist);
                     ts = hist.ts();
                     bits = Double.doubleToRawLongBits(hist.sum());
                 } else {
+                    limit = in.pushLimit(n);
                     bits = 0;
                     ts = 0;
                     int t;
@@ -127,9 +147,9 @@ final class WriteV2Reader {
                         else if (t == SAMPLE_TIMESTAMP) ts = in.readInt64();
                         else WriteRequestWire.skip(in, t);
                     }
-                    addSample(ts, Double.longBitsToDouble(bits));
+                    samples.add(ts, Double.longBitsToDouble(bits));
                 }
-                in.popLimit(limit);
+                if (limit != -1) in.popLimit(limit);
                 RemoteWriteRule broken = breach(ts, bits);
                 if (broken != null) {
                     if (broken != RemoteWriteRule.STALE_MARKER && !rules.dropOutOfWindow()) {
@@ -142,7 +162,7 @@ final class WriteV2Reader {
                 else count++;
             } else if (tag == SERIES_EXEMPLARS) {
                 int limit = in.pushLimit(in.readRawVarint32());
-                exemplar(what + " exemplar " + exemplars++);
+                exemplar(index, exemplars++);
                 in.popLimit(limit);
             } else if (tag == SERIES_METADATA) {
                 int limit = in.pushLimit(in.readRawVarint32());
@@ -161,29 +181,41 @@ final class WriteV2Reader {
                 WriteRequestWire.skip(in, tag);
             }
         }
-        symbols.checkLabels(refs, what);
+        // a repeat in this request by its refs bytes (checked the first time), else a series seen before by its label bytes
+        SeriesCache.Entry e = packedAt >= 0 ? memo.get(packedAt, packedLen) : null;
+        boolean remembered = e != null;
+        if (!remembered) {
+            if (packedAt >= 0) refs.decode(b, packedAt, packedLen);
+            symbols.checkLabels(refs, index, -1);
+        }
         if (meta) {
-            symbols.check(helpRef, what + " metadata help_ref");
-            symbols.check(unitRef, what + " metadata unit_ref");
+            if (!symbols.has(helpRef)) symbols.check(helpRef, V2Symbols.where(index, -1) + " metadata help_ref");
+            if (!symbols.has(unitRef)) symbols.check(unitRef, V2Symbols.where(index, -1) + " metadata unit_ref");
         }
         boolean anything = count + hcount + exemplars > 0 || meta || created != 0;
         if (!anything) return;
-        if (!named()) throw InvalidWriteRequestException.malformed("invalid_labels", what + " has no __name__ label");
-        SeriesLabels.Breach breach = labels.check(b);
-        if (breach != null) {
-            if (!rules.dropInvalidSeries()) throw refused(breach.rule(), index, breach.detail());
-            dropping().series(index, breach.rule(), count + hcount);
-            return; // its rows are read again from the rewritten body, without it
+        if (e == null) e = lookup.cached(b, symbols, refs); // a series is only cached once valid
+        if (e == null) {
+            if (!named()) {
+                throw InvalidWriteRequestException.malformed("invalid_labels", V2Symbols.where(index, -1) + " has no __name__ label");
+            }
+            SeriesLabels.Breach breach = labels.check(b);
+            if (breach != null) {
+                if (!rules.dropInvalidSeries()) throw refused(breach.rule(), index, breach.detail());
+                dropping().series(index, breach.rule(), count + hcount);
+                return; // its rows are read again from the rewritten body, without it
+            }
         }
         if (sampleRule != null) throw refused(sampleRule, index, sampleRule == RemoteWriteRule.TIMESTAMP_TOO_OLD
                 ? "a sample is older than " + limits.minTs() + " ms (ingest.remote_write.max_age)"
                 : "a sample is later than " + limits.maxTs() + " ms (ingest.remote_write.max_future)");
-        SeriesCache.Entry e = entry();
+        if (e == null) e = lookup.made(symbols, refs);
+        if (!remembered && packedAt >= 0) memo.put(packedAt, packedLen, e);
         series.add(e);
         if (series.size() > sampleEnd.length) sampleEnd = Arrays.copyOf(sampleEnd, sampleEnd.length * 2);
-        sampleEnd[series.size() - 1] = sampleCount;
+        sampleEnd[series.size() - 1] = samples.count;
         long latest = ExtraRow.NO_TS;
-        for (int k = first; k < sampleCount; k++) latest = latest == ExtraRow.NO_TS ? timestamps[k] : Math.max(latest, timestamps[k]);
+        for (int k = first; k < samples.count; k++) latest = latest == ExtraRow.NO_TS ? samples.ts(k) : Math.max(latest, samples.ts(k));
         latest = extras.latestHistogram(latest);
         if (meta || created != 0) {
             extras.metadata(latest, new ExtraRow.Metadata(type, symbols.string((int) helpRef), symbols.string((int) unitRef), created));
@@ -197,7 +229,7 @@ final class WriteV2Reader {
         return limits.refuseStale() && bits == RemoteWriteRules.STALE_NAN ? RemoteWriteRule.STALE_MARKER : null;
     }
 
-    private void exemplar(String what) throws IOException {
+    private void exemplar(int series, long exemplar) throws IOException {
         exemplarRefs.clear();
         double value = 0;
         long ts = 0;
@@ -208,7 +240,7 @@ final class WriteV2Reader {
             else if (tag == EXEMPLAR_TIMESTAMP) ts = in.readInt64();
             else WriteRequestWire.skip(in, tag);
         }
-        symbols.checkLabels(exemplarRefs, what);
+        symbols.checkLabels(exemplarRefs, series, exemplar);
         String[] kv = new String[exemplarRefs.size];
         for (int i = 0; i < kv.length; i++) kv[i] = symbols.string((int) exemplarRefs.get(i));
         extras.exemplar(ts, value, kv);
@@ -225,53 +257,6 @@ final class WriteV2Reader {
             named |= symbols.length(v) > 0 && symbols.equals(k, NAME_LABEL);
         }
         return named;
-    }
-
-    /** The series of the current refs: from the cache by the resolved label bytes, or made and cached. */
-    private SeriesCache.Entry entry() {
-        keyLen = 0;
-        appendKey((byte) 0xff, 1); // never the first byte of a 1.0 key (a label field's tag): the caches are shared
-        for (int i = 0; i < refs.size; i++) {
-            int s = (int) refs.get(i);
-            appendKey((byte) 0, 5);
-            int n = symbols.length(s);
-            for (int j = 0; j < 4; j++) key[keyLen - 4 + j] = (byte) (n >>> (8 * j));
-            appendKey((byte) 0, n);
-            System.arraycopy(b, symbols.at(s), key, keyLen - n, n);
-        }
-        SeriesCache.Entry e = cache.get(key, 0, keyLen);
-        if (e != null) return e;
-        String name = null;
-        List<String> kv = new ArrayList<>();
-        for (int i = 0; i < refs.size; i += 2) {
-            String k = symbols.string((int) refs.get(i));
-            String v = symbols.string((int) refs.get(i + 1));
-            if (name == null && k.equals("__name__")) {
-                name = v;
-            } else {
-                kv.add(k);
-                kv.add(v);
-            }
-        }
-        e = maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
-        cache.put(key, 0, keyLen, e);
-        return e;
-    }
-
-    /** Grows the key by {@code n} bytes, the first of them {@code first}. */
-    private void appendKey(byte first, int n) {
-        if (keyLen + n > key.length) key = Arrays.copyOf(key, Math.max(keyLen + n, key.length * 2));
-        key[keyLen] = first;
-        keyLen += n;
-    }
-
-    private void addSample(long ts, double value) {
-        if (sampleCount == timestamps.length) {
-            timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
-            values = Arrays.copyOf(values, sampleCount * 2);
-        }
-        timestamps[sampleCount] = ts;
-        values[sampleCount++] = value;
     }
 
     private Drops dropping() {

@@ -21,12 +21,22 @@ public final class IngestBench {
                          double acceptedSeconds, double sealedSeconds, double p50Millis, double p99Millis,
                          double cpuSeconds, double clientCpuSeconds, long retries, long rawBytes,
                          long compressedBytes, long files, long bodyBytes, boolean sealsOpenSegments, long warmupSamples,
-                         double sealerCpuSeconds, double httpCpuSeconds, double jitCpuSeconds) {
+                         double sealerCpuSeconds, double httpCpuSeconds, double jitCpuSeconds, String protocol,
+                         long histogramSamples) {
 
-        /** One line of JSON; {@code seconds} is end to end (until sealed). */
+        /**
+         * One line of JSON; {@code seconds} is end to end (until sealed). Bytes per histogram sample are the sealed bytes
+         * per row when every sample is a histogram (--histogram-share 1), else null: a segment mixes both kinds.
+         */
         public String toJson() {
-            return String.format(Locale.ROOT,
-                    "{\"samples\":%d,\"seconds\":%.4f,\"samples_per_s_accepted\":%.0f,\"samples_per_s_sealed\":%.0f,"
+            String perHistogram = histogramSamples > 0 && histogramSamples == samples
+                    ? String.format(Locale.ROOT, "%.2f", (double) compressedBytes / samples) : "null";
+            return String.format(Locale.ROOT, "{\"protocol\":\"%s\",\"histogram_samples\":%d,\"histogram_rows_per_s\":%.0f,"
+                            + "\"sealed_bytes_per_histogram_sample\":%s,\"sealed_bytes_per_sample\":%.2f,",
+                    protocol, histogramSamples, histogramSamples / sealedSeconds, perHistogram,
+                    samples == 0 ? 0.0 : (double) compressedBytes / samples)
+                    + String.format(Locale.ROOT,
+                    "\"samples\":%d,\"seconds\":%.4f,\"samples_per_s_accepted\":%.0f,\"samples_per_s_sealed\":%.0f,"
                             + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"cpu_seconds\":%.3f,\"cpu_s_per_million_samples\":%.3f,"
                             + "\"ratio\":%.2f,\"files\":%d,\"accepted_seconds\":%.4f,\"client_cpu_seconds\":%.3f,"
                             + "\"agent_cpu_s_per_million_samples\":%.3f,\"requests\":%d,\"samples_per_request\":%d,"
@@ -85,7 +95,8 @@ public final class IngestBench {
                 sealed1[0] - sealed0[0], sealed1[1] - sealed0[1], sealed1[2] - sealed0[2], requests.totalBodyBytes(),
                 target.sealsOpenSegments(), warmup == null ? 0 : totalSamples(warmup),
                 ThreadCpu.sum(byThread, "cistern-apply", "cistern-sealer"), ThreadCpu.sum(byThread, "cistern-http", "HTTP-Dispatcher"),
-                ThreadCpu.sum(byThread, "C1 Compiler", "C2 Compiler"));
+                ThreadCpu.sum(byThread, "C1 Compiler", "C2 Compiler"), requests.protocol().name().toLowerCase(Locale.ROOT),
+                requests.histogramSamples());
     }
 
     private static long totalSamples(RemoteWriteRequests r) {

@@ -81,9 +81,9 @@ public final class IngestLoad {
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(body.length);
-            c.setRequestProperty("Content-Type", "application/x-protobuf");
+            c.setRequestProperty("Content-Type", requests.protocol().contentType);
             c.setRequestProperty("Content-Encoding", "snappy");
-            c.setRequestProperty("X-Prometheus-Remote-Write-Version", "0.1.0");
+            c.setRequestProperty("X-Prometheus-Remote-Write-Version", requests.protocol().version);
             try (OutputStream o = c.getOutputStream()) {
                 o.write(body);
             }

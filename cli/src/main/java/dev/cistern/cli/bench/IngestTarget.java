@@ -2,6 +2,7 @@ package dev.cistern.cli.bench;
 
 import dev.cistern.agent.Agent;
 import dev.cistern.agent.config.ConfigLoader;
+import dev.cistern.spool.Codec;
 import dev.cistern.spool.SpoolMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.DoubleSupplier;
@@ -106,14 +108,16 @@ public abstract class IngestTarget implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 agent.close();
-                System.err.println("cistern bench ingest: segments sealed by quality " + sealedByQuality(agent.spool().metrics()));
+                System.err.println("cistern bench ingest: segments sealed by level " + sealedByQuality(agent.spool().metrics()));
             }
         }
 
-        private static Map<Integer, Long> sealedByQuality(SpoolMetrics m) {
-            Map<Integer, Long> by = new TreeMap<>();
-            for (int q = 0; q <= 11; q++) {
-                if (m.segmentsSealedAt(q) > 0) by.put(q, m.segmentsSealedAt(q));
+        private static Map<String, Long> sealedByQuality(SpoolMetrics m) {
+            Map<String, Long> by = new LinkedHashMap<>();
+            for (Codec c : Codec.values()) {
+                for (int q = 0; q <= 22; q++) {
+                    if (m.segmentsSealedAt(c, q) > 0) by.put(c.configName() + " " + q, m.segmentsSealedAt(c, q));
+                }
             }
             return by;
         }

@@ -3,6 +3,7 @@ package dev.cistern.uploader.testing;
 import static dev.cistern.testkit.Times.HOUR;
 import static dev.cistern.testkit.Times.T0;
 
+import dev.cistern.spool.CodecSettings;
 import dev.cistern.spool.Labels;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
@@ -28,7 +29,12 @@ public final class TestSpools {
 
     /** Seals {@code segments} segments of {@code rows} rows into the stream, one per hour from T0. */
     public static List<SealedSegment> seal(Path dir, String stream, int segments, int rows) throws IOException {
-        try (Spool spool = Spool.open(SpoolConfig.builder(dir).shardsPerStream(1).quality(1).build())) {
+        return seal(dir, stream, segments, rows, CodecSettings.brotli(1, SpoolConfig.DEFAULT_WINDOW));
+    }
+
+    /** {@link #seal(Path, String, int, int)} in a codec. */
+    public static List<SealedSegment> seal(Path dir, String stream, int segments, int rows, CodecSettings codec) throws IOException {
+        try (Spool spool = Spool.open(SpoolConfig.builder(dir).shardsPerStream(1).quality(1).streamCodec(stream, codec).build())) {
             StreamWriter w = spool.writer(stream);
             for (int s = 0; s < segments; s++) {
                 Series series = Series.of("test_metric", Labels.of("segment", Integer.toString(s), "stream", stream));
