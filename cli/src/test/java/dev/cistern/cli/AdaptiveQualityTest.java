@@ -56,7 +56,7 @@ class AdaptiveQualityTest {
             for (int i = 0; i < requests; i++) assertEquals(204, samples.send(2000), "request " + i + " refused; see " + log);
             RemoteWriteClient c = samples.client();
             assertTrue(awaitSealed(c, samples.sent(), 120), "not all sealed; see " + log);
-            double ceiling = SpoolWatch.metric(c, SEALED_AT, "quality=\"11\"");
+            double ceiling = SpoolWatch.metric(c, SEALED_AT, "level=\"11\"");
             double all = SpoolWatch.metric(c, SEALED_AT, "");
             System.out.println("adaptive: " + requests + " requests; " + SpoolWatch.metricLines(c, SEALED_AT));
             assertTrue(all > ceiling, "lower qualities used: " + SpoolWatch.metricLines(c, SEALED_AT));
@@ -73,8 +73,8 @@ class AdaptiveQualityTest {
             assertTrue(awaitSealed(c, 20 * 200, 60), "light load not sealed; see " + log);
             double all = SpoolWatch.metric(c, SEALED_AT, "");
             assertTrue(all > 0, "segments sealed");
-            assertEquals(all, SpoolWatch.metric(c, SEALED_AT, "quality=\"11\""), "light load: " + SpoolWatch.metricLines(c, SEALED_AT));
-            assertEquals(11, SpoolWatch.metric(c, "cistern_spool_quality", ""), "the next segment too");
+            assertEquals(all, SpoolWatch.metric(c, SEALED_AT, "level=\"11\""), "light load: " + SpoolWatch.metricLines(c, SEALED_AT));
+            assertEquals(11, SpoolWatch.metric(c, "cistern_spool_quality", "codec=\"brotli\""), "the next segment too");
             assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
         }
     }
