@@ -60,6 +60,13 @@ public final class IngestBench {
      */
     public static Result run(RemoteWriteRequests warmup, RemoteWriteRequests requests, IngestTarget target, int connections,
                              String quality, int window, int samplesPerRequest) throws IOException, InterruptedException {
+        return run(warmup, requests, target, connections, quality, window, samplesPerRequest, 0);
+    }
+
+    /** As {@link #run(RemoteWriteRequests, RemoteWriteRequests, IngestTarget, int, String, int, int)}, the measured load paced at a rate (0: none). */
+    public static Result run(RemoteWriteRequests warmup, RemoteWriteRequests requests, IngestTarget target, int connections,
+                             String quality, int window, int samplesPerRequest, double samplesPerSecond)
+            throws IOException, InterruptedException {
         if (warmup != null) {
             new IngestLoad(warmup, target.writeUrl(), connections).run(() -> { });
             target.awaitDrained(SEAL_TIMEOUT_MILLIS);
@@ -67,7 +74,7 @@ public final class IngestBench {
         }
         long[] sealed0 = target.sealedTotals();
         long samples = totalSamples(requests);
-        IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections);
+        IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections, samplesPerSecond);
         long[] clock = new long[2];
         List<Map<String, Long>> threadCpu = new ArrayList<>();
         load.run(() -> {
