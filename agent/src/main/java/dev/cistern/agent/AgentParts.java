@@ -30,7 +30,7 @@ final class AgentParts {
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
                     .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
-            config.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
+            q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
             return JournalFedSpool.open(sc.build(), Lanes.AGENT.count(), journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();

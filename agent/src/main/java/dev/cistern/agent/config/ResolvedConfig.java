@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import net.openhft.chronicle.queue.RollCycles;
@@ -93,11 +92,6 @@ public record ResolvedConfig(
     /** The streams that chose a codec ({@code routing.streams}); the others are Brotli at quality and window. */
     public Map<String, CodecSettings> streamCodecs() {
         return StreamCodecs.of(raw);
-    }
-
-    /** The streams whose {@code routing.streams.<s>.level} is set: it stays when {@code spool.quality} is auto. */
-    public Set<String> fixedLevelStreams() {
-        return StreamCodecs.fixedLevels(raw);
     }
 
     /** Which extra remote_write rows are stored: {@code ingest.remote_write.exemplars} and {@code .metadata}. */
@@ -294,7 +288,7 @@ public record ResolvedConfig(
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
     }
     /** Fixed or adaptive quality; {@link #quality()} is the fixed quality, or the ceiling when adaptive. */
-    public QualitySettings qualitySettings() { return QualitySettings.of(raw().spool); }
+    public QualitySettings qualitySettings() { return QualitySettings.of(raw()); }
 
     /** The TLS files and how often to check them for changes. */
     public TlsSettings tls() { return TlsSettings.of(raw().tls); }

@@ -63,7 +63,10 @@ public final class IngestBench {
         return run(warmup, requests, target, connections, quality, window, samplesPerRequest, 0);
     }
 
-    /** As {@link #run(RemoteWriteRequests, RemoteWriteRequests, IngestTarget, int, String, int, int)}, the measured load paced at a rate (0: none). */
+    /**
+     * As {@link #run(RemoteWriteRequests, RemoteWriteRequests, IngestTarget, int, String, int, int)}, the measured load paced
+     * at a rate in samples per second (0: none).
+     */
     public static Result run(RemoteWriteRequests warmup, RemoteWriteRequests requests, IngestTarget target, int connections,
                              String quality, int window, int samplesPerRequest, double samplesPerSecond)
             throws IOException, InterruptedException {
