@@ -4,7 +4,6 @@ import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalLag;
-import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.LevelPolicy;
@@ -23,7 +22,7 @@ final class AgentParts {
      * The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails.
      * With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes}.
      */
-    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, JournalLag lag) throws IOException {
+    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes, JournalLag lag) throws IOException {
         try {
             QualitySettings q = config.qualitySettings();
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
@@ -31,7 +30,7 @@ final class AgentParts {
                     .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
             q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
-            return JournalFedSpool.open(sc.build(), Lanes.AGENT.count(), journal.source());
+            return JournalFedSpool.open(sc.build(), lanes, journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;
