@@ -70,15 +70,16 @@ public final class Agent implements AutoCloseable {
         StartupCheck.dataDirectory(config.dataDir());
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
         Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
-        JournalFedSpool fed = AgentParts.openSpool(config, j, lanes); // a shard per lane keeps journal positions exact
+        this.lag = new JournalLag(j.lastIndex()); // before the spool: adaptive quality reads it
+        JournalFedSpool fed = AgentParts.openSpool(config, j, lanes, lag); // a shard per lane keeps journal positions exact
         this.spool = fed.spool();
         boolean ok = false;
         HttpFront s = null;
         HttpFront a = null;
         try {
             Journal opened = j;
-            this.lag = new JournalLag(j.lastIndex());
             metrics.bindSpool(spool.metrics(), spool.recovery());
+            metrics.bindQuality(spool.config(), spool.metrics());
             Router router = new Router(config.rules(), config.defaultStream());
             this.applier = new JournalApplier(j, fed, router, config.staticLabels(),
                     metrics, lag, spool.recovery().discardedStreams(), config.ingestThreads(), supervisor,

@@ -1,10 +1,12 @@
 package dev.cistern.agent;
 
+import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalLag;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
+import dev.cistern.spool.LevelPolicy;
 import dev.cistern.spool.Spool;
 import dev.cistern.spool.SpoolConfig;
 import dev.cistern.uploader.Destination;
@@ -16,12 +18,18 @@ import java.io.IOException;
 final class AgentParts {
     private AgentParts() {}
 
-    /** The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails. */
-    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes) throws IOException {
+    /**
+     * The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails.
+     * With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes}.
+     */
+    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes, JournalLag lag) throws IOException {
         try {
+            QualitySettings q = config.qualitySettings();
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
-                    .quality(config.quality()).window(config.window()).rotation(config.rotation());
+                    .quality(config.quality()).window(config.window()).rotation(config.rotation())
+                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
+            q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
             return JournalFedSpool.open(sc.build(), lanes, journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();

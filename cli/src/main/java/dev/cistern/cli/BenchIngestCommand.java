@@ -67,6 +67,11 @@ final class BenchIngestCommand implements Callable<Integer> {
                     + "in either protocol (default ${DEFAULT-VALUE}).")
     double histogramShare;
 
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Samples per second to send at (an open-loop pace over the connections); 0 sends as fast as the agent "
+                    + "answers (default ${DEFAULT-VALUE}).")
+    double rate;
+
     @Option(names = "--url", description = "Send to an agent already running here (e.g. http://127.0.0.1:9464) instead; "
             + "'sealed' then means written into its spool (it seals by age and size), and the CPU figures cover this process only.")
     URI url;
@@ -78,6 +83,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (samplesPerRequest < 1) throw new IllegalArgumentException("--samples-per-request must be at least 1");
         if (warmupSamples < 0) throw new IllegalArgumentException("--warmup-samples must not be negative");
         if (warmupSamplesPerRequest < 1) throw new IllegalArgumentException("--warmup-samples-per-request must be at least 1");
+        if (!(rate >= 0)) throw new IllegalArgumentException("--rate must not be negative");
         if (!(histogramShare >= 0 && histogramShare <= 1)) throw new IllegalArgumentException("--histogram-share must be within 0..1");
         RemoteWriteRequests.Protocol p = switch (protocol) {
             case "v1" -> RemoteWriteRequests.Protocol.V1;
@@ -95,13 +101,13 @@ final class BenchIngestCommand implements Callable<Integer> {
         IngestBench.Result r;
         if (url != null) {
             try (IngestTarget target = IngestTarget.remote(url)) {
-                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest);
+                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest, rate);
             }
         } else {
             Path parent = dataParent != null ? Files.createDirectories(dataParent) : Path.of(System.getProperty("java.io.tmpdir"));
             try (IngestTarget target = IngestTarget.inProcess(Files.createTempDirectory(parent, "cistern-bench-ingest-"),
                     input.quality, input.window, ingestThreads, journalSync)) {
-                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest);
+                r = IngestBench.run(warmup, requests, target, connections, input.quality, input.window, samplesPerRequest, rate);
             }
         }
         System.out.println(r.toJson());

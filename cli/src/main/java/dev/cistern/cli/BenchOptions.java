@@ -13,12 +13,22 @@ final class BenchOptions {
     Path corpus;
 
     @Option(names = "--quality", defaultValue = "" + SpoolConfig.DEFAULT_QUALITY,
-            description = "Brotli quality 0-11 (default ${DEFAULT-VALUE}).")
-    int quality;
+            description = "Brotli quality 0-11, or (bench ingest) auto: spool.quality auto at its default floor and ceiling "
+                    + "(default ${DEFAULT-VALUE}).")
+    String quality;
 
     @Option(names = "--window", defaultValue = "" + SpoolConfig.DEFAULT_WINDOW,
             description = "Brotli window 10-24 (default ${DEFAULT-VALUE}).")
     int window;
+
+    /** The quality as a number, for commands that write at one quality. */
+    int fixedQuality() {
+        try {
+            return Integer.parseInt(quality.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--quality must be 0-11 here, was '" + quality + "'");
+        }
+    }
 
     @Option(names = "--codec", defaultValue = "brotli", description = "brotli, zstd or gzip (default ${DEFAULT-VALUE}; bench write only).")
     String codec;
@@ -37,7 +47,7 @@ final class BenchOptions {
                     + Arrays.stream(Codec.values()).map(Codec::configName).toList());
         }
         try {
-            return c == Codec.BROTLI ? CodecSettings.brotli(quality, window) : CodecSettings.of(c, level, longWindow, null);
+            return c == Codec.BROTLI ? CodecSettings.brotli(fixedQuality(), window) : CodecSettings.of(c, level, longWindow, null);
         } catch (IllegalArgumentException e) {
             String knob = e.getMessage().startsWith("window") ? "--long: " : "--level: ";
             throw new IllegalArgumentException(knob + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);

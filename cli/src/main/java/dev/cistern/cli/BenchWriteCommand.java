@@ -96,7 +96,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                         + "\"files\":%d,\"mb_per_s\":%.1f,\"threads\":%d,\"quality\":%d,\"window\":%d,\"cpu_s\":%.4f,"
                         + "\"codec\":\"%s\",\"level\":%d,\"codec_window\":%d,\"decode_cpu_s\":%.4f,\"decode_mb_per_cpu_s\":%.1f}",
                 rows, seconds, rows / seconds, raw, compressed, (double) raw / compressed, sealed.size(),
-                raw / seconds / 1e6, threads, input.quality, input.window, timing.cpuNanos() / 1e9,
+                raw / seconds / 1e6, threads, input.fixedQuality(), input.window, timing.cpuNanos() / 1e9,
                 codec.codec().configName(), codec.level(), codec.window(), decodeCpu / 1e9, raw / (decodeCpu / 1e9) / 1e6));
         return 0;
     }
@@ -129,7 +129,7 @@ final class BenchWriteCommand implements Callable<Integer> {
      * seals everything, and returns the time from the first append to the last seal.
      */
     private Timing write(Path dir, Corpus.Rows data, int n, List<SealedSegment> sealed) throws Exception {
-        SpoolConfig config = SpoolConfig.builder(dir).quality(input.quality).window(input.window).shardsPerStream(threads)
+        SpoolConfig config = SpoolConfig.builder(dir).quality(input.fixedQuality()).window(input.window).shardsPerStream(threads)
                 .streamCodec("bench", input.codecSettings())
                 .rotation(Rotation.DEFAULT.withMaxBytes(maxBytes).withMaxRows(Long.MAX_VALUE)).build();
         try (Spool spool = Spool.open(config)) {

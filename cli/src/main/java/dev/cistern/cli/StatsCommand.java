@@ -1,5 +1,6 @@
 package dev.cistern.cli;
 
+import dev.cistern.spool.QualityMix;
 import dev.cistern.spool.SpoolStats;
 import dev.cistern.spool.Verifier;
 import java.nio.file.Path;
@@ -7,17 +8,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stats", description = {"Files, rows, raw and compressed bytes, ratio and time span per stream.",
+@Command(name = "stats", description = {"Files, rows, raw and compressed bytes, ratio, Brotli quality and time span per stream.",
         "Counts come from file names unless --deep. With --deep every file is decoded and checked: rows and",
         "raw bytes are counted from content, and each file whose content disagrees with its name or fails",
         "its checksum is listed (exit 1)."})
 final class StatsCommand implements Callable<Integer> {
-    private static final String FMT = "%-24s %8s %12s %14s %14s %7s %-24s %-24s%n";
+    private static final String FMT = "%-24s %8s %12s %14s %14s %7s %-10s %-24s %-24s%n";
 
     @Parameters(index = "0", description = "Spool directory, or a folder of segments (a file: destination).")
     Path dir;
@@ -32,16 +34,19 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (deep) return deep();
         SpoolStats stats = SpoolStats.of(Cli.scanner(dir));
+        QualityMix mix = QualityMix.of(Cli.scanner(dir));
         if (json) {
-            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(stats), "total", describe(stats.total())));
+            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(stats, mix), "total",
+                    describe(stats.total(), mix.total())));
             return 0;
         }
-        print(stats);
+        print(stats, mix);
         return 0;
     }
 
     private int deep() throws Exception {
         SpoolStats.Deep d = SpoolStats.deep(Cli.scanner(dir));
+        QualityMix mix = QualityMix.of(Cli.scanner(dir));
         SpoolStats.StreamStats names = d.byName().total();
         SpoolStats.StreamStats content = d.byContent().total();
         boolean agree = d.problems().isEmpty() && names.rows() == content.rows() && names.rawBytes() == content.rawBytes();
@@ -51,12 +56,13 @@ final class StatsCommand implements Callable<Integer> {
                 problems.add(Cli.object("file", dir.relativize(r.path()).toString(), "reason", String.valueOf(r.reason()),
                         "problem", r.problem()));
             }
-            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(d.byContent()), "total", describe(content),
-                    "names_total", describe(names), "agree", agree, "disagreements", problems));
+            Cli.printJson(Cli.object("dir", dir.toString(), "streams", describeAll(d.byContent(), mix),
+                    "total", describe(content, mix.total()), "names_total", describe(names, mix.total()), "agree", agree,
+                    "disagreements", problems));
             return agree ? 0 : 1;
         }
         System.out.println("from content (every file decoded):");
-        print(d.byContent());
+        print(d.byContent(), mix);
         for (Verifier.Result r : d.problems()) {
             System.out.println("DISAGREES " + dir.relativize(r.path()) + ": " + r.reason() + ": " + r.problem());
         }
@@ -66,24 +72,32 @@ final class StatsCommand implements Callable<Integer> {
         return agree ? 0 : 1;
     }
 
-    private static void print(SpoolStats stats) {
-        System.out.printf(FMT, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "OLDEST", "NEWEST");
-        for (SpoolStats.StreamStats s : stats.streams().values()) print(s);
-        if (stats.streams().size() > 1) print(stats.total());
+    private static void print(SpoolStats stats, QualityMix mix) {
+        System.out.printf(FMT, "STREAM", "FILES", "ROWS", "RAW_BYTES", "SEALED_BYTES", "RATIO", "LEVEL", "OLDEST", "NEWEST");
+        for (SpoolStats.StreamStats s : stats.streams().values()) print(s, mix.of(s.stream()));
+        if (stats.streams().size() > 1) print(stats.total(), mix.total());
     }
 
-    private static void print(SpoolStats.StreamStats s) {
-        System.out.printf(FMT, s.stream().equals("*") ? "TOTAL" : s.stream(), s.files(), s.rows(), s.rawBytes(),
-                s.compressedBytes(), String.format("%.1f", s.ratio()), TimeArg.format(s.oldestTs()), TimeArg.format(s.newestTs()));
+    private static void print(SpoolStats.StreamStats s, SortedMap<QualityMix.Level, Long> qualities) {
+        System.out.printf(FMT, s.stream().equals("*") ? "TOTAL" : s.stream(), s.files(), s.rows(), s.rawBytes(), s.compressedBytes(),
+                String.format("%.1f", s.ratio()), QualityMix.describe(qualities), TimeArg.format(s.oldestTs()),
+                TimeArg.format(s.newestTs()));
     }
 
-    private static List<Map<String, Object>> describeAll(SpoolStats stats) {
+    private static List<Map<String, Object>> describeAll(SpoolStats stats, QualityMix mix) {
         List<Map<String, Object>> streams = new ArrayList<>();
-        for (SpoolStats.StreamStats s : stats.streams().values()) streams.add(describe(s));
+        for (SpoolStats.StreamStats s : stats.streams().values()) streams.add(describe(s, mix.of(s.stream())));
         return streams;
     }
 
-    private static Map<String, Object> describe(SpoolStats.StreamStats s) {
+    /** Files per codec and level, e.g. "brotli 5" ("brotli unknown": sealed before files recorded it). */
+    private static Map<String, Object> qualities(SortedMap<QualityMix.Level, Long> files) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        files.forEach((l, n) -> m.put(l.toString(), n));
+        return m;
+    }
+
+    private static Map<String, Object> describe(SpoolStats.StreamStats s, SortedMap<QualityMix.Level, Long> qualities) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stream", s.stream());
         m.put("files", s.files());
@@ -91,6 +105,7 @@ final class StatsCommand implements Callable<Integer> {
         m.put("raw_bytes", s.rawBytes());
         m.put("sealed_bytes", s.compressedBytes());
         m.put("ratio", s.files() == 0 ? 0 : Math.round(s.ratio() * 100) / 100.0);
+        m.put("files_by_level", qualities(qualities));
         m.put("oldest", TimeArg.format(s.oldestTs()));
         m.put("newest", TimeArg.format(s.newestTs()));
         return m;

@@ -130,12 +130,13 @@ class CommandLineTest {
         assertEquals(4, stats.get("total").get("files").asInt(), r.out());
         assertEquals(400, stats.get("total").get("rows").asInt(), r.out());
         assertEquals(2, stats.get("streams").size());
+        assertEquals(4, stats.get("total").get("files_by_level").get("brotli 1").asInt(), "every file records quality 1: " + r.out());
         Run verify = run("verify", spool.toString(), "--json");
         assertEquals(0, verify.code(), verify.err());
         JsonNode v = JSON.readTree(verify.out());
         assertTrue(v.get("ok").asBoolean() && v.get("problems").isEmpty(), verify.out());
         assertEquals(4, v.get("files").asInt(), verify.out());
         Run text = run("stats", outbox.toString());
-        assertTrue(text.out().contains("TOTAL"), text.out());
+        assertTrue(text.out().contains("TOTAL") && text.out().contains("LEVEL"), text.out());
     }
 }

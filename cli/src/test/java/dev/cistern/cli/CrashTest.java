@@ -48,11 +48,14 @@ class CrashTest {
         Path config = dir.resolve("crash.yaml");
         Files.writeString(config, "upload:\n  to: \"file:" + dir.resolve("uploads") + "\"\n  scan_interval: 300ms\n" + """
                 spool:
-                  quality: 1
+                  quality: auto
+                  quality_min: 1
+                  quality_max: 3
                   rotate_rows: 1500
                   rotate_age: 700ms
                 journal:
                   roll_cycle: TEST_SECONDLY
+                  max_lag_bytes: 64MiB
                 ingest:
                   remote_write:
                     max_age: 36500d

@@ -64,7 +64,7 @@ final class BackgroundSealer {
             long start = System.nanoTime();
             SealedSegment sealed = seg.seal();
             pending.remove(seg);
-            spool.sealed(sealed, System.nanoTime() - start);
+            spool.sealed(sealed, System.nanoTime() - start, seg.settings());
         } catch (Throwable e) {
             // Errors too (a codec's LinkageError, out of memory): this thread lives on, the failure reaches the writers,
             // and the agent's supervisor judges it from the cause (docs/architecture.md, "Supervision")

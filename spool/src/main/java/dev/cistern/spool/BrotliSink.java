@@ -30,7 +30,7 @@ final class BrotliSink extends CompressingSink {
     private final ByteBuffer input;
 
     BrotliSink(FileChannel out, int quality, int window) throws IOException {
-        super(out, Codec.BROTLI);
+        super(out, CodecSettings.brotli(quality, window));
         this.encoder = new EncoderJNI.Wrapper(INPUT_BUFFER, quality, window, Encoder.Mode.TEXT);
         this.input = encoder.getInputBuffer();
     }

@@ -7,19 +7,20 @@ import java.util.zip.CRC32C;
 
 /**
  * A compressor writing straight to a segment's file channel, whatever the codec. It keeps the CRCs
- * a {@link SealTrailer} records (of the compressed bytes and of the content) and ends the file with one.
+ * a {@link SealTrailer} records (of the compressed bytes and of the content) and ends the file with a
+ * {@link LevelRecord} and the trailer.
  */
 abstract class CompressingSink implements AutoCloseable {
     private final FileChannel out;
-    private final Codec codec;
+    private final CodecSettings settings;
     private final CRC32C contentCrc = new CRC32C();
     private final CRC32C compressedCrc = new CRC32C();
     private long compressedBytes;
     private boolean closed;
 
-    CompressingSink(FileChannel out, Codec codec) {
+    CompressingSink(FileChannel out, CodecSettings settings) {
         this.out = out;
-        this.codec = codec;
+        this.settings = settings;
     }
 
     /** Compresses bytes; output reaches the file as the encoder produces it. */
@@ -31,10 +32,11 @@ abstract class CompressingSink implements AutoCloseable {
     /** Emits everything written so far as a byte-aligned, decodable prefix (does not fsync). */
     abstract void flush() throws IOException;
 
-    /** Ends the compressed stream, then writes the codec's {@link SealTrailer}. */
+    /** Ends the compressed stream, then writes the {@link LevelRecord} (part of the prefix) and the codec's {@link SealTrailer}. */
     final void finish() throws IOException {
         end();
-        byte[] trailer = SealTrailer.encode(codec, compressedBytes, (int) compressedCrc.getValue(), (int) contentCrc.getValue());
+        emit(ByteBuffer.wrap(LevelRecord.encode(settings)));
+        byte[] trailer = SealTrailer.encode(settings.codec(), compressedBytes, (int) compressedCrc.getValue(), (int) contentCrc.getValue());
         ByteBuffer b = ByteBuffer.wrap(trailer);
         while (b.hasRemaining()) compressedBytes += out.write(b);
     }

@@ -22,7 +22,7 @@ final class GzipSink extends CompressingSink {
     private long length;
 
     GzipSink(FileChannel out, int level) throws IOException {
-        super(out, Codec.GZIP);
+        super(out, CodecSettings.gzip(level));
         this.deflater = new Deflater(level, true);
         emit(ByteBuffer.wrap(HEADER));
     }

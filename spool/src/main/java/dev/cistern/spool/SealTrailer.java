@@ -82,9 +82,25 @@ public final class SealTrailer {
     /** The trailer bytes of a file of this codec. */
     public static byte[] encode(Codec codec, long prefixBytes, int prefixCrc, int contentCrc) {
         byte[] payload = withCrc(String.format(TEMPLATE, prefixBytes, prefixCrc, contentCrc)).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(size(codec));
-        b.put(HEAD[codec.ordinal()]).put(payload).put(TAIL[codec.ordinal()]);
-        return b.array();
+        byte[] framed = framed(codec, ZSTD_SKIPPABLE, payload);
+        if (codec != Codec.BROTLI) return framed;
+        byte[] end = TAIL[Codec.BROTLI.ordinal()]; // the trailer ends the Brotli stream
+        return ByteBuffer.allocate(framed.length + end.length).put(framed).put(end).array();
+    }
+
+    /**
+     * A line of ASCII framed the way the trailer is, so the codec's decoders skip it: a Brotli metadata block, a zstd
+     * skippable frame with this magic number, an empty gzip member with the line as its name. Other records
+     * ({@link LevelRecord}) use it too. A Brotli frame does not end the stream: only the trailer's does.
+     */
+    static byte[] framed(Codec codec, int zstdMagic, byte[] payload) {
+        byte[] head = switch (codec) {
+            case BROTLI -> metadataHeader(payload.length);
+            case ZSTD -> le32(zstdMagic, payload.length);
+            case GZIP -> HEAD[Codec.GZIP.ordinal()];
+        };
+        byte[] tail = codec == Codec.BROTLI ? new byte[0] : TAIL[codec.ordinal()];
+        return ByteBuffer.allocate(head.length + payload.length + tail.length).put(head).put(payload).put(tail).array();
     }
 
     private static byte[] le32(int a, int b) {
@@ -95,7 +111,7 @@ public final class SealTrailer {
      * RFC 7932 section 9.2, bits from the least significant: ISLAST=0, MNIBBLES code 3 (metadata),
      * reserved 0, MSKIPBYTES=1, MSKIPLEN-1 in 8 bits, zero fill to the byte boundary.
      */
-    private static byte[] metadataHeader(int length) {
+    static byte[] metadataHeader(int length) {
         if (length < 1 || length > 256) throw new IllegalArgumentException("one-byte skip length only: " + length);
         int bits = (3 << 1) | (1 << 4) | ((length - 1) << 6);
         return new byte[] {(byte) bits, (byte) (bits >>> 8)};

@@ -18,7 +18,7 @@ final class Segment {
     private final Path tempPath;
     private final FileChannel channel;
     private final CompressingSink sink;
-    private final Codec codec;
+    private final CodecSettings settings;
     private final long openedAtNanos;
     private long rows;
     private long rawBytes;
@@ -30,14 +30,14 @@ final class Segment {
     private boolean finished;
 
     private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, CompressingSink sink,
-                    Codec codec) {
+                    CodecSettings settings) {
         this.layout = layout;
         this.stream = stream;
         this.id = id;
         this.tempPath = tempPath;
         this.channel = channel;
         this.sink = sink;
-        this.codec = codec;
+        this.settings = settings;
         this.openedAtNanos = System.nanoTime();
     }
 
@@ -50,7 +50,7 @@ final class Segment {
     static Segment create(SpoolLayout layout, String stream, String id, Path temp, CodecSettings codec) throws IOException {
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            return new Segment(layout, stream, id, temp, ch, codec.codec().sink(ch, codec), codec.codec());
+            return new Segment(layout, stream, id, temp, ch, codec.codec().sink(ch, codec), codec);
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(temp);
@@ -63,6 +63,8 @@ final class Segment {
     Path tempPath() { return tempPath; }
     long rows() { return rows; }
     long rawBytes() { return rawBytes; }
+    /** The codec and level this segment is written at (the level chosen when it opened). */
+    CodecSettings settings() { return settings; }
     long ageNanos(long now) { return now - openedAtNanos; }
 
     /** Counts a row that is staged (not yet compressed); the shard drains staged bytes with {@link #write}. */
@@ -114,7 +116,7 @@ final class Segment {
         channel.force(true);
         channel.close();
         SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id, lastSource,
-                codec);
+                settings.codec());
         Path target = layout.sealedPath(name);
         Fsync.createDirectories(target.getParent());
         Files.move(tempPath, target, StandardCopyOption.ATOMIC_MOVE);

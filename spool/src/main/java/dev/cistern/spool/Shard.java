@@ -18,7 +18,6 @@ final class Shard implements RowSink {
     private final Spool spool;
     private final String stream;
     private final Rotation rotation;
-    private final CodecSettings codec;
     private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
     // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
     private final RowBuffer tsField = new RowBuffer(32);
@@ -31,7 +30,6 @@ final class Shard implements RowSink {
         this.spool = spool;
         this.stream = stream;
         this.rotation = spool.config().rotation();
-        this.codec = spool.config().codec(stream);
     }
 
     @Override
@@ -125,7 +123,7 @@ final class Shard implements RowSink {
     private Segment openSegment() throws IOException {
         Segment seg = segment;
         if (seg == null) {
-            seg = segment = Segment.create(spool.layout(), stream, codec);
+            seg = segment = Segment.create(spool.layout(), stream, spool.config().nextCodec(stream));
         }
         return seg;
     }

@@ -193,8 +193,9 @@ public final class Spool implements AutoCloseable {
         sealer.check();
     }
 
-    void sealed(SealedSegment s, long sealNanos) {
+    void sealed(SealedSegment s, long sealNanos, CodecSettings settings) {
         metrics.segmentsSealed.increment();
+        metrics.sealedAt(settings);
         metrics.rowsSealed.add(s.name().rows());
         metrics.rawBytesSealed.add(s.name().rawBytes());
         try {

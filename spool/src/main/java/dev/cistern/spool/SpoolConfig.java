@@ -1,9 +1,13 @@
 package dev.cistern.spool;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How a spool writes. Immutable; make one with {@link #builder(Path)}. Defaults are chosen by
@@ -25,6 +29,8 @@ public final class SpoolConfig {
     private final boolean replayedFromJournal;
     private final JournalSource journalSource;
     private final Map<String, CodecSettings> streamCodecs;
+    private final Set<String> fixedLevels;
+    private final LevelPolicy adaptive;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -35,6 +41,8 @@ public final class SpoolConfig {
         this.replayedFromJournal = b.replayedFromJournal;
         this.journalSource = b.journalSource;
         this.streamCodecs = Map.copyOf(b.streamCodecs);
+        this.fixedLevels = Set.copyOf(b.fixedLevels);
+        this.adaptive = b.adaptive;
     }
 
     public static Builder builder(Path directory) {
@@ -44,6 +52,8 @@ public final class SpoolConfig {
     public Path directory() { return directory; }
     public int quality() { return quality; }
     public int window() { return window; }
+    /** The controllers choosing each segment's level, or null when every segment gets its stream's fixed level. */
+    public LevelPolicy adaptive() { return adaptive; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
     /** The streams that chose their codec; the others are written with {@link #codec(String)}'s Brotli default. */
@@ -54,6 +64,35 @@ public final class SpoolConfig {
         CodecSettings c = streamCodecs.get(stream);
         return c != null ? c : CodecSettings.brotli(quality, window);
     }
+
+    /** The settings of a segment of this stream opening now: {@link #codec(String)} at the level the policy picks, if any. */
+    CodecSettings nextCodec(String stream) {
+        CodecSettings c = codec(stream);
+        return adaptive == null || fixedLevels.contains(stream) ? c : adaptive.next(c);
+    }
+
+    /** The levels segments may be written at, per codec in use (Brotli for unlisted streams included): for metrics. */
+    public Map<Codec, SortedSet<Integer>> levels() {
+        Map<Codec, SortedSet<Integer>> out = new EnumMap<>(Codec.class);
+        addLevels(out, CodecSettings.brotli(quality, window), adaptive != null);
+        streamCodecs.forEach((s, c) -> addLevels(out, c, adaptive != null && !fixedLevels.contains(s)));
+        return out;
+    }
+
+    private void addLevels(Map<Codec, SortedSet<Integer>> out, CodecSettings c, boolean adapts) {
+        SortedSet<Integer> levels = out.computeIfAbsent(c.codec(), k -> new TreeSet<>());
+        if (!adapts) {
+            levels.add(c.level());
+            return;
+        }
+        for (int l = adaptive.of(c.codec()).min(); l <= adaptive.of(c.codec()).max(); l++) levels.add(l);
+    }
+
+    /** The level a segment of this codec opening now gets (the adaptive choice; else the highest it is written at). */
+    public int nextLevel(Codec codec) {
+        return adaptive != null ? adaptive.of(codec).next() : levels().getOrDefault(codec, new TreeSet<>(Set.of(0))).last();
+    }
+
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */
     boolean replayedFromJournal() { return replayedFromJournal; }
     /** The journal a journal-fed spool's ledger belongs to. */
@@ -61,8 +100,9 @@ public final class SpoolConfig {
 
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
     SpoolConfig journalFed(int lanes, JournalSource source) {
-        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes);
+        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes).adaptive(adaptive);
         b.streamCodecs.putAll(streamCodecs);
+        b.fixedLevels.addAll(fixedLevels);
         b.replayedFromJournal = true;
         b.journalSource = source;
         return b.build();
@@ -70,9 +110,10 @@ public final class SpoolConfig {
 
     @Override
     public String toString() {
-        return "SpoolConfig{directory=" + directory + ", quality=" + quality + ", window=" + window
+        return "SpoolConfig{directory=" + directory + ", quality=" + (adaptive == null ? quality : adaptive) + ", window=" + window
                 + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
                 + (streamCodecs.isEmpty() ? "" : ", codecs=" + new TreeMap<>(streamCodecs))
+                + (fixedLevels.isEmpty() || adaptive == null ? "" : ", fixedLevels=" + fixedLevels)
                 + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
     }
 
@@ -85,6 +126,8 @@ public final class SpoolConfig {
         private boolean replayedFromJournal;
         private JournalSource journalSource = JournalSource.ANY;
         private final Map<String, CodecSettings> streamCodecs = new TreeMap<>();
+        private final Set<String> fixedLevels = new TreeSet<>();
+        private LevelPolicy adaptive;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -107,6 +150,18 @@ public final class SpoolConfig {
         /** The codec for one stream's segments (the default is Brotli at {@link #quality} and {@link #window}). */
         public Builder streamCodec(String stream, CodecSettings codec) {
             streamCodecs.put(StreamName.check(stream), Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /** Keeps a stream's codec level as given when the others adapt (its level was set, {@code routing.streams.<s>.level}). */
+        public Builder fixedLevel(String stream) {
+            fixedLevels.add(StreamName.check(stream));
+            return this;
+        }
+
+        /** Lets each segment's level follow {@code adaptive} (null: every segment at its stream's fixed level). */
+        public Builder adaptive(LevelPolicy adaptive) {
+            this.adaptive = adaptive;
             return this;
         }
 

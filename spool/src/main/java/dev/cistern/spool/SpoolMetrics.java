@@ -12,8 +12,22 @@ public final class SpoolMetrics {
     final LongAdder writeFailures = new LongAdder();
     final LongAdder progressDamaged = new LongAdder();
     final LongAdder progressWriteFailures = new LongAdder();
+    /** Segments sealed per codec and level (0-22 covers every codec's levels). */
+    private final LongAdder[][] sealedByLevel = new LongAdder[Codec.values().length][23];
+
+    SpoolMetrics() {
+        for (LongAdder[] byLevel : sealedByLevel) {
+            for (int i = 0; i < byLevel.length; i++) byLevel[i] = new LongAdder();
+        }
+    }
+
+    void sealedAt(CodecSettings s) {
+        sealedByLevel[s.codec().ordinal()][s.level()].increment();
+    }
 
     public long segmentsSealed() { return segmentsSealed.sum(); }
+    /** Segments sealed that were compressed with this codec at this level. */
+    public long segmentsSealedAt(Codec codec, int level) { return sealedByLevel[codec.ordinal()][level].sum(); }
     public long rowsSealed() { return rowsSealed.sum(); }
     public long rawBytesSealed() { return rawBytesSealed.sum(); }
     public long compressedBytesSealed() { return compressedBytesSealed.sum(); }

@@ -23,7 +23,7 @@ final class ZstdSink extends CompressingSink {
     private final ByteBuffer output = ByteBuffer.allocateDirect(OUTPUT_BUFFER);
 
     ZstdSink(FileChannel out, int level, int longWindow) {
-        super(out, Codec.ZSTD);
+        super(out, CodecSettings.zstd(level, longWindow));
         try {
             ctx.setLevel(level).setChecksum(true);
             if (longWindow > 0) ctx.setLong(longWindow);

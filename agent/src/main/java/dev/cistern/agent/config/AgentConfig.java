@@ -40,7 +40,10 @@ public final class AgentConfig {
     }
 
     public static final class Spool {
-        @JsonProperty("quality") public int quality = SpoolConfig.DEFAULT_QUALITY;
+        /** {@code auto}: each segment's quality follows the backlog, within quality_min..quality_max; or a fixed quality 0-11. */
+        @JsonProperty("quality") public String quality = QualitySettings.AUTO;
+        @JsonProperty("quality_min") public int qualityMin = QualitySettings.DEFAULT_MIN;
+        @JsonProperty("quality_max") public int qualityMax = QualitySettings.DEFAULT_MAX;
         @JsonProperty("window") public int window = SpoolConfig.DEFAULT_WINDOW;
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
@@ -143,7 +146,7 @@ public final class AgentConfig {
         /** Stream for rows no rule matched; empty string drops them (counted). */
         @JsonProperty("default_stream") public String defaultStream = "metrics";
         @JsonProperty("rules") public List<Rule> rules = new ArrayList<>();
-        /** Per-stream settings by stream name; streams not listed are Brotli at spool.quality and spool.window. */
+        /** Per-stream settings by stream name; streams not listed are Brotli at spool.quality (or auto) and spool.window. */
         @JsonProperty("streams") public Map<String, StreamSettings> streams = new LinkedHashMap<>();
     }
 
@@ -151,7 +154,10 @@ public final class AgentConfig {
     public static final class StreamSettings {
         /** brotli (the default), zstd or gzip. */
         @JsonProperty("codec") public String codec = "brotli";
-        /** Brotli quality 0-11 (default spool.quality), zstd level 1-22 (default 3), gzip level 1-9 (default 6). */
+        /**
+         * Brotli quality 0-11, zstd level 1-22, gzip level 1-9; set, it stays under spool.quality auto. Unset: adaptive with
+         * auto (Brotli quality_min-quality_max, zstd 1-9, gzip 1-6), else spool.quality, 3, 6.
+         */
         @JsonProperty("level") public Integer level;
         /** Brotli window 10-24 (default spool.window); zstd long-distance window 10-27, 0 off (the default); not for gzip. */
         @JsonProperty("window") public Integer window;

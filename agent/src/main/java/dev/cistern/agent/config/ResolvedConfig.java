@@ -81,7 +81,8 @@ public record ResolvedConfig(
         if (ks != null && ksPass == null) throw new ConfigException("tls.keystore_password_file", "required when tls.keystore_file is set");
         TlsSettings.of(c.tls); // checked now, read again by tls()
         if (!blank(c.admin.listen)) listen("admin.listen", c.admin.listen); // checked now, read again by adminListen()
-        return new ResolvedConfig(c, Path.of(c.dataDir), listen, c.spool.quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
+        int quality = QualitySettings.of(c.spool).fixed();
+        return new ResolvedConfig(c, Path.of(c.dataDir), listen, quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
                 statics, c.ingest.threads, maxDepth, RemoteWriteSettings.rules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
                 c.upload.to == null ? "" : c.upload.to.strip(),
                 retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
@@ -105,7 +106,7 @@ public record ResolvedConfig(
 
     /** Checks the spool's compression settings and returns its rotation limits. */
     private static Rotation spool(AgentConfig.Spool s) {
-        if (s.quality < 0 || s.quality > 11) throw new ConfigException("spool.quality", "must be 0-11, was " + s.quality);
+        QualitySettings.of(s); // checked now, read again by qualitySettings()
         if (s.window < 10 || s.window > 24) throw new ConfigException("spool.window", "must be 10-24, was " + s.window);
         if (s.rotateRows < 1) throw new ConfigException("spool.rotate_rows", "must be at least 1, was " + s.rotateRows);
         long rotateBytes = Sizes.bytes("spool.rotate_bytes", s.rotateBytes);
@@ -286,6 +287,9 @@ public record ResolvedConfig(
         if (port < 0 || port > 65535) throw new ConfigException(key, "port must be 0-65535, was " + port);
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
     }
+    /** Fixed or adaptive quality; {@link #quality()} is the fixed quality, or the ceiling when adaptive. */
+    public QualitySettings qualitySettings() { return QualitySettings.of(raw()); }
+
     /** The TLS files and how often to check them for changes. */
     public TlsSettings tls() { return TlsSettings.of(raw().tls); }
 

@@ -6,6 +6,8 @@ import dev.cistern.spool.StreamName;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads {@code routing.streams}: each listed stream's codec, level and window, checked against the codec's ranges. */
 final class StreamCodecs {
@@ -14,7 +16,7 @@ final class StreamCodecs {
     static Map<String, CodecSettings> of(AgentConfig c) {
         Map<String, CodecSettings> out = new LinkedHashMap<>();
         if (c.routing.streams == null) return out;
-        CodecSettings brotli = CodecSettings.brotli(c.spool.quality, c.spool.window);
+        CodecSettings brotli = CodecSettings.brotli(QualitySettings.of(c.spool).fixed(), c.spool.window);
         for (Map.Entry<String, AgentConfig.StreamSettings> e : c.routing.streams.entrySet()) {
             String key = "routing.streams." + e.getKey();
             if (!StreamName.isValid(e.getKey())) {
@@ -36,6 +38,16 @@ final class StreamCodecs {
                 throw new ConfigException(key + "." + msg.substring(0, colon), msg.substring(colon + 2));
             }
         }
+        return out;
+    }
+
+    /** The listed streams that set their level (kept when the others adapt). */
+    static Set<String> fixedLevels(AgentConfig c) {
+        Set<String> out = new TreeSet<>();
+        if (c.routing.streams == null) return out;
+        c.routing.streams.forEach((s, v) -> {
+            if (v != null && v.level != null) out.add(s);
+        });
         return out;
     }
 }

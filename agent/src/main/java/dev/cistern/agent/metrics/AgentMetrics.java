@@ -7,6 +7,7 @@ import dev.cistern.spool.DropReport;
 import dev.cistern.spool.QuarantineReason;
 import dev.cistern.spool.RecoveryReport;
 import dev.cistern.spool.Retention;
+import dev.cistern.spool.SpoolConfig;
 import dev.cistern.spool.SpoolMetrics;
 import dev.cistern.uploader.BreakerState;
 import dev.cistern.uploader.UploadListener;
@@ -142,6 +143,23 @@ public final class AgentMetrics {
                 .description("sealed or uploaded names ignored for resume: another journal's, or past its end").register(registry);
         FunctionCounter.builder("cistern.resume.ignored.ledger.indices", d, JournalDamage::ignoredLedgerIndices)
                 .description("journal-progress.json indices past the journal's end, ignored for resume").register(registry);
+    }
+
+    /**
+     * Per codec in use, the level the next segment gets, and segments sealed per level: every level the configuration
+     * allows is registered at zero (a fixed level has one).
+     */
+    public void bindQuality(SpoolConfig config, SpoolMetrics m) {
+        config.levels().forEach((codec, levels) -> {
+            Gauge.builder("cistern.spool.quality", config, c -> c.nextLevel(codec)).tag("codec", codec.configName())
+                    .description("compression level the next segment opens with (spool.quality, or the adaptive choice)")
+                    .register(registry);
+            for (int level : levels) {
+                FunctionCounter.builder("cistern.spool.quality.segments", m, x -> x.segmentsSealedAt(codec, level))
+                        .tag("codec", codec.configName()).tag("level", Integer.toString(level))
+                        .description("segments sealed, by the codec and level they were compressed at").register(registry);
+            }
+        });
     }
 
     /** Binds the spool's own counters and what recovery did at startup. */

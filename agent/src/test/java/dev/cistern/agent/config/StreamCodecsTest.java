@@ -46,6 +46,28 @@ class StreamCodecsTest {
     }
 
     @Test
+    void underAutoQualityAStreamThatSetsItsLevelKeepsItAndTheOthersAdapt() throws Exception {
+        ResolvedConfig c = load("""
+                routing:
+                  streams:
+                    lake: {codec: zstd}
+                    legacy: {codec: gzip, level: 6}
+                    metrics: {codec: brotli, level: 6}
+                """);
+        QualitySettings q = c.qualitySettings();
+        assertTrue(q.auto(), "auto is the default");
+        assertEquals(1, q.min());
+        assertEquals(5, q.max());
+        assertEquals(java.util.Set.of("legacy", "metrics"), q.fixedLevelStreams());
+        assertEquals(5, c.quality(), "the ceiling stands for the quality where one number is needed");
+        QualitySettings fixed = load("spool:\n  quality: 3\n").qualitySettings();
+        assertTrue(!fixed.auto() && fixed.fixed() == 3 && fixed.fixedLevelStreams().isEmpty(), fixed.toString());
+        assertEquals("spool.quality_min", assertThrows(ConfigException.class,
+                () -> load("spool:\n  quality_min: 6\n  quality_max: 5\n")).key());
+        assertEquals("spool.quality", assertThrows(ConfigException.class, () -> load("spool:\n  quality: fast\n")).key());
+    }
+
+    @Test
     void anUnknownCodecOrAnOutOfRangeSettingNamesItsKey() {
         ConfigException e = fails("    lake: {codec: lz4}\n");
         assertEquals("routing.streams.lake.codec", e.key());

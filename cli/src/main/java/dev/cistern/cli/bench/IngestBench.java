@@ -17,7 +17,7 @@ public final class IngestBench {
     private static final long SEAL_TIMEOUT_MILLIS = 30 * 60_000L;
 
     /** What one run measured. */
-    public record Result(long samples, int requests, int connections, int quality, int window, int samplesPerRequest,
+    public record Result(long samples, int requests, int connections, String quality, int window, int samplesPerRequest,
                          double acceptedSeconds, double sealedSeconds, double p50Millis, double p99Millis,
                          double cpuSeconds, double clientCpuSeconds, long retries, long rawBytes,
                          long compressedBytes, long files, long bodyBytes, boolean sealsOpenSegments, long warmupSamples,
@@ -40,13 +40,14 @@ public final class IngestBench {
                             + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"cpu_seconds\":%.3f,\"cpu_s_per_million_samples\":%.3f,"
                             + "\"ratio\":%.2f,\"files\":%d,\"accepted_seconds\":%.4f,\"client_cpu_seconds\":%.3f,"
                             + "\"agent_cpu_s_per_million_samples\":%.3f,\"requests\":%d,\"samples_per_request\":%d,"
-                            + "\"connections\":%d,\"quality\":%d,\"window\":%d,\"retries\":%d,\"body_bytes\":%d,"
+                            + "\"connections\":%d,\"quality\":%s,\"window\":%d,\"retries\":%d,\"body_bytes\":%d,"
                             + "\"raw_bytes\":%d,\"sealed_bytes\":%d,\"includes_sealing\":%b,\"warmup_samples\":%d,"
                             + "\"sealer_cpu_seconds\":%.2f,\"http_cpu_seconds\":%.2f,\"jit_cpu_seconds\":%.2f}",
                     samples, sealedSeconds, samples / acceptedSeconds, samples / sealedSeconds, p50Millis, p99Millis,
                     cpuSeconds, cpuSeconds / (samples / 1e6), compressedBytes == 0 ? 0.0 : (double) rawBytes / compressedBytes,
                     files, acceptedSeconds, clientCpuSeconds, (cpuSeconds - clientCpuSeconds) / (samples / 1e6), requests,
-                    samplesPerRequest, connections, quality, window, retries, bodyBytes, rawBytes, compressedBytes,
+                    samplesPerRequest, connections, quality.matches("\\d+") ? quality : '"' + quality + '"', window, retries, bodyBytes,
+                    rawBytes, compressedBytes,
                     sealsOpenSegments, warmupSamples, sealerCpuSeconds, httpCpuSeconds, jitCpuSeconds);
         }
     }
@@ -58,7 +59,17 @@ public final class IngestBench {
      * against {@code target}. Requests are encoded before, so encoding is never timed.
      */
     public static Result run(RemoteWriteRequests warmup, RemoteWriteRequests requests, IngestTarget target, int connections,
-                             int quality, int window, int samplesPerRequest) throws IOException, InterruptedException {
+                             String quality, int window, int samplesPerRequest) throws IOException, InterruptedException {
+        return run(warmup, requests, target, connections, quality, window, samplesPerRequest, 0);
+    }
+
+    /**
+     * As {@link #run(RemoteWriteRequests, RemoteWriteRequests, IngestTarget, int, String, int, int)}, the measured load paced
+     * at a rate in samples per second (0: none).
+     */
+    public static Result run(RemoteWriteRequests warmup, RemoteWriteRequests requests, IngestTarget target, int connections,
+                             String quality, int window, int samplesPerRequest, double samplesPerSecond)
+            throws IOException, InterruptedException {
         if (warmup != null) {
             new IngestLoad(warmup, target.writeUrl(), connections).run(() -> { });
             target.awaitDrained(SEAL_TIMEOUT_MILLIS);
@@ -66,7 +77,7 @@ public final class IngestBench {
         }
         long[] sealed0 = target.sealedTotals();
         long samples = totalSamples(requests);
-        IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections);
+        IngestLoad load = new IngestLoad(requests, target.writeUrl(), connections, samplesPerSecond);
         long[] clock = new long[2];
         List<Map<String, Long>> threadCpu = new ArrayList<>();
         load.run(() -> {

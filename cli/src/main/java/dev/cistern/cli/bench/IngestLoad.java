@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Sends pre-encoded remote_write requests over C keep-alive connections, each a plain blocking
  * HttpURLConnection loop (cheap: no selector thread, one write and one read per request), and
- * records every request's acknowledgement latency.
+ * records every request's acknowledgement latency. With a rate, request i is not sent before the time at which
+ * the samples before it would have been sent at that rate (an open-loop pace; a slow answer does not push it back).
  */
 public final class IngestLoad {
     private static final int MAX_RETRIES = 1000;
@@ -31,8 +32,20 @@ public final class IngestLoad {
     private final LongAdder retries = new LongAdder();
     private final LongAdder clientCpuNanos = new LongAdder();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final double nanosPerSample; // 0: as fast as the agent answers
+    private final long[] samplesBefore;
+    private long startNanos;
 
     public IngestLoad(RemoteWriteRequests requests, URL url, int connections) {
+        this(requests, url, connections, 0);
+    }
+
+    /** {@code samplesPerSecond} 0 sends as fast as the agent answers. */
+    public IngestLoad(RemoteWriteRequests requests, URL url, int connections, double samplesPerSecond) {
+        if (samplesPerSecond < 0) throw new IllegalArgumentException("rate must not be negative, was " + samplesPerSecond);
+        this.nanosPerSample = samplesPerSecond == 0 ? 0 : 1e9 / samplesPerSecond;
+        this.samplesBefore = new long[requests.count()];
+        for (int i = 1; i < samplesBefore.length; i++) samplesBefore[i] = samplesBefore[i - 1] + requests.samples(i - 1);
         this.requests = requests;
         this.url = url;
         this.connections = connections;
@@ -68,12 +81,17 @@ public final class IngestLoad {
         }
         ready.await();
         clockStart.run();
+        startNanos = System.nanoTime(); // published to the senders by the latch
         go.countDown();
         for (Thread t : senders) t.join();
         if (failure.get() != null) throw new IllegalStateException("sending failed: " + failure.get().getMessage(), failure.get());
     }
 
     private void send(int i) throws IOException, InterruptedException {
+        if (nanosPerSample > 0) {
+            long wait = startNanos + (long) (samplesBefore[i] * nanosPerSample) - System.nanoTime();
+            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
         byte[] body = requests.body(i);
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {

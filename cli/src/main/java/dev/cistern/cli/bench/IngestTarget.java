@@ -2,6 +2,7 @@ package dev.cistern.cli.bench;
 
 import dev.cistern.agent.Agent;
 import dev.cistern.agent.config.ConfigLoader;
+import dev.cistern.spool.Codec;
 import dev.cistern.spool.SpoolMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 
@@ -42,12 +45,13 @@ public abstract class IngestTarget implements AutoCloseable {
     public abstract void close() throws IOException;
 
     /** Starts an agent on 127.0.0.1 (free port) with a fresh data directory, deleted on close. */
-    public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads) throws IOException {
+    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads) throws IOException {
         return inProcess(dataDir, quality, window, ingestThreads, false);
     }
 
     /** @param journalSync {@code journal.sync: sync}: every acknowledged request is on disk */
-    public static IngestTarget inProcess(Path dataDir, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+    public static IngestTarget inProcess(Path dataDir, String quality, int window, int ingestThreads, boolean journalSync)
+            throws IOException {
         return new InProcess(dataDir, quality, window, ingestThreads, journalSync);
     }
 
@@ -70,12 +74,12 @@ public abstract class IngestTarget implements AutoCloseable {
         private final URL url;
         private boolean closed;
 
-        InProcess(Path data, int quality, int window, int ingestThreads, boolean journalSync) throws IOException {
+        InProcess(Path data, String quality, int window, int ingestThreads, boolean journalSync) throws IOException {
             this.data = data;
             // Same rotation as `bench write` (64 MiB raw, no row limit) so the two compare like for like.
             this.agent = Agent.start(ConfigLoader.load(null, Map.of(), Map.of(
                     "data_dir", data.toString(), "listen", "127.0.0.1:0",
-                    "spool.quality", Integer.toString(quality), "spool.window", Integer.toString(window),
+                    "spool.quality", quality, "spool.window", Integer.toString(window),
                     "spool.rotate_rows", Long.toString(Long.MAX_VALUE), "spool.rotate_bytes", "64MiB",
                     "ingest.threads", Integer.toString(ingestThreads), "journal.sync", journalSync ? "sync" : "none",
                     "ingest.remote_write.max_age", "36500d", // the corpus' timestamps are fixed (2025-11-22), not now's
@@ -104,7 +108,18 @@ public abstract class IngestTarget implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 agent.close();
+                System.err.println("cistern bench ingest: segments sealed by level " + sealedByQuality(agent.spool().metrics()));
             }
+        }
+
+        private static Map<String, Long> sealedByQuality(SpoolMetrics m) {
+            Map<String, Long> by = new LinkedHashMap<>();
+            for (Codec c : Codec.values()) {
+                for (int q = 0; q <= 22; q++) {
+                    if (m.segmentsSealedAt(c, q) > 0) by.put(c.configName() + " " + q, m.segmentsSealedAt(c, q));
+                }
+            }
+            return by;
         }
 
         @Override
