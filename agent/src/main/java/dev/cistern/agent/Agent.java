@@ -66,7 +66,7 @@ public final class Agent implements AutoCloseable {
     private Agent(ResolvedConfig config, Supplier<ResolvedConfig> source) throws IOException {
         this.metrics = new AgentMetrics();
         this.supervisor = new Supervisor(metrics);
-        NativeCheck.codecs();
+        NativeCheck.codecs(config.streamCodecs().values());
         StartupCheck.dataDirectory(config.dataDir());
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
         Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
@@ -269,7 +269,7 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        housekeeping.shutdownNow();
+        Deadline.stop(housekeeping, deadline);
         retention.flushDropReports();
         newestDrops.flushAll();
         // sealing gets what is left of the deadline (at least a second): a sealer stuck on a dead disk must not hold the exit

@@ -1,5 +1,6 @@
 package dev.cistern.agent;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,5 +35,21 @@ final class Deadline {
         }
         if (t.isAlive()) LOG.warning(name + " did not finish by the drain deadline; left running as the process exits");
         return !t.isAlive();
+    }
+
+    /**
+     * Stops a scheduler's periodic tasks and lets a running one finish (up to two seconds, within the deadline) before
+     * interrupting it: an interrupt closes the file channel a task is writing (the journal ledger), which then reads
+     * as a failed write.
+     */
+    static void stop(ExecutorService executor, long deadlineNanos) {
+        executor.shutdown();
+        long left = Math.min(deadlineNanos - System.nanoTime(), TimeUnit.SECONDS.toNanos(2));
+        try {
+            if (left > 0 && executor.awaitTermination(left, TimeUnit.NANOSECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
     }
 }

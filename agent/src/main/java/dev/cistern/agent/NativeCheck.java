@@ -5,15 +5,20 @@ import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import com.aayushatharva.brotli4j.encoder.Encoder;
+import com.github.luben.zstd.Zstd;
+import dev.cistern.spool.Codec;
+import dev.cistern.spool.CodecSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
 import org.xerial.snappy.Snappy;
 
 /**
  * Checks, before the agent listens, that the native codecs load and round-trip on this platform:
- * Brotli seals every file and snappy decodes every remote_write body. Without it the agent would
+ * Brotli seals every file (and checks the data directory), snappy decodes every remote_write body,
+ * zstd seals the streams that chose it. Without it the agent would
  * acknowledge writes its sealer can never write (issue 12: arm64 with an x86-only jar).
  */
 final class NativeCheck {
@@ -24,9 +29,22 @@ final class NativeCheck {
 
     private NativeCheck() {}
 
-    static void codecs() throws IOException {
+    static void codecs(Collection<CodecSettings> streams) throws IOException {
         brotli();
         snappy();
+        if (streams.stream().anyMatch(c -> c.codec() == Codec.ZSTD)) zstd();
+    }
+
+    /** zstd-jni unpacks its own native (or loads -DZstdNativePath): checked only when a stream seals with zstd. */
+    private static void zstd() throws IOException {
+        try {
+            if (!Arrays.equals(Zstd.decompress(Zstd.compress(SAMPLE), SAMPLE.length), SAMPLE)) {
+                throw new IOException("the zstd native library on " + platform() + " does not give back what it compressed;"
+                        + " nothing can be sealed safely with codec zstd");
+            }
+        } catch (LinkageError e) {
+            throw missing("zstd", e);
+        }
     }
 
     private static void brotli() throws IOException {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * until {@link #reset()}: its resume point is read off sealed names, which must form a prefix.
  */
 final class BackgroundSealer {
-    /** Rotated segments waiting for the sealing thread; each holds its encoder's native memory. */
+    /** Rotated segments waiting for the sealing thread; each holds its file (its encoder was freed at rotation). */
     static final int MAX_PENDING = 4;
 
     private final Spool spool;

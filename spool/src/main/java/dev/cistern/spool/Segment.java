@@ -27,6 +27,7 @@ final class Segment {
     private long firstSource = SegmentName.NO_SOURCE;
     private long lastSource = SegmentName.NO_SOURCE;
     private volatile boolean abandoned;
+    private boolean finished;
 
     private Segment(SpoolLayout layout, String stream, String id, Path tempPath, FileChannel channel, CompressingSink sink,
                     Codec codec) {
@@ -92,15 +93,26 @@ final class Segment {
     }
 
     /**
-     * Finishes the stream, syncs it, and renames it into its partition. After this returns the
+     * Ends the compressed stream with its trailer and frees the encoder (its native memory: about 10 MiB for Brotli at
+     * quality 5, window 22), so a segment waiting for the sealing thread holds only its file. Done once; {@link #seal}
+     * does it when the writer did not.
+     */
+    void finishStream() throws IOException {
+        if (finished) return;
+        sink.finish();
+        finished = true;
+        sink.close();
+    }
+
+    /**
+     * Finishes the stream (unless {@link #finishStream} did), syncs it, and renames it into its partition. After this returns the
      * sealed file is durable and complete; before, only the temp file exists.
      */
     SealedSegment seal() throws IOException {
-        sink.finish();
+        finishStream();
         long compressed = sink.compressedBytes();
         channel.force(true);
         channel.close();
-        sink.close();
         SegmentName name = new SegmentName(stream, minTs, maxTs, rows, rawBytes, SegmentName.FORMAT_VERSION, id, lastSource,
                 codec);
         Path target = layout.sealedPath(name);

@@ -205,6 +205,12 @@ final class Shard implements RowSink {
             return;
         }
         drain(seg);
+        try {
+            seg.finishStream(); // here, not on the sealing thread: a queued segment then holds no native encoder
+        } catch (IOException | RuntimeException e) {
+            fail(seg, e);
+            throw new SpoolWriteException("finishing segment " + seg.tempPath() + " failed", e);
+        }
         spool.sealer().submit(seg); // queued before the segment leaves the shard: openFirstSource sees it in one place or the other
         segment = null;
     }

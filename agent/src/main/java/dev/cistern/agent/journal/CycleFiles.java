@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,6 +58,9 @@ final class CycleFiles {
             Path to = quarantine.resolve(p.getFileName() + "." + System.currentTimeMillis() + ".uninitialised");
             LOG.warning("journal cycle " + p.getFileName() + " was never initialised (a crash during its creation);"
                     + " it holds no entries and is moved to " + to);
+            Files.writeString(quarantine.resolve(to.getFileName() + ".reason"), "journal cycle file " + p.getFileName()
+                    + ": never initialised (no complete store header: a crash while it was created); it holds no entries,"
+                    + " and the journal rolled past it\n", StandardCharsets.UTF_8);
             Files.move(p, to);
             moved.add(p.getFileName().toString());
         }

@@ -69,6 +69,13 @@ public final class ConfigReload {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "config reload (" + trigger + ") failed", e);
             result = ReloadResult.refused(e.toString());
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory and the like end the process (-XX:+ExitOnOutOfMemoryError): the journal replays
+        } catch (Error e) {
+            // a defect or a native fault in the switch: the lanes were released (JournalApplier.route), the routing in
+            // force is the old one, and the ingest path never saw the reload; said and counted like any refusal
+            LOG.log(Level.SEVERE, "config reload (" + trigger + ") failed with an error; the running config stays", e);
+            result = ReloadResult.refused(e.toString());
         }
         record(result);
         String line = "config reload (" + trigger + "): " + result.summary();

@@ -5,6 +5,7 @@ import dev.cistern.agent.config.ConfigChange;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.routing.Router;
+import dev.cistern.agent.supervise.TestFault;
 import java.io.IOException;
 import dev.cistern.spool.Retention;
 
@@ -35,6 +36,7 @@ public final class LiveSettings {
                 throw new IllegalStateException("cannot seal the open segments before switching the routing: " + e.getMessage(), e);
             }
         }
+        TestFault.whileReloading();
         ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonEventTimes()), c.maxLagBytes());
         applier.keep(c.remoteWriteKept());
         retention.policy(c.retention());

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code lane-error-always}: every entry an applier lane writes throws an {@link Error};</li>
  *   <li>{@code lane-link-error}: writing an entry throws {@link UnsatisfiedLinkError}, as a native codec that stopped loading;</li>
  *   <li>{@code lane-stall}: every applier lane blocks for good inside the first entry batch it writes (a hung disk, a stuck sealer);</li>
- *   <li>{@code loop-error-once}: the first request body an HTTP event loop reads throws an {@link Error} there, once.</li>
+ *   <li>{@code loop-error-once}: the first request body an HTTP event loop reads throws an {@link Error} there, once;</li>
+ *   <li>{@code reload-error-once}: the first reload throws an {@link Error} after it switched the routing (open segments
+ *   sealed) and before the other live keys, once.</li>
  * </ul>
  */
 public final class TestFault {
@@ -42,6 +44,13 @@ public final class TestFault {
         if (FAULT.isEmpty()) return;
         if (FAULT.equals("loop-error-once") && FIRED.compareAndSet(false, true)) {
             throw new AssertionError("cistern.test.fault=loop-error-once");
+        }
+    }
+
+    /** Called by a reload between switching the routing and handing over the other live keys. */
+    public static void whileReloading() {
+        if (FAULT.equals("reload-error-once") && FIRED.compareAndSet(false, true)) {
+            throw new AssertionError("cistern.test.fault=reload-error-once");
         }
     }
 }

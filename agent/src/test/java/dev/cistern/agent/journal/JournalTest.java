@@ -99,7 +99,10 @@ class JournalTest {
             assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("2999")).count(), "the empty cycle was set aside");
         }
         try (Stream<Path> s = Files.list(Journal.quarantine(dir))) {
-            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("29991231-235959T.cq4.")).count(), "kept in quarantine");
+            List<String> kept = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("29991231-235959T.cq4.")).toList();
+            assertEquals(2, kept.size(), "kept in quarantine with the reason beside it: " + kept);
+            Path reason = Journal.quarantine(dir).resolve(kept.stream().filter(n -> n.endsWith(".reason")).findFirst().orElseThrow());
+            assertTrue(Files.readString(reason).contains("never initialised"), "says why");
         }
     }
 

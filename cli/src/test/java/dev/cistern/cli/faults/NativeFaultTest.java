@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 17, 1 and 7: a native library that cannot load. At startup (the real fault: java.io.tmpdir on a noexec
  * filesystem, where brotli4j and snappy unpack their natives, as on many hardened hosts) the agent refuses to start
  * and says why. Later (a lane meets an UnsatisfiedLinkError, injected) it stops acknowledging at once: 503, /healthz
- * 503 naming the error, the counter; a restart seals every acknowledged sample exactly once.
+ * 503 naming the error, the counter; a restart seals every acknowledged sample exactly once. zstd is checked at
+ * startup only when a stream seals with it.
  */
 class NativeFaultTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
@@ -41,6 +42,23 @@ class NativeFaultTest {
                 assertFalse(out.contains("listening on"), "it must not listen: " + out);
                 assertTrue(out.contains("native library does not load") && out.contains("docs/operations.md"), out);
             }
+        }
+    }
+
+    /** A stream that seals with zstd and a zstd native that does not load (here: a file that is no library). */
+    @Test
+    void refusesToStartWhenAZstdStreamsNativeCannotLoad() throws Exception {
+        Path notALibrary = Files.writeString(dir.resolve("libzstd-jni.so"), "not an ELF file");
+        Path config = Files.writeString(dir.resolve("agent.yaml"), "routing:\n  streams:\n    metrics:\n      codec: zstd\n");
+        Path log = dir.resolve("agent.log");
+        try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), config, log, Map.of(),
+                List.of("-DZstdNativePath=" + notALibrary))) {
+            Integer code = agent.awaitExit(120, TimeUnit.SECONDS);
+            assertNotNull(code, "the agent should exit by itself; see " + log);
+            String out = agent.log();
+            assertEquals(2, code, out);
+            assertFalse(out.contains("listening on"), "it must not listen: " + out);
+            assertTrue(out.contains("zstd native library does not load"), out);
         }
     }
 

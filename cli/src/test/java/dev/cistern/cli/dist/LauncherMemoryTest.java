@@ -1,0 +1,141 @@
+package dev.cistern.cli.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13, 3: both launchers (the archive's and the source tree's bin/cistern) start the agent with the memory defaults
+ * of jvm-memory.sh, and JAVA_OPTS wins over them. The launcher's {@code java} is a stand-in that starts the real JVM
+ * with the launcher's flags up to {@code -jar} and has it print the flags and properties in force.
+ */
+class LauncherMemoryTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir Path dir;
+
+    @Test
+    void archiveLauncherSizesTheAgent() throws Exception {
+        Map<String, String> in = flags(archiveHome(), "", "run");
+        assertEquals("268435456", in.get("MaxHeapSize"), "-Xmx256m");
+        assertEquals("true", in.get("UseSerialGC"));
+        assertEquals("67108864", in.get("MaxDirectMemorySize"));
+        assertEquals("512", in.get("ThreadStackSize"), "-Xss512k");
+        assertEquals("134217728", in.get("MaxMetaspaceSize"));
+        assertEquals("67108864", in.get("ReservedCodeCacheSize"));
+        assertEquals("262144", in.get("jdk.nio.maxCachedBufferSize"));
+        assertEquals("2", in.get("MALLOC_ARENA_MAX"));
+    }
+
+    @Test
+    void javaOptsWinOverTheDefaults() throws Exception {
+        Map<String, String> in = flags(archiveHome(), "-Xmx64m -XX:+UseParallelGC -XX:MaxDirectMemorySize=32m", "run");
+        assertEquals("67108864", in.get("MaxHeapSize"));
+        // a second collector would stop the JVM ("multiple garbage collectors selected"): the default one is left out
+        assertEquals("true", in.get("UseParallelGC"));
+        assertEquals("false", in.get("UseSerialGC"));
+        assertEquals("33554432", in.get("MaxDirectMemorySize"));
+        assertEquals("512", in.get("ThreadStackSize"), "the defaults JAVA_OPTS does not set stay");
+    }
+
+    @Test
+    void maxRamPercentageIsNotHiddenBehindTheDefaultHeap() throws Exception {
+        Map<String, String> in = flags(archiveHome(), "-XX:MaxRAMPercentage=1", "run");
+        long machine = Long.parseLong(in.get("MaxHeapSize"));
+        assertTrue(machine != 268435456L, "MaxRAMPercentage sizes the heap, not the default -Xmx256m: " + machine);
+    }
+
+    @Test
+    void otherCommandsKeepTheJvmsOwnSizing() throws Exception {
+        // `bench ingest` holds a whole load in its heap; cat, verify and the rest are short-lived tools
+        Map<String, String> in = flags(archiveHome(), "", "bench");
+        assertTrue(Long.parseLong(in.get("MaxHeapSize")) != 268435456L, in.get("MaxHeapSize"));
+        assertEquals("1024", in.get("ThreadStackSize"), "the JVM's default stack");
+    }
+
+    @Test
+    void sourceTreeLauncherUsesTheSameDefaults() throws Exception {
+        Path root = dir.resolve("repo");
+        copy(REPO.resolve("bin/cistern"), root.resolve("bin/cistern"));
+        copy(REPO.resolve("cli/src/dist/bin/jvm-memory.sh"), root.resolve("cli/src/dist/bin/jvm-memory.sh"));
+        Files.createDirectories(root.resolve("cli/target"));
+        Files.writeString(root.resolve("cli/target/cistern.jar"), ""); // present, and no sources newer: no build
+        Path fakeBin = Files.createDirectories(dir.resolve("path"));
+        fakeJava(fakeBin.resolve("java"));
+        Map<String, String> in = run(root.resolve("bin/cistern"), "", "run", fakeBin + ":/bin:/usr/bin");
+        assertEquals("268435456", in.get("MaxHeapSize"));
+        assertEquals("true", in.get("UseSerialGC"));
+        assertEquals("67108864", in.get("MaxDirectMemorySize"));
+        assertEquals("2", in.get("MALLOC_ARENA_MAX"));
+    }
+
+    /** The archive's layout: bin/cistern (its Maven token filled as the build does), bin/jvm-memory.sh, runtime/bin/java. */
+    private Path archiveHome() throws IOException {
+        Path home = dir.resolve("home");
+        if (Files.exists(home.resolve("bin/cistern"))) return home;
+        String launcher = Files.readString(REPO.resolve("cli/src/dist/bin/cistern")).replace("@cistern.jvm.flags@", "");
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("bin/cistern"), launcher);
+        executable(home.resolve("bin/cistern"));
+        copy(REPO.resolve("cli/src/dist/bin/jvm-memory.sh"), home.resolve("bin/jvm-memory.sh"));
+        Files.createDirectories(home.resolve("runtime/bin"));
+        fakeJava(home.resolve("runtime/bin/java"));
+        return home;
+    }
+
+    private Map<String, String> flags(Path home, String javaOpts, String command) throws Exception {
+        return run(home.resolve("bin/cistern"), javaOpts, command, "/bin:/usr/bin");
+    }
+
+    /** Runs {@code launcher command} and reads the JVM flags, system properties and MALLOC_ARENA_MAX it ran with. */
+    private static Map<String, String> run(Path launcher, String javaOpts, String command, String path) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(launcher.toString(), command).redirectErrorStream(true);
+        b.environment().clear();
+        b.environment().put("PATH", path);
+        if (!javaOpts.isEmpty()) b.environment().put("JAVA_OPTS", javaOpts);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        Map<String, String> found = new HashMap<>();
+        // PrintFlagsFinal: "     size_t MaxHeapSize   = 134217728   {product} {command line}"; properties: "    key = value"
+        Matcher m = Pattern.compile("(?m)^\\s*(?:\\S+\\s+)?([\\w.]+)\\s+:?=\\s+(\\S+)").matcher(out);
+        while (m.find()) found.putIfAbsent(m.group(1), m.group(2));
+        return found;
+    }
+
+    /** A stand-in for java: the real JVM with the launcher's flags up to -jar, printing what is in force. */
+    private static void fakeJava(Path at) throws IOException {
+        String real = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(at, String.join("\n", List.of(
+                "#!/bin/bash",
+                "args=()",
+                "for a in \"$@\"; do [ \"$a\" = -jar ] && break; args+=(\"$a\"); done",
+                "echo \"MALLOC_ARENA_MAX = ${MALLOC_ARENA_MAX:-unset}\"",
+                "exec " + real + " \"${args[@]}\" -XshowSettings:properties -XX:+PrintFlagsFinal -version", "")));
+        executable(at);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to);
+        executable(to);
+    }
+
+    private static void executable(Path p) throws IOException {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
