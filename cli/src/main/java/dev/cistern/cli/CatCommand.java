@@ -1,14 +1,12 @@
 package dev.cistern.cli;
 
-import dev.cistern.spool.Row;
-import dev.cistern.spool.ScanPage;
+import dev.cistern.agent.ndjson.EventTimeFormat;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SpoolLayout;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +32,14 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = "--to", converter = TimeArg.class, description = "Rows before this time.")
     Long to;
 
+    @Option(names = "--time-field", paramLabel = "FIELD",
+            description = "Read --from/--to from this top-level field (an NDJSON stream's event_time field) instead of ts.")
+    String timeField;
+
+    @Option(names = "--time-format", paramLabel = "FORMAT", converter = TimeFormatArg.class,
+            description = "How --time-field is written: epoch_ms (default), epoch_s, epoch_us, epoch_ns, rfc3339 or auto.")
+    EventTimeFormat timeFormat;
+
     @Option(names = "--name", description = "Rows with this metric name.")
     String name;
 
@@ -51,7 +57,8 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false);
+        // Rows go out as the bytes they decode to, in blocks of whole rows: no String or print per row.
+        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         int problems = 0;
         List<Path> segments = new ArrayList<>();
         try {
@@ -80,6 +87,9 @@ final class CatCommand implements Callable<Integer> {
         labels.forEach(q::label);
         if (from != null) q.from(from);
         if (to != null) q.to(to);
+        if (timeField != null || timeFormat != null) {
+            q.timeField(timeField == null ? "ts" : timeField, timeFormat == null ? EventTimeFormat.EPOCH_MS : timeFormat);
+        }
         return q.build();
     }
 
@@ -88,27 +98,16 @@ final class CatCommand implements Callable<Integer> {
     }
 
     /** Rows of a spool or a set of files; with --offset or --limit, the page and the total on stderr. */
-    private int cat(Scanner scanner, String what, PrintStream out) throws Exception {
-        List<String> problems;
+    private int cat(Scanner scanner, String what, OutputStream out) throws Exception {
+        Scanner.Summary s = scanner.copy(query(), out);
         if (offset > 0 || limit > 0) {
-            ScanPage page = scanner.page(query());
-            for (Row row : page.rows()) print(row, out);
             out.flush();
-            String shown = page.rows().isEmpty() ? "no rows past offset " + offset
-                    : "rows " + (offset + 1) + "-" + (offset + page.rows().size());
-            System.err.println("cistern cat: " + shown + " of " + page.total() + " matching in " + what);
-            problems = page.problems();
-        } else {
-            problems = scanner.scan(query(), row -> print(row, out)).problems();
+            long shownRows = Math.max(0, Math.min(s.matched() - offset, limit == 0 ? Long.MAX_VALUE : limit));
+            String shown = shownRows == 0 ? "no rows past offset " + offset : "rows " + (offset + 1) + "-" + (offset + shownRows);
+            System.err.println("cistern cat: " + shown + " of " + s.matched() + " matching in " + what);
         }
-        for (String p : problems) System.err.println("cistern cat: " + p);
-        return problems.size();
-    }
-
-    private static boolean print(Row row, PrintStream out) {
-        out.print(row.json());
-        out.print('\n');
-        return true;
+        for (String p : s.problems()) System.err.println("cistern cat: " + p);
+        return s.problems().size();
     }
 
     /** A file whose name is not a segment name: its stream and times are unknown, so it can only be printed whole. */

@@ -81,6 +81,18 @@ public class ScanBenchmark {
         return s.matched();
     }
 
+    /** The same scan giving rows as bytes (what {@code cistern cat} uses): no Row or String per row. */
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public long scanBytes(Blackhole bh) throws IOException {
+        Scanner.Summary s = scanner.scanBytes(query, (stream, b, off, len) -> {
+            bh.consume(len);
+            return true;
+        });
+        if (s.rowsRead() != ROWS) throw new IllegalStateException("read " + s.rowsRead() + " rows, expected " + ROWS);
+        return s.matched();
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         TempDirs.delete(dir);

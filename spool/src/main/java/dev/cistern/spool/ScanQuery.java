@@ -22,6 +22,8 @@ public final class ScanQuery {
     private final long offset;
     private final long limit;
     private final boolean includeUploaded;
+    private final String timeField;
+    private final JsonLines.TimeReader timeReader;
 
     private ScanQuery(Builder b) {
         includeUploaded = b.includeUploaded;
@@ -34,6 +36,8 @@ public final class ScanQuery {
         textLower = text == null ? null : text.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
         offset = b.offset;
         limit = b.limit;
+        timeField = b.timeField;
+        timeReader = b.timeReader;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -53,6 +57,16 @@ public final class ScanQuery {
     /** Whether segments kept in {@code uploaded/} are read too (default true). */
     public boolean includeUploaded() { return includeUploaded; }
 
+    /** The top-level field holding a row's event time ({@code ts} unless set). */
+    public String timeField() { return timeField; }
+    /** Reads {@link #timeField()}; null for the integral (or fractional) epoch milliseconds of {@code ts}. */
+    JsonLines.TimeReader timeReader() { return timeReader; }
+
+    /** Whether rows are filtered by time at all (files are pruned by name either way). */
+    boolean timeBounded() {
+        return from != Long.MIN_VALUE || to != Long.MAX_VALUE;
+    }
+
     boolean wantsStream(String stream) {
         return streams.isEmpty() || streams.contains(stream);
     }
@@ -67,6 +81,8 @@ public final class ScanQuery {
         private long offset;
         private long limit;
         private boolean includeUploaded = true;
+        private String timeField = "ts";
+        private JsonLines.TimeReader timeReader;
 
         /** Read segments kept in {@code uploaded/} too (default), or only those in {@code sealed/}. */
         public Builder includeUploaded(boolean include) {
@@ -88,6 +104,18 @@ public final class ScanQuery {
         /** Rows with ts before this instant (epoch ms). */
         public Builder to(long epochMillis) {
             to = epochMillis;
+            return this;
+        }
+
+        /**
+         * Read a row's event time for {@link #from}/{@link #to} from this top-level field with this
+         * reader (an NDJSON stream's {@code event_time}), instead of an epoch-millisecond {@code ts}.
+         * Files are pruned by their names, which carry the time the stream was partitioned by.
+         */
+        public Builder timeField(String field, JsonLines.TimeReader reader) {
+            if (field == null || field.isEmpty()) throw new IllegalArgumentException("a time field needs a name");
+            timeField = field;
+            timeReader = reader;
             return this;
         }
 

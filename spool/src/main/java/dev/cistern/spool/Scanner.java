@@ -1,19 +1,15 @@
 package dev.cistern.spool;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,6 +25,12 @@ public final class Scanner {
     @FunctionalInterface
     public interface RowVisitor {
         boolean visit(Row row);
+    }
+
+    /** Sees each matching row's JSON line as bytes (no newline), valid only during the call; returns false to stop the scan. */
+    @FunctionalInterface
+    public interface MatchVisitor {
+        boolean match(String stream, byte[] array, int offset, int length) throws IOException;
     }
 
     /** Sees each raw line of a file, valid only during the call. */
@@ -137,54 +139,51 @@ public final class Scanner {
      * Streams the query's page of matching rows to the visitor, in time order: the first
      * {@link ScanQuery#offset()} matches are skipped, and with a {@link ScanQuery#limit()} the scan
      * stops at the first match past the page. {@link Summary#matched()} counts the matches seen.
+     * Rows are filtered on their bytes, then parsed: a {@link Row} is built only for a match, and a
+     * line that is not a JSON object (a corrupted file's) never matches.
      */
     public Summary scan(ScanQuery q, RowVisitor visitor) throws IOException {
-        return scan(q, visitor, false);
+        RowFilter filter = new RowFilter(q, true);
+        return run(q, new SegmentScan(q, filter, (stream, b, off, len) -> visitor.visit(filter.row(stream, b, off, len)), null, false));
+    }
+
+    /**
+     * As {@link #scan}, giving each matching row as the bytes of its JSON line (no newline), valid
+     * only during the call: nothing is allocated per row, for callers that count, copy or search.
+     * Rows no filter looks at are given as they decode, unchecked: a corrupted file's lines too (the
+     * file is reported in {@link Summary#problems()}).
+     */
+    public Summary scanBytes(ScanQuery q, MatchVisitor visitor) throws IOException {
+        return run(q, new SegmentScan(q, new RowFilter(q, false), visitor, null, false));
+    }
+
+    /**
+     * Writes the query's page of matching rows to {@code out}, each with its newline, in time order;
+     * whole blocks of rows in one write when no filter needs to look at them. Reads on past the page
+     * to count every match ({@link Summary#matched()}), as {@link #page} does. An error writing to
+     * {@code out} is thrown; a segment that cannot be read is a problem in the summary.
+     */
+    public Summary copy(ScanQuery q, OutputStream out) throws IOException {
+        return run(q, new SegmentScan(q, new RowFilter(q, false), null, out, true));
     }
 
     /** One page of matches (the query's offset and limit), with the total number of matches. */
     public ScanPage page(ScanQuery q) throws IOException {
         List<Row> rows = new ArrayList<>();
-        Summary s = scan(q, rows::add, true);
+        RowFilter filter = new RowFilter(q, true);
+        Summary s = run(q, new SegmentScan(q, filter, (stream, b, off, len) -> rows.add(filter.row(stream, b, off, len)), null, true));
         return new ScanPage(rows, s.matched(), q.offset(), q.limit(), s.filesScanned(), s.filesPruned(), s.problems());
     }
 
-    /** The one place offset and limit are applied; {@code countAll} reads on past the page to count every match. */
-    private Summary scan(ScanQuery q, RowVisitor visitor, boolean countAll) throws IOException {
+    private Summary run(ScanQuery q, SegmentScan scan) throws IOException {
         List<SealedSegment> segments = new ArrayList<>();
         int[] pruned = new int[1];
         listSegments(q, segments, pruned);
-        List<String> problems = new ArrayList<>();
-        long read = 0;
-        long matched = 0;
-        int scanned = 0;
-        long pageEnd = q.limit() == 0 ? Long.MAX_VALUE : q.offset() + Math.min(q.limit(), Long.MAX_VALUE - q.offset());
-        RowMatcher m = new RowMatcher(q);
-        for (SealedSegment seg : segments) {
-            scanned++;
-            boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
-            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
-                LineReader lr = new LineReader(in);
-                while (lr.next()) {
-                    read++;
-                    Row row = m.match(seg.name().stream(), lr.array(), lr.offset(), lr.length(), fileInRange);
-                    if (row == null) continue;
-                    long index = matched++;
-                    if (index < q.offset()) continue; // before the page
-                    boolean past = index >= pageEnd;
-                    if (past && countAll) continue;
-                    if (past || !visitor.visit(row)) return new Summary(scanned, pruned[0], read, matched, problems);
-                }
-                if (lr.tailBytes() > 0) problems.add(seg.path() + ": " + lr.tailBytes() + " bytes after the last newline");
-                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
-                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
-            } catch (NoSuchFileException e) {
-                // uploaded or dropped between listing and reading: not a problem
-            } catch (IOException e) {
-                problems.add(e.getMessage());
-            }
+        try {
+            return scan.run(segments, pruned[0]);
+        } catch (SegmentScan.OutputException e) {
+            throw e.getCause();
         }
-        return new Summary(scanned, pruned[0], read, matched, problems);
     }
 
     /**
@@ -204,72 +203,5 @@ public final class Scanner {
             if (problem != null) throw new IOException(file + ": " + problem);
         }
         return n;
-    }
-
-    /** Applies a query's row filters to raw lines, reading only the fields it needs. */
-    static final class RowMatcher {
-        private final ScanQuery q;
-
-        RowMatcher(ScanQuery q) {
-            this.q = q;
-        }
-
-        Row match(String stream, byte[] b, int off, int len) {
-            return match(stream, b, off, len, false);
-        }
-
-        /**
-         * @param fileInRange the whole file lies in the query's time range (from its name), so a row
-         *                    whose time cannot be read (no numeric {@code ts}) is in range too
-         */
-        Row match(String stream, byte[] b, int off, int len, boolean fileInRange) {
-            if (q.textLower != null && !containsIgnoreCase(b, off, len, q.textLower)) return null;
-            String name = null;
-            long ts = Long.MIN_VALUE;
-            Map<String, String> labels = null;
-            try (JsonParser p = JsonLines.FACTORY.createParser(b, off, len)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) return null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken v = p.nextToken();
-                    if ("name".equals(field) && v == JsonToken.VALUE_STRING) name = p.getText();
-                    else if ("ts".equals(field) && v == JsonToken.VALUE_NUMBER_INT) ts = p.getLongValue();
-                    else if ("ts".equals(field) && v == JsonToken.VALUE_NUMBER_FLOAT) ts = (long) p.getDoubleValue();
-                    else if ("labels".equals(field) && v == JsonToken.START_OBJECT && !q.labels().isEmpty()) {
-                        labels = new HashMap<>();
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String k = p.currentName();
-                            if (p.nextToken() == JsonToken.VALUE_STRING) labels.put(k, p.getText());
-                            else p.skipChildren();
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                return null; // not a JSON object: never matches
-            }
-            if (q.name() != null && !q.name().equals(name)) return null;
-            if (ts != Long.MIN_VALUE && (ts < q.from() || ts >= q.to())) return null;
-            if (ts == Long.MIN_VALUE && !fileInRange && (q.from() != Long.MIN_VALUE || q.to() != Long.MAX_VALUE)) return null;
-            for (Map.Entry<String, String> e : q.labels().entrySet()) {
-                if (labels == null || !e.getValue().equals(labels.get(e.getKey()))) return null;
-            }
-            return new Row(stream, new String(b, off, len, StandardCharsets.UTF_8), name, ts);
-        }
-
-        static boolean containsIgnoreCase(byte[] b, int off, int len, byte[] needle) {
-            int n = needle.length;
-            outer:
-            for (int i = off, last = off + len - n; i <= last; i++) {
-                for (int j = 0; j < n; j++) {
-                    byte c = b[i + j];
-                    if (c >= 'A' && c <= 'Z') c += 32;
-                    if (c != needle[j]) continue outer;
-                }
-                return true;
-            }
-            return false;
-        }
     }
 }

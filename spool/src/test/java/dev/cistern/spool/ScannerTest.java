@@ -61,12 +61,13 @@ class ScannerTest {
     @Test
     void aRowWithoutANumericTimeIsKeptWhenItsWholeFileIsInRange() {
         byte[] row = "{\"name\":\"m\",\"ts\":\"2025-11-22T01:00:00Z\",\"value\":1}".getBytes(StandardCharsets.UTF_8);
-        Scanner.RowMatcher allTime = new Scanner.RowMatcher(ScanQuery.builder().from(0).to(Long.MAX_VALUE - 1).build());
-        assertTrue(allTime.match("s", row, 0, row.length, true) != null, "a file wholly in range keeps every row");
-        assertTrue(allTime.match("s", row, 0, row.length, false) == null, "in a file partly in range, an unplaceable row is out");
+        RowFilter allTime = new RowFilter(ScanQuery.builder().from(0).to(Long.MAX_VALUE - 1).build(), false);
+        assertTrue(allTime.matches(row, 0, row.length, false, true), "a file wholly in range keeps every row");
+        assertFalse(allTime.matches(row, 0, row.length, false, false), "in a file partly in range, an unplaceable row is out");
         byte[] fractional = "{\"name\":\"m\",\"ts\":1763773200000.5}".getBytes(StandardCharsets.UTF_8);
-        Scanner.RowMatcher hour = new Scanner.RowMatcher(ScanQuery.builder().from(T0).to(T0 + 3_600_000).build());
-        assertEquals(T0, hour.match("s", fractional, 0, fractional.length, false).ts());
+        RowFilter hour = new RowFilter(ScanQuery.builder().from(T0).to(T0 + 3_600_000).build(), false);
+        assertTrue(hour.matches(fractional, 0, fractional.length, false, false));
+        assertEquals(T0, hour.row("s", fractional, 0, fractional.length).ts());
     }
 
     @Test

@@ -1,0 +1,127 @@
+package dev.cistern.spool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A query's row filters on a row's JSON bytes, with no String or object per row: the text as a
+ * byte search, the name and labels first as a search for their quoted value (a row without it and
+ * without any escape cannot match), then by {@link RowFields}. A row it cannot read plainly goes to
+ * {@link JsonRowMatch}, which decides the same way with a parser.
+ */
+final class RowFilter {
+    private final ScanQuery q;
+    private final Needle text;
+    private final byte[] name;
+    private final Needle quotedName;
+    private final byte[][] labelKeys;
+    private final byte[][] labelValues;
+    private final Needle[] quotedValues;
+    private final RowFields fields;
+    private final JsonRowMatch parser;
+    private final boolean parseEach;
+
+    /** @param parseEach every match is checked with a parser too, so a row that is not a JSON object never matches */
+    RowFilter(ScanQuery q, boolean parseEach) {
+        this.q = q;
+        this.parseEach = parseEach;
+        this.text = q.textLower == null ? null : new Needle(q.textLower, true);
+        this.name = q.name() == null ? null : utf8(q.name());
+        this.quotedName = name == null ? null : quoted(q.name());
+        int n = q.labels().size();
+        labelKeys = new byte[n][];
+        labelValues = new byte[n][];
+        quotedValues = new Needle[n];
+        int i = 0;
+        for (var e : q.labels().entrySet()) {
+            labelKeys[i] = utf8(e.getKey());
+            labelValues[i] = utf8(e.getValue());
+            quotedValues[i++] = quoted(e.getValue());
+        }
+        this.fields = new RowFields(utf8(q.timeField()));
+        this.parser = new JsonRowMatch(q);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Needle quoted(String s) {
+        return new Needle(utf8('"' + s + '"'), false);
+    }
+
+    /** The text filter, or null: searched for in whole blocks of rows at once. */
+    Needle text() {
+        return text;
+    }
+
+    /**
+     * A needle every matching row holds when nothing in it is escaped: the quoted name or a quoted
+     * label value; null when there is none.
+     */
+    Needle quotedValue() {
+        if (quotedName != null) return quotedName;
+        return quotedValues.length > 0 ? quotedValues[0] : null;
+    }
+
+    /** Whether every row of a file matches (no filter needs to look at one). */
+    boolean matchesAll(boolean fileInRange) {
+        return text == null && !parseEach && !needsFields(fileInRange);
+    }
+
+    /** Whether rows must be read field by field: name or label filters, or a time range the file is not wholly in. */
+    private boolean needsFields(boolean fileInRange) {
+        return name != null || labelKeys.length > 0 || (!fileInRange && q.timeBounded());
+    }
+
+    /**
+     * Whether the row {@code b[off, end)} (no newline) matches.
+     *
+     * @param textChecked the row is known to hold the text already
+     * @param fileInRange the whole file lies in the query's time range, so no row's time is read
+     */
+    boolean matches(byte[] b, int off, int end, boolean textChecked, boolean fileInRange) {
+        if (text != null && !textChecked && !text.in(b, off, end)) return false;
+        if (!needsFields(fileInRange)) return !parseEach || parser.matches(b, off, end - off, fileInRange);
+        if (!mayHoldValues(b, off, end)) return false;
+        int decided = fieldsMatch(b, off, end, fileInRange);
+        if (decided == 0) return false;
+        return decided == 1 && !parseEach || parser.matches(b, off, end - off, fileInRange);
+    }
+
+    /** False when a wanted name or label value is nowhere in the row, quoted, and nothing in it is escaped. */
+    private boolean mayHoldValues(byte[] b, int off, int end) {
+        if (quotedName != null && !quotedName.in(b, off, end)) return hasEscape(b, off, end);
+        for (Needle v : quotedValues) if (!v.in(b, off, end)) return hasEscape(b, off, end);
+        return true;
+    }
+
+    private static boolean hasEscape(byte[] b, int off, int end) {
+        return Bytes.indexOf(b, off, end, (byte) '\\') >= 0;
+    }
+
+    /** 1 when the row matches, 0 when not, -1 when only a parser can tell. */
+    private int fieldsMatch(byte[] b, int off, int end, boolean fileInRange) {
+        if (!fields.read(b, off, end - off)) return -1;
+        if (name != null) {
+            if (fields.nameStart < 0) return 0;
+            if (fields.nameEscaped) return -1;
+            if (!Arrays.equals(b, fields.nameStart, fields.nameEnd, name, 0, name.length)) return 0;
+        }
+        for (int i = 0; i < labelKeys.length; i++) {
+            int l = fields.label(labelKeys[i], labelValues[i]);
+            if (l != 1) return l;
+        }
+        if (fileInRange || !q.timeBounded()) return 1;
+        if (q.timeReader() != null) return -1;
+        long ts = fields.integralTime();
+        if (ts == RowFields.ASK_PARSER) return -1;
+        if (ts == Long.MIN_VALUE) return 0; // no time, in a file only partly in range
+        return ts >= q.from() && ts < q.to() ? 1 : 0;
+    }
+
+    /** A matched row as a {@link Row} (parsed: for callers that want objects). */
+    Row row(String stream, byte[] b, int off, int len) {
+        return parser.row(stream, b, off, len);
+    }
+}

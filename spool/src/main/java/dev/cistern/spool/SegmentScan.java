@@ -1,0 +1,158 @@
+package dev.cistern.spool;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One query's pass over the segments it could match, a block of whole rows at a time: rows go to a
+ * {@link Scanner.MatchVisitor} as bytes, or to an {@link OutputStream} with their newlines, a whole
+ * block in one write when no filter looks at rows. A text, name or label value is searched for
+ * across the block (only rows holding it are looked at further), like grep. Offset and limit are applied here only.
+ */
+final class SegmentScan {
+    private static final byte NL = '\n';
+
+    private final ScanQuery q;
+    private final RowFilter filter;
+    private final boolean countAll;
+    private final long pageEnd;
+    private final Scanner.MatchVisitor visitor;
+    private final OutputStream out;
+    private final boolean paged;
+    private final boolean blockText;
+    private final List<String> problems = new ArrayList<>();
+    private String stream;
+    private long read;
+    private long matched;
+    private boolean stopped;
+
+    /** Rows to the visitor (null when to {@code out}); {@code countAll} reads on past the page to count every match. */
+    SegmentScan(ScanQuery q, RowFilter filter, Scanner.MatchVisitor visitor, OutputStream out, boolean countAll) {
+        this.q = q;
+        this.filter = filter;
+        this.visitor = visitor;
+        this.out = out;
+        this.countAll = countAll;
+        this.paged = q.offset() > 0 || q.limit() > 0;
+        this.pageEnd = q.limit() == 0 ? Long.MAX_VALUE : q.offset() + Math.min(q.limit(), Long.MAX_VALUE - q.offset());
+        this.blockText = filter.text() != null && !filter.text().spansLines();
+    }
+
+    Scanner.Summary run(List<SealedSegment> segments, int pruned) {
+        int scanned = 0;
+        for (SealedSegment seg : segments) {
+            if (stopped) break;
+            scanned++;
+            stream = seg.name().stream();
+            boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
+            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+                LineBlocks blocks = new LineBlocks(in);
+                while (!stopped && blocks.next()) block(blocks.array(), blocks.start(), blocks.end(), fileInRange);
+                if (stopped) break;
+                if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
+                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
+                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
+            } catch (NoSuchFileException e) {
+                // uploaded or dropped between listing and reading: not a problem
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
+    }
+
+    /** The whole lines {@code b[s, e)}, each ending in a newline. */
+    private void block(byte[] b, int s, int e, boolean fileInRange) throws IOException {
+        if (out != null && !paged && filter.matchesAll(fileInRange)) {
+            long rows = Bytes.count(b, s, e, NL);
+            read += rows;
+            matched += rows;
+            write(b, s, e);
+        } else {
+            Needle key = searchKey(b, s, e);
+            if (key != null) {
+                search(key, b, s, e, fileInRange);
+                return;
+            }
+            for (int ls = s; ls < e && !stopped; ) {
+                int le = Bytes.indexOf(b, ls, e, NL);
+                read++;
+                if (filter.matches(b, ls, le, false, fileInRange)) emit(b, ls, le);
+                ls = le + 1;
+            }
+        }
+    }
+
+    /**
+     * What every matching row of the block must hold, to search the block for rather than look at
+     * each row: the text, or a quoted name or label value when no row of the block has an escape
+     * (one could spell the value another way).
+     */
+    private Needle searchKey(byte[] b, int s, int e) {
+        if (blockText) return filter.text();
+        Needle value = filter.quotedValue();
+        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value : null;
+    }
+
+    /** Finds the needle across the block; only the rows holding it are read further. */
+    private void search(Needle needle, byte[] b, int s, int e, boolean fileInRange) throws IOException {
+        boolean isText = needle == filter.text();
+        int pos = s;
+        while (pos < e && !stopped) {
+            int m = needle.find(b, pos, e);
+            if (m < 0) {
+                read += Bytes.count(b, pos, e, NL);
+                return;
+            }
+            int before = Bytes.lastIndexOf(b, pos, m, NL);
+            int ls = before < 0 ? pos : before + 1;
+            int le = Bytes.indexOf(b, m, e, NL);
+            read += Bytes.count(b, pos, ls, NL) + 1;
+            pos = le + 1;
+            if (filter.matches(b, ls, le, isText, fileInRange)) emit(b, ls, le);
+        }
+    }
+
+    /** A matching row {@code b[ls, le)}, its newline at {@code le}: given to the sink when in the page. */
+    private void emit(byte[] b, int ls, int le) throws IOException {
+        long index = matched++;
+        if (index < q.offset()) return; // before the page
+        if (index >= pageEnd) {
+            if (!countAll) stopped = true;
+            return;
+        }
+        if (out != null) {
+            write(b, ls, le + 1);
+            return;
+        }
+        try {
+            if (!visitor.match(stream, b, ls, le - ls)) stopped = true;
+        } catch (IOException e) {
+            throw new OutputException(e);
+        }
+    }
+
+    /** Output errors (a closed pipe) end the scan: they are no segment's problem. */
+    private void write(byte[] b, int from, int to) {
+        try {
+            out.write(b, from, to - from);
+        } catch (IOException e) {
+            throw new OutputException(e);
+        }
+    }
+
+    /** Writing the output (or the visitor) failed; {@link Scanner} throws the cause. */
+    static final class OutputException extends RuntimeException {
+        OutputException(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+}
