@@ -50,8 +50,8 @@ public final class Agent implements AutoCloseable {
     private final ConfigReload reload;
     private final AgentMetrics metrics;
     private final Spool spool;
-    private final Journal journal;
-    private final JournalApplier applier;
+    final Journal journal; // LaneSwitch drains them
+    final JournalApplier applier;
     private final HttpFront server;
     private final HttpFront admin; // null unless admin.listen is set
     private final ScheduledExecutorService housekeeping;
@@ -63,14 +63,14 @@ public final class Agent implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
 
-    private Agent(ResolvedConfig config, Supplier<ResolvedConfig> source) throws IOException {
+    Agent(ResolvedConfig config, Supplier<ResolvedConfig> source, int lanes) throws IOException {
         this.metrics = new AgentMetrics();
         this.supervisor = new Supervisor(metrics);
         NativeCheck.codecs(config.streamCodecs().values());
         StartupCheck.dataDirectory(config.dataDir());
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
         Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
-        JournalFedSpool fed = AgentParts.openSpool(config, j); // one shard per lane keeps journal positions exact
+        JournalFedSpool fed = AgentParts.openSpool(config, j, lanes); // a shard per lane keeps journal positions exact
         this.spool = fed.spool();
         boolean ok = false;
         HttpFront s = null;
@@ -138,7 +138,7 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #start(ResolvedConfig)}; {@link #reload} reads the configuration again from {@code source}. */
     public static Agent start(ResolvedConfig config, Supplier<ResolvedConfig> source) throws IOException {
-        Agent a = new Agent(config, source);
+        Agent a = new Agent(config, source, LaneSwitch.prepare(config)); // spool.lanes changed: seal with the old count first
         a.applier.start();
         a.housekeeping.scheduleWithFixedDelay(a::releaseJournal, 5, 5, TimeUnit.SECONDS);
         a.housekeeping.scheduleWithFixedDelay(a::recordProgress, 5, 5, TimeUnit.SECONDS);

@@ -3,7 +3,6 @@ package dev.cistern.agent;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalLag;
-import dev.cistern.agent.journal.Lanes;
 import dev.cistern.agent.metrics.AgentMetrics;
 import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.Spool;
@@ -18,12 +17,12 @@ final class AgentParts {
     private AgentParts() {}
 
     /** The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails. */
-    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal) throws IOException {
+    static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes) throws IOException {
         try {
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation());
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
-            return JournalFedSpool.open(sc.build(), Lanes.AGENT.count(), journal.source());
+            return JournalFedSpool.open(sc.build(), lanes, journal.source());
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.config.ConfigException;
+import dev.cistern.agent.config.LaneSettings;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.ResolvedConfig;
@@ -43,6 +44,15 @@ class ConfigValidationTest {
         assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: 0s\n", Map.of()).key());
         assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: 2h\n", Map.of()).key());
         assertEquals("shutdown.drain_timeout", fails("shutdown:\n  drain_timeout: soon\n", Map.of()).key());
+    }
+
+    @Test
+    void spoolLanesDefaultTo2AndNameTheirKeyWhenWrong() throws Exception {
+        ResolvedConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(2, LaneSettings.lanes(c.raw().spool));
+        assertEquals(4, LaneSettings.lanes(ConfigLoader.load(null, Map.of("CISTERN_SPOOL__LANES", "4"), Map.of()).raw().spool));
+        assertEquals("spool.lanes", fails("spool:\n  lanes: 0\n", Map.of()).key());
+        assertEquals("spool.lanes", fails("spool:\n  lanes: 65\n", Map.of()).key());
     }
 
     @Test

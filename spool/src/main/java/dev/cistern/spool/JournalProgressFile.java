@@ -62,6 +62,22 @@ final class JournalProgressFile {
         }
     }
 
+    /** The "lanes" of the file in {@code dir}; -1 when there is none or it cannot be read. */
+    static int recordedLanes(Path dir) {
+        try (JsonParser p = JSON.createParser(Files.readAllBytes(dir.resolve(NAME)))) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("lanes") && value == JsonToken.VALUE_NUMBER_INT) return p.getIntValue();
+                p.skipChildren();
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1; // none, or damaged: the spool's open reports a damaged ledger
+        }
+    }
+
     private static JournalProgress.Snapshot parse(JsonParser p, int lanes, JournalSource source) throws IOException {
         expect(p.nextToken(), JsonToken.START_OBJECT);
         long format = -1;

@@ -28,7 +28,7 @@ import java.util.logging.Logger;
 
 /**
  * Applies journal entries to the spool (it does not seal: the spool's {@code BackgroundSealer} does).
- * Entries are dealt to {@link Lanes#AGENT} lanes by index; each {@link ApplierLane} is one thread
+ * Entries are dealt to {@link Lanes} (one per spool shard) by index; each {@link ApplierLane} is one thread
  * that reads its entries in order and writes each stream's rows of an entry as one batch into that
  * stream's shard of the same number. So both cores compress, sealed names record the journal index
  * they cover, and a restart (or a write failure) resumes every lane from sealed output alone: see
@@ -36,7 +36,6 @@ import java.util.logging.Logger;
  */
 public final class JournalApplier {
     private static final Logger LOG = Logger.getLogger(JournalApplier.class.getName());
-    private static final Lanes LANES = Lanes.AGENT;
 
     final Journal journal;
     final JournalFedSpool spool;
@@ -46,7 +45,8 @@ public final class JournalApplier {
     final Supervisor supervisor;
     volatile KeptKinds kept; // read under the entry lock, swapped under the write lock: one setting per entry
     private volatile Routing routing; // read under the entry lock by the lanes, swapped under the write lock
-    private final ApplierLane[] lanes = new ApplierLane[LANES.count()];
+    private final Lanes dealing;
+    private final ApplierLane[] lanes;
     /** Lanes write entries under the read lock; a replan takes the write lock, so no entry is half-written across it. */
     private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
     private volatile ResumePlan plan;
@@ -57,9 +57,8 @@ public final class JournalApplier {
     public JournalApplier(Journal journal, JournalFedSpool spool, Router router, Labels staticLabels, AgentMetrics metrics,
                           JournalLag lag, Set<String> discardedStreams, int httpThreads, Supervisor supervisor,
                           KeptKinds kept, EventTimes eventTimes) throws IOException {
-        if (spool.lanes() != LANES.count()) {
-            throw new IllegalArgumentException("the spool needs " + LANES.count() + " lanes (shards per stream), one per applier lane");
-        }
+        this.dealing = new Lanes(spool.lanes()); // one applier lane per shard
+        this.lanes = new ApplierLane[dealing.count()];
         this.journal = journal;
         this.spool = spool;
         this.routing = new Routing(router, staticLabels, 0);
@@ -68,13 +67,13 @@ public final class JournalApplier {
         this.supervisor = supervisor;
         this.kept = kept;
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
-        this.handoff = new RemoteWriteHandoff(LANES.count(), LANES::laneOf, this::newSeries,
+        this.handoff = new RemoteWriteHandoff(dealing.count(), dealing::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
                 Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)), () -> routing.generation());
-        this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, LANES);
+        this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, dealing);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {
-            lanes[l] = new ApplierLane(this, journal.tailer(LANES, l), l, SeriesCache.defaultBudget() / LANES.count(), eventTimes);
+            lanes[l] = new ApplierLane(this, journal.tailer(dealing, l), l, SeriesCache.defaultBudget() / dealing.count(), eventTimes);
         }
     }
 
@@ -251,7 +250,7 @@ public final class JournalApplier {
             while (!halted) { // a stop past the drain deadline leaves the rest to the next start's plan
                 try {
                     Set<String> discarded = spool.discardOpenSegments();
-                    plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discarded, LANES);
+                    plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discarded, dealing);
                     epoch++;
                     LOG.info("applier: " + plan);
                     return;

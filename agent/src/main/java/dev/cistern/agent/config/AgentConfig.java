@@ -47,6 +47,8 @@ public final class AgentConfig {
         @JsonProperty("rotate_age") public String rotateAge = "60s";
         /** A sealer lane that writes nothing this long while journal entries wait is stalled: acknowledging stops until it moves. */
         @JsonProperty("stall_timeout") public String stallTimeout = "60s";
+        /** Applier lanes (threads that write journal entries into the spool, one shard each); see docs/operations.md. */
+        @JsonProperty("lanes") public int lanes = LaneSettings.DEFAULT_LANES;
     }
 
     public static final class Journal {

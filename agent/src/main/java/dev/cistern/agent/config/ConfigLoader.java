@@ -74,6 +74,7 @@ public final class ConfigLoader {
         }
         ShutdownSettings.drainTimeout(config.shutdown); // checked here: ResolvedConfig is at its size limit
         StallSettings.stallTimeout(config.spool);
+        LaneSettings.lanes(config.spool);
         return ResolvedConfig.of(config);
     }
 

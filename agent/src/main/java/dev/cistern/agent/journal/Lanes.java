@@ -8,8 +8,8 @@ package dev.cistern.agent.journal;
  */
 public record Lanes(int count) {
     /**
-     * The agent's lanes. Fixed, because sealed names are read back lane by lane at restart: a data
-     * directory must keep the count it was written with.
+     * The agent's lanes by default ({@code spool.lanes}). Sealed names are read back lane by lane at restart, so a data
+     * directory keeps the count it was written with until the agent changes it ({@code LaneChange}).
      */
     public static final Lanes AGENT = new Lanes(2);
     /** Every entry in one lane. */
