@@ -142,9 +142,14 @@ public final class SeriesCache {
 
     /** Remembers an entry for these label-field bytes (copied), evicting the least recently used over budget. */
     void put(byte[] b, int off, int len, Entry e) {
+        put(b, off, len, e, cost(b, off, len));
+    }
+
+    /** As {@link #put(byte[], int, int, Entry)} for a key that is not label fields (2.0's), its heap {@code cost} worked out. */
+    void put(byte[] b, int off, int len, Entry e, int cost) {
         Key k = new Key();
         k.set(Arrays.copyOfRange(b, off, off + len), 0, len);
-        Slot s = new Slot(k, e, cost(k.b, len));
+        Slot s = new Slot(k, e, cost);
         Slot replaced = map.put(k, s);
         long added = s.cost;
         if (replaced != null) {
@@ -173,21 +178,26 @@ public final class SeriesCache {
      * The heap a series takes: its key, its label strings and its JSON head and tail (each about the key's length
      * again), so three times the key; and per label field, two strings' overhead; and the objects around them.
      */
-    static int cost(byte[] key, int len) {
+    static int cost(byte[] key, int off, int len) {
         int fields = 0;
-        for (int p = 0; p < len; fields++) { // label fields: a tag, a varint length, the label
+        for (int p = off, end = off + len; p < end; fields++) { // label fields: a tag, a varint length, the label
             int n = 0;
             int shift = 0;
             byte x;
             p++;
             do {
-                x = p < len ? key[p++] : 0;
+                x = p < end ? key[p++] : 0;
                 n |= (x & 0x7f) << shift;
                 shift += 7;
             } while (x < 0 && shift < 28);
             p += n;
         }
-        return 3 * len + LABEL_OVERHEAD * fields + ENTRY_OVERHEAD;
+        return cost(len, len, fields);
+    }
+
+    /** The heap a series takes whose key is {@code keyLen} bytes: the key, its labels' strings and JSON (twice their bytes). */
+    static int cost(int keyLen, int labelBytes, int labels) {
+        return keyLen + 2 * labelBytes + LABEL_OVERHEAD * labels + ENTRY_OVERHEAD;
     }
 
     long heldBytes() {

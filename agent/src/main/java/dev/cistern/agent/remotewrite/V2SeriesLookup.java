@@ -1,84 +1,84 @@
 package dev.cistern.agent.remotewrite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Finds a Remote-Write 2.0 series in the {@link SeriesCache} across requests by its resolved label
- * bytes (refs mean nothing outside their request), and makes it the first time. The key is a
- * 0xff byte, then each label name and value in ref order as its length (a varint) and its bytes.
+ * Finds a Remote-Write 2.0 series in the {@link SeriesCache} across requests by the ids of its refs'
+ * symbols ({@link V2SymbolIds}; refs mean nothing outside their request, ids never mean other bytes),
+ * and makes it the first time. The key is a 0xfe byte, then each label name's and value's id in ref
+ * order as a varint: a few bytes a label, however long its strings, and no label byte touched.
  */
 final class V2SeriesLookup {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte MARK = (byte) 0xfe; // never the first byte of a 1.0 key (a label field's tag): the caches are shared
+
     private final SeriesCache cache;
     private final WriteRequestReader.SeriesMaker maker;
     private byte[] key = new byte[256];
-    private int keyLen;
+    private boolean looked;
 
     V2SeriesLookup(SeriesCache cache, WriteRequestReader.SeriesMaker maker) {
         this.cache = cache;
         this.maker = maker;
     }
 
-    /** The series of these refs (checked) from the cache, or null; the key stays for {@link #made}. */
-    SeriesCache.Entry cached(byte[] b, V2Symbols symbols, V2Symbols.Refs refs) {
-        SeriesCache.Entry next = follower(b, symbols, refs);
-        if (next != null) return next;
-        int size = 1;
-        for (int i = 0; i < refs.size; i++) size += 5 + symbols.length((int) refs.get(i));
-        if (size > key.length) key = new byte[Math.max(size, key.length * 2)];
+    /**
+     * The cached series of the packed refs {@code b[from, from + n)}, read and checked on the way (in range, in pairs,
+     * no empty name), or null: not cached, or anything irregular, which the caller's general walk words.
+     */
+    SeriesCache.Entry known(byte[] b, int from, int n, V2Symbols symbols) {
+        looked = false;
+        if (8 + 10 * n > key.length) key = new byte[Math.max(8 + 10 * n, key.length * 2)]; // 8: the last store's slack
         byte[] k = key;
         int p = 0;
-        k[p++] = (byte) 0xff; // never the first byte of a 1.0 key (a label field's tag): the caches are shared
-        for (int i = 0; i < refs.size; i++) {
-            int s = (int) refs.get(i);
-            int n = symbols.length(s);
-            for (int left = n; ; left >>>= 7) { // the length as a varint: the key is the strings with their lengths, in order
-                if (left < 0x80) {
-                    k[p++] = (byte) left;
-                    break;
+        k[p++] = MARK;
+        int symbolCount = symbols.count();
+        int refs = 0;
+        for (int q = from, end = from + n; q < end; refs++) {
+            long ref = b[q++];
+            if (ref < 0) { // a longer varint: up to 5 bytes here, anything longer goes the general way
+                ref &= 0x7f;
+                for (int shift = 7; ; shift += 7) {
+                    if (q == end || shift == 35) return null;
+                    byte x = b[q++];
+                    ref |= (long) (x & 0x7f) << shift;
+                    if (x >= 0) break;
                 }
-                k[p++] = (byte) (left | 0x80);
             }
-            System.arraycopy(b, symbols.at(s), k, p, n);
-            p += n;
+            if (ref >= symbolCount) return null;
+            long c = symbols.code((int) ref);
+            if ((c & V2Symbols.LONG_ID) != 0 || (refs & 1) == 0 && (c & V2Symbols.EMPTY) != 0) return null;
+            LONGS.set(k, p, c & 0xFFFF_FFFF_FFFFL); // the id's varint bytes, and zeros the next ones overwrite
+            p += (int) (c >>> 56) & 0xf;
         }
-        keyLen = p;
-        return cache.get(k, 0, keyLen);
+        if ((refs & 1) != 0) return null;
+        looked = true;
+        return cache.get(k, 0, p);
     }
 
-    /**
-     * The series expected next (the one that followed the last one found, as a scrape lists its series in the same
-     * order each time) if the refs' strings are its key, compared in place: no key made. Else null, nothing changed.
-     */
-    private SeriesCache.Entry follower(byte[] b, V2Symbols symbols, V2Symbols.Refs refs) {
-        byte[] k = cache.followerKey();
-        int len = cache.followerLength();
-        if (k == null || len < 1 || k[0] != (byte) 0xff) return null;
-        int p = 1;
-        for (int i = 0; i < refs.size; i++) {
-            int s = (int) refs.get(i);
-            int n = symbols.length(s);
-            for (int left = n; ; left >>>= 7) {
-                if (p >= len || k[p++] != (byte) (left < 0x80 ? left : left | 0x80)) return null;
-                if (left < 0x80) break;
-            }
-            if (p + n > len || !Arrays.equals(b, symbols.at(s), symbols.at(s) + n, k, p, p + n)) return null;
-            p += n;
-        }
-        if (p != len) return null;
-        SeriesCache.Entry e = cache.follower();
-        cache.acceptFollower();
-        return e;
+    /** Whether the last {@link #known} looked in the cache (its null: not cached), rather than giving up on something irregular. */
+    boolean looked() {
+        return looked;
     }
 
-    /** Makes the series of the refs {@link #cached} just missed (validated since), and caches it. */
+    /** The cached series of these refs (checked), or null. */
+    SeriesCache.Entry cached(V2Symbols symbols, V2Symbols.Refs refs) {
+        return cache.get(key, 0, key(symbols, refs));
+    }
+
+    /** Makes the series of these refs (checked, its labels validated), and caches it. */
     SeriesCache.Entry made(V2Symbols symbols, V2Symbols.Refs refs) {
         String name = null;
         List<String> kv = new ArrayList<>();
+        int labelBytes = 0;
         for (int i = 0; i < refs.size; i += 2) {
             String k = symbols.string((int) refs.get(i));
             String v = symbols.string((int) refs.get(i + 1));
+            labelBytes += symbols.length((int) refs.get(i)) + symbols.length((int) refs.get(i + 1));
             if (name == null && k.equals("__name__")) {
                 name = v;
             } else {
@@ -87,7 +87,25 @@ final class V2SeriesLookup {
             }
         }
         SeriesCache.Entry e = maker.make(name, LabelOrder.sorted(kv.toArray(new String[0])));
-        cache.put(key, 0, keyLen, e);
+        int len = key(symbols, refs);
+        cache.put(key, 0, len, e, SeriesCache.cost(len, labelBytes, refs.size / 2));
         return e;
+    }
+
+    private int key(V2Symbols symbols, V2Symbols.Refs refs) {
+        if (1 + 10 * refs.size > key.length) key = new byte[Math.max(1 + 10 * refs.size, key.length * 2)];
+        int p = 0;
+        key[p++] = MARK;
+        for (int i = 0; i < refs.size; i++) p = varint(key, p, symbols.id((int) refs.get(i)));
+        return p;
+    }
+
+    private static int varint(byte[] k, int p, long v) {
+        while ((v & ~0x7fL) != 0) {
+            k[p++] = (byte) (v | 0x80);
+            v >>>= 7;
+        }
+        k[p++] = (byte) v;
+        return p;
     }
 }

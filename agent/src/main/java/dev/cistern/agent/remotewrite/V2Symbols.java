@@ -7,16 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A Remote-Write 2.0 request's symbols table, as byte ranges of the body (each checked UTF-8 once),
- * and the reference lists that point into it. A reference is checked before it is used: in range,
- * in pairs, no empty label name; each breach is a 400 saying which series and which reference.
+ * A Remote-Write 2.0 request's symbols table, as byte ranges of the body with their ids across requests
+ * ({@link V2SymbolIds}: a symbol seen before is not checked for UTF-8 again), and the reference lists that point
+ * into it. A reference is checked before it is used: in range, in pairs, no empty label name; each breach is a 400
+ * saying which series and which reference.
  */
 final class V2Symbols {
     private int[] at = new int[256];
     private int[] len = new int[256];
+    private long[] ids = new long[256];
+    private long[] codes = new long[256]; // see code()
     private String[] strings = new String[256]; // decoded once per request, on first use
     private int count;
     private byte[] b;
+    private final V2SymbolIds interned;
+
+    V2Symbols(V2SymbolIds interned) {
+        this.interned = interned;
+    }
 
     void clear(byte[] body) {
         Arrays.fill(strings, 0, count, null);
@@ -24,22 +32,53 @@ final class V2Symbols {
         count = 0;
     }
 
-    /** Adds the symbol field {@code in} is at (its tag read). */
-    void add(CodedInputStream in, int end) throws IOException {
-        int n = WriteRequestWire.length(in, end);
-        int p = in.getTotalBytesRead();
-        if (!Utf8Validation.isValid(b, p, n)) {
+    /**
+     * Adds every symbol of the Request {@code b[0, end)}, wherever its symbols fields are: the usual fields (symbols and
+     * TimeSeries, lengths in range) are stepped over in the bytes, from the first other one on a stream reads them.
+     */
+    void addAll(byte[] b, int end) throws IOException {
+        int p = 0;
+        while (p < end && (b[p] == WriteV2Wire.REQUEST_SYMBOLS || b[p] == WriteV2Wire.REQUEST_TIMESERIES)) {
+            long field = WriteV2Wire.lengthAt(b, p + 1, end);
+            if (field < 0) break; // the stream says what is wrong
+            int q = (int) field;
+            int n = (int) (field >>> 32);
+            if (b[p] == WriteV2Wire.REQUEST_SYMBOLS) add(q, n);
+            p = q + n;
+        }
+        if (p == end) return;
+        CodedInputStream in = CodedInputStream.newInstance(b, 0, end);
+        in.skipRawBytes(p);
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == WriteV2Wire.REQUEST_SYMBOLS) {
+                int n = WriteRequestWire.length(in, end);
+                add(in.getTotalBytesRead(), n);
+                in.skipRawBytes(n);
+            } else {
+                WriteRequestWire.skip(in, tag);
+            }
+        }
+    }
+
+    /** Adds the symbol {@code b[p, p + n)}. */
+    private void add(int p, int n) {
+        long id = interned.id(b, p, n);
+        if (id == V2SymbolIds.INVALID) {
             throw InvalidWriteRequestException.malformed("invalid_utf8", "symbol " + count + " is not valid UTF-8");
         }
         if (count == at.length) {
             at = Arrays.copyOf(at, count * 2);
             len = Arrays.copyOf(len, count * 2);
+            ids = Arrays.copyOf(ids, count * 2);
+            codes = Arrays.copyOf(codes, count * 2);
             strings = Arrays.copyOf(strings, count * 2);
         }
+        ids[count] = id;
+        codes[count] = code(id, n == 0);
         at[count] = p;
         len[count] = n;
         count++;
-        in.skipRawBytes(n);
     }
 
     /** The spec's rule: a table that is not empty starts with the empty string (so a ref of 0 means "none"). */
@@ -59,6 +98,38 @@ final class V2Symbols {
 
     int length(int ref) {
         return len[ref];
+    }
+
+    /** The symbol's id across requests ({@link V2SymbolIds}). */
+    long id(int ref) {
+        return ids[ref];
+    }
+
+    /** Set in a {@link #code} when the symbol is empty (not a label name then). */
+    static final long EMPTY = 1L << 60;
+    /** A {@link #code} when the id takes more than 6 bytes as a varint (not before 2^42 symbols were interned). */
+    static final long LONG_ID = 1L << 61;
+
+    /**
+     * The symbol's id as its varint bytes (little-endian, at most 6), their count in bits 56-59, and {@link #EMPTY}: what a
+     * key needs of a ref in one load, written with one 8-byte store.
+     */
+    long code(int ref) {
+        return codes[ref];
+    }
+
+    private static long code(long id, boolean empty) {
+        if (id >= 1L << 42) return LONG_ID | (empty ? EMPTY : 0);
+        long bytes = 0;
+        int n = 0;
+        for (long v = id; ; v >>>= 7, n++) {
+            if (v < 0x80) {
+                bytes |= v << (8 * n);
+                break;
+            }
+            bytes |= ((v & 0x7f) | 0x80) << (8 * n);
+        }
+        return bytes | (long) (n + 1) << 56 | (empty ? EMPTY : 0);
     }
 
     String string(int ref) {

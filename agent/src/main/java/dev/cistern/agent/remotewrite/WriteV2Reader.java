@@ -15,9 +15,9 @@ import java.util.function.LongConsumer;
  * message objects: the symbols table first (wherever its fields are), then each TimeSeries, its
  * label refs resolved against the table. A series is found by its refs if it came earlier in the request
  * ({@link V2SeriesMemo}; Prometheus sends one TimeSeries per sample), else in the {@link SeriesCache} by
- * its resolved label bytes ({@link V2SeriesLookup}); only a series found in neither has its labels
- * checked against the rules and decoded into strings, so a known series costs no string and no
- * allocation. It accepts what the generated parser accepts, plus the agent's rules:
+ * its symbols' ids ({@link V2SeriesLookup}), the usual shape read straight from the bytes ({@link V2UsualSeries}); only
+ * a series found in neither has its labels checked against the rules and decoded into strings, so a known series costs
+ * no string and no allocation. It accepts what the generated parser accepts, plus the agent's rules:
  * symbols[0] empty, refs in range and in pairs, no empty label name, a {@code __name__} on a series
  * with anything to store, valid histograms ({@link HistogramReader}), and the {@link RemoteWriteRules}
  * as for 1.0. What the rules drop is noted in {@link #drops()}: the caller rewrites the body and reads it again.
@@ -27,7 +27,7 @@ final class WriteV2Reader {
     private static final int DESCRIBE_CHARS = 200;
 
     private final V2SeriesLookup lookup;
-    private final V2Symbols symbols = new V2Symbols();
+    private final V2Symbols symbols;
     private final V2Symbols.Refs refs = new V2Symbols.Refs();
     private final V2Symbols.Refs exemplarRefs = new V2Symbols.Refs();
     private final V2SeriesMemo memo = new V2SeriesMemo();
@@ -37,6 +37,7 @@ final class WriteV2Reader {
     private final List<SeriesCache.Entry> series = new ArrayList<>();
     private int[] sampleEnd = new int[256];
     private final V2Samples samples = new V2Samples();
+    private final V2UsualSeries usual;
     private byte[] b;
     private CodedInputStream in;
     private RemoteWriteRules rules;
@@ -45,6 +46,8 @@ final class WriteV2Reader {
 
     WriteV2Reader(SeriesCache cache, WriteRequestReader.SeriesMaker maker) {
         this.lookup = new V2SeriesLookup(cache, maker);
+        this.symbols = new V2Symbols(new V2SymbolIds(cache.budgetBytes() / 8)); // symbols are shared by series: a fraction
+        this.usual = new V2UsualSeries(memo, lookup, symbols, samples);
     }
 
     /**
@@ -62,23 +65,31 @@ final class WriteV2Reader {
         symbols.clear(b);
         memo.clear(b);
         try {
-            in = CodedInputStream.newInstance(b, 0, end);
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                if (tag == REQUEST_SYMBOLS) symbols.add(in, end);
-                else WriteRequestWire.skip(in, tag);
-            }
+            symbols.addAll(b, end);
             symbols.checkFirst();
-            in = CodedInputStream.newInstance(b, 0, end);
+            in = CodedInputStream.newInstance(b, 0, end); // for what is not the usual shape; only ever skipped forward
             int index = 0;
-            while ((tag = in.readTag()) != 0) {
-                if (tag != REQUEST_TIMESERIES) {
-                    WriteRequestWire.skip(in, tag);
+            for (int p = 0; p < end; ) { // the usual TimeSeries fields stepped over in the bytes, the rest read by the stream
+                long field = b[p] == REQUEST_TIMESERIES ? lengthAt(b, p + 1, end) : -1;
+                int at = (int) field;
+                int n = (int) (field >>> 32);
+                SeriesCache.Entry e = field < 0 ? null : usual.read(b, at, at + n, limits);
+                if (e != null) {
+                    added(e, samples.ts(samples.count - 1));
+                    p = at + n;
+                    index++;
                     continue;
                 }
-                int limit = WriteRequestWire.enter(in, end);
-                timeSeries(index++);
-                in.popLimit(limit);
+                in.skipRawBytes(p - in.getTotalBytesRead());
+                int tag = in.readTag();
+                if (tag == REQUEST_TIMESERIES) {
+                    int limit = WriteRequestWire.enter(in, end);
+                    timeSeries(index++);
+                    in.popLimit(limit);
+                } else {
+                    WriteRequestWire.skip(in, tag);
+                }
+                p = in.getTotalBytesRead();
             }
         } catch (IOException e) {
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
@@ -181,10 +192,16 @@ final class WriteV2Reader {
                 WriteRequestWire.skip(in, tag);
             }
         }
-        // a repeat in this request by its refs bytes (checked the first time), else a series seen before by its label bytes
+        // a repeat in this request by its refs bytes (checked the first time), else a series seen before by its symbols' ids
         SeriesCache.Entry e = packedAt >= 0 ? memo.get(packedAt, packedLen) : null;
         boolean remembered = e != null;
-        if (!remembered) {
+        boolean anything = count + hcount + exemplars > 0 || meta || created != 0;
+        boolean looked = false;
+        if (!remembered && packedAt >= 0 && anything) {
+            e = lookup.known(b, packedAt, packedLen, symbols); // its refs checked on the way
+            looked = lookup.looked();
+        }
+        if (e == null) {
             if (packedAt >= 0) refs.decode(b, packedAt, packedLen);
             symbols.checkLabels(refs, index, -1);
         }
@@ -192,9 +209,8 @@ final class WriteV2Reader {
             if (!symbols.has(helpRef)) symbols.check(helpRef, V2Symbols.where(index, -1) + " metadata help_ref");
             if (!symbols.has(unitRef)) symbols.check(unitRef, V2Symbols.where(index, -1) + " metadata unit_ref");
         }
-        boolean anything = count + hcount + exemplars > 0 || meta || created != 0;
         if (!anything) return;
-        if (e == null) e = lookup.cached(b, symbols, refs); // a series is only cached once valid
+        if (e == null && !looked) e = lookup.cached(symbols, refs); // a series is only cached once valid
         if (e == null) {
             if (!named()) {
                 throw InvalidWriteRequestException.malformed("invalid_labels", V2Symbols.where(index, -1) + " has no __name__ label");
@@ -206,20 +222,26 @@ final class WriteV2Reader {
                 return; // its rows are read again from the rewritten body, without it
             }
         }
+        if (sampleRule != null && refs.size == 0 && packedAt >= 0) refs.decode(b, packedAt, packedLen); // to name it
         if (sampleRule != null) throw refused(sampleRule, index, sampleRule == RemoteWriteRule.TIMESTAMP_TOO_OLD
                 ? "a sample is older than " + limits.minTs() + " ms (ingest.remote_write.max_age)"
                 : "a sample is later than " + limits.maxTs() + " ms (ingest.remote_write.max_future)");
         if (e == null) e = lookup.made(symbols, refs);
         if (!remembered && packedAt >= 0) memo.put(packedAt, packedLen, e);
-        series.add(e);
-        if (series.size() > sampleEnd.length) sampleEnd = Arrays.copyOf(sampleEnd, sampleEnd.length * 2);
-        sampleEnd[series.size() - 1] = samples.count;
         long latest = ExtraRow.NO_TS;
         for (int k = first; k < samples.count; k++) latest = latest == ExtraRow.NO_TS ? samples.ts(k) : Math.max(latest, samples.ts(k));
         latest = extras.latestHistogram(latest);
         if (meta || created != 0) {
             extras.metadata(latest, new ExtraRow.Metadata(type, symbols.string((int) helpRef), symbols.string((int) unitRef), created));
         }
+        added(e, latest);
+    }
+
+    /** The series read is {@code e}, its samples up to now; its latest sample or histogram is at {@code latest}. */
+    private void added(SeriesCache.Entry e, long latest) {
+        series.add(e);
+        if (series.size() > sampleEnd.length) sampleEnd = Arrays.copyOf(sampleEnd, sampleEnd.length * 2);
+        sampleEnd[series.size() - 1] = samples.count;
         extras.endSeries(e, latest);
     }
 

@@ -27,4 +27,18 @@ final class WriteV2Wire {
     static final int METADATA_TYPE = 1 << 3 | VARINT;
     static final int METADATA_HELP = 3 << 3 | VARINT;
     static final int METADATA_UNIT = 4 << 3 | VARINT;
+
+    /**
+     * The length of the length-delimited field whose length prefix starts at {@code b[q]} (at most 4 bytes) and where its
+     * bytes start, as {@code length << 32 | start}; or -1 when that is not a length whose bytes end by {@code end}.
+     */
+    static long lengthAt(byte[] b, int q, int end) {
+        int v = 0;
+        for (int shift = 0; q < end && shift < 28; shift += 7) {
+            byte x = b[q++];
+            v |= (x & 0x7f) << shift;
+            if (x >= 0) return v <= end - q ? (long) v << 32 | q : -1;
+        }
+        return -1;
+    }
 }
