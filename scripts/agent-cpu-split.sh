@@ -58,8 +58,8 @@ drained() { # until the receiver has written everything it took
   fi
 }
 if [ "${WARMUP:-0}" -gt 0 ]; then
-  JAVA_OPTS= cistern bench ingest --url "$url" --corpus "$corpus" --samples "$WARMUP" --connections 4 \
-      --samples-per-request 2000 >"$work/warmup.out" 2>&1 || { tail "$work/warmup.out"; exit 1; }
+  (JAVA_OPTS= cistern bench ingest --url "$url" --corpus "$corpus" --samples "$WARMUP" --connections 4 \
+      --samples-per-request 2000 >"$work/warmup.out" 2>&1) || { tail "$work/warmup.out"; exit 1; }
   drained
 fi
 JAVA_OPTS= cistern bench ingest --url "$url" --corpus "$corpus" --samples "$samples" --connections 4 \
