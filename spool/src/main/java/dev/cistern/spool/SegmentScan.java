@@ -5,12 +5,14 @@ import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * One query's pass over the segments it could match, a block of whole rows at a time: rows go to a
  * {@link Scanner.MatchVisitor} as bytes, or to an {@link OutputStream} with their newlines, a whole
  * block in one write when no filter looks at rows. A text, name or label value is searched for
- * across the block (only rows holding it are looked at further), like grep. Offset and limit are applied here only.
+ * across the block (only rows holding it are looked at further), like grep. Segments are decoded a few
+ * chunks ahead on a thread of their own ({@link DecodeAhead}). Offset and limit are applied here only.
  */
 final class SegmentScan {
     private static final byte NL = '\n';
@@ -23,6 +25,8 @@ final class SegmentScan {
     private final OutputStream out;
     private final boolean paged;
     private final boolean blockText;
+    private boolean tuned;
+    private BlockingQueue<byte[]> chunks; // decoded ahead of the filter, for every segment in turn
     private final List<String> problems = new ArrayList<>();
     private String stream;
     private long read;
@@ -48,10 +52,11 @@ final class SegmentScan {
             scanned++;
             stream = seg.name().stream();
             boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
-            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
-                LineBlocks blocks = new LineBlocks(in);
+            try (SegmentDecoder in = new SegmentDecoder(seg.path()); DecodeAhead ahead = new DecodeAhead(in, chunks())) {
+                LineBlocks blocks = new LineBlocks(ahead);
                 while (!stopped && blocks.next()) block(blocks.array(), blocks.start(), blocks.end(), fileInRange);
                 if (stopped) break;
+                ahead.close(); // the decoder's thread is done with it: its CRC is final
                 if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
                 String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
                 if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
@@ -64,8 +69,17 @@ final class SegmentScan {
         return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
     }
 
+    private BlockingQueue<byte[]> chunks() {
+        if (chunks == null) chunks = DecodeAhead.pool();
+        return chunks;
+    }
+
     /** The whole lines {@code b[s, e)}, each ending in a newline. */
     private void block(byte[] b, int s, int e, boolean fileInRange) throws IOException {
+        if (!tuned) {
+            filter.tuneTo(b, s, e);
+            tuned = true;
+        }
         if (out != null && !paged && filter.matchesAll(fileInRange)) {
             long rows = Bytes.count(b, s, e, NL);
             read += rows;
@@ -93,8 +107,8 @@ final class SegmentScan {
      */
     private Needle searchKey(byte[] b, int s, int e) {
         if (blockText) return filter.text();
-        Needle value = filter.quotedValue();
-        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value : null;
+        KeyedValue value = filter.keyedValue();
+        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value.value() : null;
     }
 
     /** Finds the needle across the block; only the rows holding it are read further. */
