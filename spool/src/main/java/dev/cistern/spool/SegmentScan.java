@@ -5,14 +5,12 @@ import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * One query's pass over the segments it could match, a block of whole rows at a time: rows go to a
  * {@link Scanner.MatchVisitor} as bytes, or to an {@link OutputStream} with their newlines, a whole
  * block in one write when no filter looks at rows. A text, name or label value is searched for
- * across the block (only rows holding it are looked at further), like grep. Segments are decoded a few
- * chunks ahead on a thread of their own ({@link DecodeAhead}). Offset and limit are applied here only.
+ * across the block (only rows holding it are looked at further), like grep. Offset and limit are applied here only.
  */
 final class SegmentScan {
     private static final byte NL = '\n';
@@ -26,7 +24,6 @@ final class SegmentScan {
     private final boolean paged;
     private final boolean blockText;
     private boolean tuned;
-    private BlockingQueue<byte[]> chunks; // decoded ahead of the filter, for every segment in turn
     private final List<String> problems = new ArrayList<>();
     private String stream;
     private long read;
@@ -52,11 +49,10 @@ final class SegmentScan {
             scanned++;
             stream = seg.name().stream();
             boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
-            try (SegmentDecoder in = new SegmentDecoder(seg.path()); DecodeAhead ahead = new DecodeAhead(in, chunks())) {
-                LineBlocks blocks = new LineBlocks(ahead);
+            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+                LineBlocks blocks = new LineBlocks(in);
                 while (!stopped && blocks.next()) block(blocks.array(), blocks.start(), blocks.end(), fileInRange);
                 if (stopped) break;
-                ahead.close(); // the decoder's thread is done with it: its CRC is final
                 if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
                 String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
                 if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
@@ -67,11 +63,6 @@ final class SegmentScan {
             }
         }
         return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
-    }
-
-    private BlockingQueue<byte[]> chunks() {
-        if (chunks == null) chunks = DecodeAhead.pool();
-        return chunks;
     }
 
     /** The whole lines {@code b[s, e)}, each ending in a newline. */
