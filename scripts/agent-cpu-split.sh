@@ -3,7 +3,8 @@
 # sends SAMPLES samples with `cistern bench ingest --url` from another process, waits until the agent's journal lag
 # is 0 (vmagent: until its queue stops growing), and reads user+sys CPU from /proc/<pid>/stat (all threads: GC, JIT
 # included) before and after, split by thread group from /proc/<pid>/task/*/stat.
-# Usage: scripts/agent-cpu-split.sh cistern|vmagent [SAMPLES]   (env: QUALITY=1, LANES=, INGEST_THREADS=4, PORT=19510, AGENT_OPTS: the agent's JAVA_OPTS)
+# Usage: scripts/agent-cpu-split.sh cistern|vmagent [SAMPLES]   (env: QUALITY=1, LANES=, INGEST_THREADS=4, PORT=19510, AGENT_OPTS: the agent's JAVA_OPTS,
+#   WARMUP=N: send N samples first and wait until they are sealed, unmeasured, so the figure is the warm agent's)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kind="${1:-cistern}"; samples="${2:-20000000}"; port="${PORT:-19510}"
@@ -49,6 +50,18 @@ else
 fi
 for _ in $(seq 600); do curl -fs "$ready" >/dev/null 2>&1 && break; sleep 0.1; done
 sleep 1
+drained() { # until the receiver has written everything it took
+  if [ "$kind" = vmagent ]; then
+    prev=-1; while :; do cur=$(du -sb "$work/vm" | cut -f1); [ "$cur" = "$prev" ] && break; prev=$cur; sleep 1; done
+  else
+    while :; do lag=$(curl -fs "$url/metrics" | awk '/^cistern_journal_lag_entries/ {print $2}'); [ "${lag%.*}" = 0 ] && break; sleep 0.2; done
+  fi
+}
+if [ "${WARMUP:-0}" -gt 0 ]; then
+  (JAVA_OPTS= cistern bench ingest --url "$url" --corpus "$corpus" --samples "$WARMUP" --connections 4 \
+      --samples-per-request 2000 >"$work/warmup.out" 2>&1) || { tail "$work/warmup.out"; exit 1; }
+  drained
+fi
 JAVA_OPTS= cistern bench ingest --url "$url" --corpus "$corpus" --samples "$samples" --connections 4 \
     --samples-per-request 2000 >"$work/bench.out" 2>"$work/bench.err" &
 bench=$!
@@ -57,14 +70,10 @@ while ! grep -q 'encoded' "$work/bench.err" 2>/dev/null; do kill -0 $bench 2>/de
 load0=$(cut -d' ' -f1-3 /proc/loadavg); c0=$(total); threads >"$work/t0"; t_start=$(date +%s.%N)
 wait $bench || { tail "$work/bench.err"; exit 1; }
 t_acked=$(date +%s.%N)
-if [ "$kind" = vmagent ]; then
-  prev=-1; while :; do cur=$(du -sb "$work/vm" | cut -f1); [ "$cur" = "$prev" ] && break; prev=$cur; sleep 1; done
-else
-  while :; do lag=$(curl -fs "$url/metrics" | awk '/^cistern_journal_lag_entries/ {print $2}'); [ "${lag%.*}" = 0 ] && break; sleep 0.2; done
-fi
+drained
 t_end=$(date +%s.%N); c1=$(total); threads >"$work/t1"; load1=$(cut -d' ' -f1-3 /proc/loadavg)
 us() { awk -v t="$1" -v k="$tick" -v n="$samples" 'BEGIN { printf "%.3f", t / k * 1e6 / n }'; }
-echo "kind=$kind opts=[${AGENT_OPTS:-}] quality=${QUALITY:-1} lanes=${LANES:-default} ingest_threads=${INGEST_THREADS:-4} samples=$samples load=[$load0]->[$load1]"
+echo "kind=$kind opts=[${AGENT_OPTS:-}] quality=${QUALITY:-1} lanes=${LANES:-default} ingest_threads=${INGEST_THREADS:-4} samples=$samples warmup=${WARMUP:-0} load=[$load0]->[$load1]"
 echo "accept_s=$(awk -v a="$t_start" -v b="$t_acked" 'BEGIN{printf "%.1f", b-a}') total_s=$(awk -v a="$t_start" -v b="$t_end" 'BEGIN{printf "%.1f", b-a}')"
 echo "cpu_us_per_sample=$(us $((c1 - c0)))"
 join -a1 -a2 -e 0 -o 0,1.2,2.2 "$work/t0" "$work/t1" | while read -r g a b; do echo "  $g=$(us $((b - a)))"; done

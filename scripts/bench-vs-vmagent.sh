@@ -22,8 +22,9 @@
 #
 # Usage: scripts/bench-vs-vmagent.sh [SAMPLES]
 # Environment:
-#   RECEIVERS   which to run (default "cistern-default cistern-q1 cistern-auto vmagent");
-#               cistern-<q> runs the agent at its defaults but spool.quality: <q>, cistern-default at its defaults
+#   RECEIVERS   which to run (default "cistern-default cistern-1 cistern-5 vmagent");
+#               cistern-<q> runs the agent at its defaults but spool.quality: <q>, cistern-default at its defaults,
+#               cistern-zstd at its defaults but the metrics stream sealed with zstd (levels chosen by spool.quality: auto)
 #               (both with ingest.remote_write.max_age: 36500d, for the corpus' fixed timestamps, and no upload)
 #   ROUNDS (1), CONNECTIONS (4), SAMPLES_PER_REQUEST (2000), WARMUP (0 samples sent before the clock starts)
 #   CORPUS (../shared/corpus/k8s-node.prom), AGENT_OPTS (JAVA_OPTS for the agent; default none: the launcher's own)
@@ -34,7 +35,7 @@ cd "$root"
 source "$root/scripts/bench-lib.sh"
 
 samples="${1:-${SAMPLES:-20000000}}"
-receivers="${RECEIVERS:-cistern-default cistern-q1 cistern-auto vmagent}"
+receivers="${RECEIVERS:-cistern-default cistern-1 cistern-5 vmagent}"
 rounds="${ROUNDS:-1}"
 connections="${CONNECTIONS:-4}"
 per_request="${SAMPLES_PER_REQUEST:-2000}"
@@ -45,7 +46,7 @@ load_opts="${LOAD_OPTS:--Xmx6g}"
 [ -f "$corpus" ] || { echo "bench-vs-vmagent: corpus $corpus not found; set CORPUS=FILE.prom" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench-vs-vmagent: needs curl (apt-get install curl)" >&2; exit 1; }
 if [[ " $receivers " == *" vmagent "* ]] && ! command -v vmagent >/dev/null; then
-  echo "bench-vs-vmagent: vmagent not found; apt-get install victoria-metrics, or leave it out: RECEIVERS='cistern-default cistern-q1'" >&2
+  echo "bench-vs-vmagent: vmagent not found; apt-get install victoria-metrics, or leave it out: RECEIVERS='cistern-default cistern-1'" >&2
   exit 1
 fi
 
@@ -94,12 +95,16 @@ start_receiver() {
       # Defaults but two: the corpus' timestamps are fixed (2025-11-22), not now's, and nothing is uploaded
       # (vmagent's remote storage is down too).
       printf 'ingest:\n  remote_write:\n    max_age: 36500d\nupload:\n  to: ""\n' >"$dir/cistern.yaml"
-      [ "$q" = default ] || printf 'spool:\n  quality: %s\n' "$q" >>"$dir/cistern.yaml"
+      case "$q" in
+        default) ;;
+        zstd) printf 'routing:\n  streams:\n    metrics: {codec: zstd}\n' >>"$dir/cistern.yaml" ;;
+        *) printf 'spool:\n  quality: %s\n' "$q" >>"$dir/cistern.yaml" ;;
+      esac
       JAVA_OPTS="${AGENT_OPTS:-}" bin/cistern run --config "$dir/cistern.yaml" --data "$dir/data" --listen "127.0.0.1:$port" \
         >"$dir/receiver.log" 2>&1 &
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/readyz" 120 ;;
-    *) echo "bench-vs-vmagent: unknown receiver $name (cistern-default, cistern-<quality>, vmagent)" >&2; return 1 ;;
+    *) echo "bench-vs-vmagent: unknown receiver $name (cistern-default, cistern-<quality>, cistern-zstd, vmagent)" >&2; return 1 ;;
   esac
 }
 
