@@ -25,17 +25,17 @@ cistern_memory_flags() {
   f=""
   heap="$(cistern_heap_mib "${1:-}")"
   # a heap of 128 MiB or less is an edge box: C1 alone, for C2's arenas and code took 25-40 MiB besides a 64 MiB heap
-  # (at quality 5 the lanes' time is Brotli's, native, whichever compiler)
+  # (at quality 5 the lanes' time is Brotli's, native, whichever compiler); and glibc keeps what the compiler's arenas
+  # and the encoders free, so the JVM hands it back every second where it can (17.0.11 and later: asked first)
   if [ -n "$heap" ] && [ "$heap" -le 128 ]; then
     case "$o" in *TieredStopAtLevel* | *TieredCompilation*) ;; *) f="$f -XX:TieredStopAtLevel=1" ;; esac
+    case "$o" in
+      *TrimNativeHeapInterval*) ;;
+      *) if [ -n "${3:-}" ] && "$3" -XX:TrimNativeHeapInterval=1000 -version > /dev/null 2>&1; then
+           f="$f -XX:TrimNativeHeapInterval=1000"
+         fi ;;
+    esac
   fi
-  # glibc keeps what the compiler's arenas and the encoders free; the JVM hands it back every second (17.0.11 and later)
-  case "$o" in
-    *TrimNativeHeapInterval*) ;;
-    *) if [ -n "${3:-}" ] && "$3" -XX:TrimNativeHeapInterval=1000 -version > /dev/null 2>&1; then
-         f="$f -XX:TrimNativeHeapInterval=1000"
-       fi ;;
-  esac
   case "$o" in *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;; *) f="$f -Xmx256m" ;; esac
   case "$o" in *-XX:+Use*GC*) ;; *) f="$f -XX:+UseSerialGC" ;; esac
   case "$o" in *MaxDirectMemorySize*) ;; *) f="$f -XX:MaxDirectMemorySize=64m" ;; esac
