@@ -69,7 +69,8 @@ public final class Agent implements AutoCloseable {
         NativeCheck.codecs(config.streamCodecs().values());
         StartupCheck.dataDirectory(config.dataDir());
         // the journal first: which sealed names and ledger are its own is its to say (docs/architecture.md)
-        Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync());
+        Journal j = Journal.open(new SpoolLayout(config.dataDir()).journal(), config.rollCycle(), config.journalSync(),
+                config.maxBodyBytes());
         this.lag = new JournalLag(j.lastIndex()); // before the spool: adaptive quality reads it
         JournalFedSpool fed = AgentParts.openSpool(config, j, lanes, lag); // a shard per lane keeps journal positions exact
         this.spool = fed.spool();

@@ -3,6 +3,7 @@ package dev.cistern.agent.ingest;
 import dev.cistern.agent.http.Exchange;
 import dev.cistern.agent.http.RequestBody;
 import dev.cistern.agent.http.Responses;
+import dev.cistern.agent.journal.EntryTooLargeException;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalFullException;
@@ -170,6 +171,8 @@ public final class IngestEndpoints {
             index = journal.append(kind, stream, body, 0, body.length);
         } catch (JournalFullException e) {
             throw new IngestException(503, "disk_full", e.getMessage() + "; retry later");
+        } catch (EntryTooLargeException e) {
+            throw IngestException.tooLarge(e.getMessage());
         } catch (RuntimeException | InternalError e) {
             // InternalError: the JVM's answer to a fault in a memory-mapped write, such as a full disk
             throw new IngestException(503, "journal_unavailable", "could not write the journal: " + e.getMessage());

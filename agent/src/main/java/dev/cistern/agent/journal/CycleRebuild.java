@@ -45,8 +45,10 @@ final class CycleRebuild {
         Files.createDirectories(out);
         long start = damaged.epoch() + (long) c.cycle() * rc.lengthInMillis();
         long[] clock = {start};
+        // the copy's block must take the largest entry there, whatever body limit wrote it (JournalBlocks)
+        long block = JournalBlocks.forEntry(largestEntry(damaged, c));
         try (SingleChronicleQueue fresh = SingleChronicleQueueBuilder.binary(out).rollCycle(rc).epoch(damaged.epoch())
-                .timeProvider(() -> clock[0]).build();
+                .blockSize(block).timeProvider(() -> clock[0]).build();
              ExcerptAppender appender = fresh.createAppender();
              ExcerptTailer tailer = damaged.createTailer()) {
             if (c.entries() > 0 && !tailer.moveToCycle(c.cycle())) throw new IOException("cycle " + c.cycle() + " no longer reads");
@@ -70,6 +72,20 @@ final class CycleRebuild {
         Fsync.directory(out);
         Files.writeString(out.resolve(READY), c.why() + "\n");
         Fsync.directory(out);
+    }
+
+    private static long largestEntry(SingleChronicleQueue damaged, CycleCheck c) {
+        long largest = 0;
+        try (ExcerptTailer tailer = damaged.createTailer()) {
+            if (c.entries() == 0 || !tailer.moveToCycle(c.cycle())) return 0;
+            for (long n = 0; n < c.entries(); n++) {
+                try (DocumentContext in = tailer.readingDocument()) {
+                    if (!in.isPresent()) break;
+                    largest = Math.max(largest, in.wire().bytes().readRemaining());
+                }
+            }
+        }
+        return largest;
     }
 
     private static void copyEntry(DocumentContext in, ExcerptAppender appender) {

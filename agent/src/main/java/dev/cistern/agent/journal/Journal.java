@@ -48,8 +48,8 @@ public final class Journal implements AutoCloseable {
     private volatile long end;
     private long leadWarnedAt;
 
-    private Journal(Path dir, RollCycle rollCycle, boolean sync, JournalIdentity identity, FileChannel lockChannel) {
-        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
+    private Journal(Path dir, RollCycle rollCycle, boolean sync, long blockSize, JournalIdentity identity, FileChannel lockChannel) {
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock).blockSize(blockSize)
                 .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE).build();
         this.rollCycle = rollCycle;
         this.identity = identity;
@@ -58,13 +58,13 @@ public final class Journal implements AutoCloseable {
         if (queue.lastCycle() >= 0) clock.notBefore(startOf(queue.lastCycle()));
         this.cycles = new CycleFiles(dir, rollCycle);
         BlockReservation blocks = new BlockReservation(dir, cycles, rollCycle, queue.createTailer());
-        this.appender = new JournalAppender(queue, rollCycle, blocks, sync);
+        this.appender = new JournalAppender(queue, rollCycle, blocks, sync, maxEntryBytes());
         BlockReservation.allocateTableStore(dir);
         this.end = lastIndex();
     }
 
     public static Journal open(Path dir, String rollCycle) throws IOException {
-        return open(dir, rollCycle, false);
+        return open(dir, rollCycle, false, JournalBlocks.DEFAULT_MAX_BODY);
     }
 
     /**
@@ -73,8 +73,9 @@ public final class Journal implements AutoCloseable {
      * is warned about and not used.
      *
      * @param sync whether an append returns only once the entry is on disk (msync), not just in the page cache
+     * @param maxBodyBytes the largest payload an entry must take: Chronicle's block size follows it ({@link JournalBlocks})
      */
-    public static Journal open(Path dir, String rollCycle, boolean sync) throws IOException {
+    public static Journal open(Path dir, String rollCycle, boolean sync, long maxBodyBytes) throws IOException {
         Files.createDirectories(dir);
         FileChannel lock = JournalIdentity.lock(dir);
         Journal j = null;
@@ -91,7 +92,7 @@ public final class Journal implements AutoCloseable {
             }
             RollCycle cycle = rollCycle(identity.rollCycle());
             JournalRecovery.Report r = JournalRecovery.run(dir, cycle, quarantine(dir));
-            j = new Journal(dir, cycle, sync, identity, lock);
+            j = new Journal(dir, cycle, sync, JournalBlocks.forJournal(dir, cycle, maxBodyBytes), identity, lock);
             j.damage.found(r.damagedEntries(), r.damagedBytes());
             int past = Math.max(r.rollPast(), j.newestRemoved(removed));
             if (past >= 0) j.rollPast(past);
@@ -165,12 +166,17 @@ public final class Journal implements AutoCloseable {
      * Appends one entry and returns its index. The entry is in the OS page cache when this returns
      * (on disk, when opened with {@code sync}), and its bytes were checked to be there: on a full disk
      * this throws {@link JournalFullException} instead, before anything is written when it can
-     * (see {@link BlockReservation}).
+     * (see {@link BlockReservation}); an entry over {@link #maxEntryBytes} throws {@link EntryTooLargeException}.
      */
     public long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
         long index = appender.append(kind, stream, payload, off, len);
         if (index > end) end = index; // appends are serialised by the appender; a lagging reader only errs low
         return index;
+    }
+
+    /** The most an entry (payload, stream and frame) may take; a larger one is refused ({@link EntryTooLargeException}). */
+    public long maxEntryBytes() {
+        return JournalBlocks.maxEntryBytes(queue.blockSize());
     }
 
     /** Appends that returned only once on disk ({@code journal.sync: sync}). */

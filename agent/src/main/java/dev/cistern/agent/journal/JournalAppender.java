@@ -15,12 +15,14 @@ final class JournalAppender implements AutoCloseable {
     private final RollCycle rollCycle;
     private final BlockReservation blocks;
     private final boolean sync;
+    private final long maxEntryBytes;
     private ExcerptAppender appender;
     private long faults;
     private long synced;
 
-    JournalAppender(SingleChronicleQueue queue, RollCycle rollCycle, BlockReservation blocks, boolean sync) {
+    JournalAppender(SingleChronicleQueue queue, RollCycle rollCycle, BlockReservation blocks, boolean sync, long maxEntryBytes) {
         this.queue = queue;
+        this.maxEntryBytes = maxEntryBytes;
         this.rollCycle = rollCycle;
         this.blocks = blocks;
         this.sync = sync;
@@ -35,7 +37,12 @@ final class JournalAppender implements AutoCloseable {
 
     /** See {@link Journal#append}. */
     synchronized long append(JournalEntry.Kind kind, String stream, byte[] payload, int off, int len) throws JournalFullException {
-        boolean reserved = blocks.reserveFor(EntryFormat.maxBytes(stream, len), queue.cycle());
+        long most = EntryFormat.maxBytes(stream, len);
+        if (most > maxEntryBytes) { // Chronicle would throw mid-write and leave a torn entry behind
+            throw new EntryTooLargeException("a journal entry of " + len + " bytes is over the journal's limit of " + maxEntryBytes
+                    + " (ingest.max_body_bytes sets it)");
+        }
+        boolean reserved = blocks.reserveFor(most, queue.cycle());
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();

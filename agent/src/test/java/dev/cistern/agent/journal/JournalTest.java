@@ -45,7 +45,7 @@ class JournalTest {
 
     @Test
     void withSyncEveryAppendIsSyncedAndReadsBack() throws Exception {
-        try (Journal j = Journal.open(dir, "FIVE_MINUTELY", true)) {
+        try (Journal j = Journal.open(dir, "FIVE_MINUTELY", true, JournalBlocks.DEFAULT_MAX_BODY)) {
             for (int i = 0; i < 3; i++) {
                 byte[] p = ("synced " + i).getBytes(StandardCharsets.UTF_8);
                 j.append(JournalEntry.Kind.NDJSON, "s", p, 0, p.length);
