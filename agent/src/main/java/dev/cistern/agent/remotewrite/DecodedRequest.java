@@ -117,7 +117,8 @@ public final class DecodedRequest {
 
     /** About what it holds on the heap (the arrays at their capacity, the series only where no cache holds them). */
     long heapBytes() {
-        return 64 + orphanBytes + (long) WriteRequestReader.SERIES_BYTES * series.length + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
+        return 64 + orphanBytes + (long) WriteRequestReader.SERIES_BYTES * series.length
+                + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
                 + (rewrittenBody == null ? 0 : rewrittenBody.length) + 256L * extras.size();
     }
 
