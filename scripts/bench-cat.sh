@@ -12,7 +12,8 @@
 # (/usr/bin/time -v, the largest process of the pipeline). Every single measurement goes to stderr.
 #
 # Usage: scripts/bench-cat.sh [ROWS]             (default 1000000)
-# Environment: ROUNDS (5), SPOOL (an existing spool to read instead of writing one),
+# Environment: ROUNDS (5), SPOOL (an existing spool to read instead of writing one), JAR (cli/target/cistern.jar),
+#              BEFORE_JAR (another build, e.g. main's before a change: its cat lines run interleaved too),
 #              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp), NICE (unset).
 # Needs: java 17, a built cli/target/cistern.jar (mvn -B -q -pl cli -am package -DskipTests),
 #        brotli and GNU time (apt-get install brotli time).
@@ -70,6 +71,13 @@ cases=(
   "cat --name container_cpu_usage_seconds_total|7|$cistern cat $spool --name container_cpu_usage_seconds_total | wc -l"
   "cat --from --to (middle half)|3|$cistern cat $spool --from $from --to $to | wc -l"
 )
+if [ -n "${BEFORE_JAR:-}" ]; then
+  for i in "${!cases[@]}"; do
+    case "${cases[$i]}" in
+      cat*|start-up*) c="${cases[$i]}"; cases+=("[before] ${c%%|*}|$(cut -d'|' -f2 <<< "$c")|$(sed "s|-jar $jar|-jar $BEFORE_JAR|" <<< "${c#*|*|}")") ;;
+    esac
+  done
+fi
 
 for r in $(seq 1 "$rounds"); do
   for i in "${!cases[@]}"; do

@@ -3,12 +3,39 @@
 # JAVA_OPTS always wins: a default is left out when JAVA_OPTS sets the same thing, so no two collectors are asked
 # for and a MaxRAMPercentage given is not hidden behind the default -Xmx.
 
-# cistern_memory_flags JAVA_OPTS COMMAND: prints the defaults JAVA_OPTS does not set, for `run` (the agent) only: the
-# other commands are short-lived tools, and `bench` holds a whole load in its heap.
+# cistern_heap_mib JAVA_OPTS: the heap JAVA_OPTS asks for with -Xmx (the last one), in MiB; nothing when it does not.
+cistern_heap_mib() {
+  h=""
+  for a in ${1:-}; do case "$a" in -Xmx*) h="${a#-Xmx}" ;; esac; done
+  case "$h" in
+    "") ;;
+    *[gG]) echo $((${h%[gG]} * 1024)) ;;
+    *[mM]) echo "${h%[mM]}" ;;
+    *[kK]) echo $((${h%[kK]} / 1024)) ;;
+    *) echo $((h / 1048576)) ;;
+  esac
+}
+
+# cistern_memory_flags JAVA_OPTS COMMAND [JAVA]: prints the defaults JAVA_OPTS does not set, for `run` (the agent) only:
+# the other commands are short-lived tools, and `bench` holds a whole load in its heap. JAVA is the runtime, asked
+# whether it can trim its native heap.
 cistern_memory_flags() {
   [ "${2:-}" = run ] || return 0
   o=" ${1:-} "
   f=""
+  heap="$(cistern_heap_mib "${1:-}")"
+  # a heap of 128 MiB or less is an edge box: C1 alone, for C2's arenas and code took 25-40 MiB besides a 64 MiB heap
+  # (at quality 5 the lanes' time is Brotli's, native, whichever compiler); and glibc keeps what the compiler's arenas
+  # and the encoders free, so the JVM hands it back every second where it can (17.0.11 and later: asked first)
+  if [ -n "$heap" ] && [ "$heap" -le 128 ]; then
+    case "$o" in *TieredStopAtLevel* | *TieredCompilation*) ;; *) f="$f -XX:TieredStopAtLevel=1" ;; esac
+    case "$o" in
+      *TrimNativeHeapInterval*) ;;
+      *) if [ -n "${3:-}" ] && "$3" -XX:TrimNativeHeapInterval=1000 -version > /dev/null 2>&1; then
+           f="$f -XX:TrimNativeHeapInterval=1000"
+         fi ;;
+    esac
+  fi
   case "$o" in *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;; *) f="$f -Xmx256m" ;; esac
   case "$o" in *-XX:+Use*GC*) ;; *) f="$f -XX:+UseSerialGC" ;; esac
   case "$o" in *MaxDirectMemorySize*) ;; *) f="$f -XX:MaxDirectMemorySize=64m" ;; esac

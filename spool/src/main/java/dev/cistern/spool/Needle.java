@@ -1,9 +1,13 @@
 package dev.cistern.spool;
 
+import java.util.Arrays;
+
 /**
  * A byte string to find in decoded rows, exactly or ignoring ASCII case (the needle is given in
- * lower case). Candidates are found eight positions at a time by two of the needle's bytes (its
- * first and last, quotes aside), then checked whole, the way fast grep implementations do.
+ * lower case). Candidates are found eight positions at a time by two of the needle's bytes, then
+ * checked whole, the way fast grep implementations do. The two probe bytes are its first and last
+ * (quotes aside) until {@link #tunedTo} picks the two that are rarest in the data at hand: in JSON
+ * rows {@code "}, {@code c} or {@code e} are everywhere, and every false candidate costs a check.
  */
 final class Needle {
     private static final long CASE_BITS = 0x2020202020202020L;
@@ -19,22 +23,60 @@ final class Needle {
 
     /** {@code bytes} must be lower case already when {@code ignoreCase}; it may not be empty. */
     Needle(byte[] bytes, boolean ignoreCase) {
+        this(bytes.clone(), ignoreCase, innerStart(bytes), innerEnd(bytes));
+    }
+
+    private Needle(byte[] bytes, boolean ignoreCase, int firstAt, int lastAt) {
         if (bytes.length == 0) throw new IllegalArgumentException("an empty needle");
-        this.bytes = bytes.clone();
+        this.bytes = bytes;
         this.ignoreCase = ignoreCase;
-        // probe bytes inside quotes, which are everywhere in JSON: "name" is probed at n and e
-        int a = 0;
-        int z = bytes.length - 1;
-        while (a < z && bytes[a] == '"') a++;
-        while (z > a && bytes[z] == '"') z--;
-        this.firstAt = a;
-        this.lastAt = z;
-        byte f = bytes[a];
-        byte l = bytes[z];
+        this.firstAt = firstAt;
+        this.lastAt = lastAt;
+        byte f = bytes[firstAt];
+        byte l = bytes[lastAt];
         this.first = Bytes.broadcast(f);
         this.last = Bytes.broadcast(l);
         this.firstFold = ignoreCase && isLower(f) ? CASE_BITS : 0;
         this.lastFold = ignoreCase && isLower(l) ? CASE_BITS : 0;
+    }
+
+    // probe bytes inside quotes, which are everywhere in JSON: "name" is probed at n and e
+    private static int innerStart(byte[] bytes) {
+        int a = 0;
+        while (a < bytes.length - 1 && bytes[a] == '"') a++;
+        return a;
+    }
+
+    private static int innerEnd(byte[] bytes) {
+        int z = bytes.length - 1;
+        while (z > innerStart(bytes) && bytes[z] == '"') z--;
+        return z;
+    }
+
+    /** How often each byte value occurs in {@code b[from, to)}: what {@link #tunedTo} takes. */
+    static int[] byteCounts(byte[] b, int from, int to) {
+        int[] seen = new int[256];
+        for (int i = from; i < to; i++) seen[b[i] & 0xff]++;
+        return seen;
+    }
+
+    /** The same needle probed at its two rarest bytes by {@link #byteCounts} of data like that it will search. */
+    Needle tunedTo(int[] seen) {
+        if (bytes.length < 2) return this;
+        int rarest = 0;
+        for (int j = 1; j < bytes.length; j++) if (count(seen, j) < count(seen, rarest)) rarest = j;
+        int second = rarest == 0 ? 1 : 0;
+        for (int j = 0; j < bytes.length; j++) if (j != rarest && count(seen, j) < count(seen, second)) second = j;
+        return new Needle(bytes, ignoreCase, Math.min(rarest, second), Math.max(rarest, second));
+    }
+
+    private int count(int[] seen, int j) {
+        int c = bytes[j] & 0xff;
+        return ignoreCase && isLower(bytes[j]) ? seen[c] + seen[c - 32] : seen[c];
+    }
+
+    private byte fold(byte c) {
+        return ignoreCase && c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
     }
 
     int length() {
@@ -75,10 +117,9 @@ final class Needle {
     }
 
     private boolean matchesAt(byte[] b, int at) {
+        if (!ignoreCase) return Arrays.equals(b, at, at + bytes.length, bytes, 0, bytes.length);
         for (int j = 0; j < bytes.length; j++) {
-            byte c = b[at + j];
-            if (ignoreCase && c >= 'A' && c <= 'Z') c += 32;
-            if (c != bytes[j]) return false;
+            if (fold(b[at + j]) != bytes[j]) return false;
         }
         return true;
     }

@@ -12,6 +12,8 @@ import java.util.Arrays;
 final class RowFields {
     private static final byte[] NAME = {'n', 'a', 'm', 'e'};
     private static final byte[] LABELS = {'l', 'a', 'b', 'e', 'l', 's'};
+    private static final long QUOTES = Bytes.broadcast((byte) '"');
+    private static final long BACKSLASHES = Bytes.broadcast((byte) '\\');
 
     private final byte[] timeKey;
     private byte[] b;
@@ -149,19 +151,24 @@ final class RowFields {
     /** From an opening quote at {@code pos} to after its closing quote; returns the index of the closing quote. */
     private int skipString() {
         escaped = false;
-        int i = pos + 1;
-        while (true) {
-            if (i >= limit) throw new ArrayIndexOutOfBoundsException(i);
-            byte c = b[i];
-            if (c == '"') break;
-            if (c == '\\') {
-                escaped = true;
-                i++;
-            }
-            i++;
+        int i = quoteOrEscape(pos + 1);
+        while (b[i] != '"') {
+            escaped = true;
+            i = quoteOrEscape(i + 2);
         }
         pos = i + 1;
         return i;
+    }
+
+    /** The first quote or backslash at or after {@code i}, eight bytes a step: strings are most of a row. */
+    private int quoteOrEscape(int i) {
+        for (; i + 8 <= limit; i += 8) {
+            long w = Bytes.word(b, i);
+            long m = Bytes.equalLanes(w, QUOTES) | Bytes.equalLanes(w, BACKSLASHES);
+            if (m != 0) return i + (Long.numberOfTrailingZeros(m) >>> 3);
+        }
+        for (; i < limit; i++) if (b[i] == '"' || b[i] == '\\') return i;
+        throw new ArrayIndexOutOfBoundsException(i);
     }
 
     /** Moves {@code pos} past the value that starts there. */

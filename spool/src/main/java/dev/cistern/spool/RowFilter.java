@@ -5,18 +5,20 @@ import java.util.Arrays;
 
 /**
  * A query's row filters on a row's JSON bytes, with no String or object per row: the text as a
- * byte search, the name and labels first as a search for their quoted value (a row without it and
- * without any escape cannot match), then by {@link RowFields}. A row it cannot read plainly goes to
- * {@link JsonRowMatch}, which decides the same way with a parser.
+ * byte search, the name and labels first as a search for their quoted value after their key (a row
+ * without it and without any escape cannot match), then by {@link RowFields}. A row it cannot read
+ * plainly goes to {@link JsonRowMatch}, which decides the same way with a parser.
  */
 final class RowFilter {
     private final ScanQuery q;
-    private final Needle text;
+    private static final byte[] NAME_KEY = {'n', 'a', 'm', 'e'};
+
+    private Needle text;
     private final byte[] name;
-    private final Needle quotedName;
+    private final KeyedValue keyedName;
     private final byte[][] labelKeys;
     private final byte[][] labelValues;
-    private final Needle[] quotedValues;
+    private final KeyedValue[] keyedValues;
     private final RowFields fields;
     private final JsonRowMatch parser;
     private final boolean parseEach;
@@ -27,16 +29,17 @@ final class RowFilter {
         this.parseEach = parseEach;
         this.text = q.textLower == null ? null : new Needle(q.textLower, true);
         this.name = q.name() == null ? null : utf8(q.name());
-        this.quotedName = name == null ? null : quoted(q.name());
+        this.keyedName = name == null ? null : new KeyedValue(NAME_KEY, quoted(q.name()));
         int n = q.labels().size();
         labelKeys = new byte[n][];
         labelValues = new byte[n][];
-        quotedValues = new Needle[n];
+        keyedValues = new KeyedValue[n];
         int i = 0;
         for (var e : q.labels().entrySet()) {
             labelKeys[i] = utf8(e.getKey());
             labelValues[i] = utf8(e.getValue());
-            quotedValues[i++] = quoted(e.getValue());
+            keyedValues[i] = new KeyedValue(labelKeys[i], quoted(e.getValue()));
+            i++;
         }
         this.fields = new RowFields(utf8(q.timeField()));
         this.parser = new JsonRowMatch(q);
@@ -56,12 +59,21 @@ final class RowFilter {
     }
 
     /**
-     * A needle every matching row holds when nothing in it is escaped: the quoted name or a quoted
-     * label value; null when there is none.
+     * What every matching row holds when nothing in it is escaped: the quoted name or a quoted label
+     * value after its key; null when there is none.
      */
-    Needle quotedValue() {
-        if (quotedName != null) return quotedName;
-        return quotedValues.length > 0 ? quotedValues[0] : null;
+    KeyedValue keyedValue() {
+        if (keyedName != null) return keyedName;
+        return keyedValues.length > 0 ? keyedValues[0] : null;
+    }
+
+    /** Probes the needles at the bytes rarest in data like {@code b[from, to)} (a first block). */
+    void tuneTo(byte[] b, int from, int to) {
+        if (text == null && keyedName == null && keyedValues.length == 0) return;
+        int[] seen = Needle.byteCounts(b, from, to);
+        if (text != null) text = text.tunedTo(seen);
+        if (keyedName != null) keyedName.tuneTo(seen);
+        for (KeyedValue v : keyedValues) v.tuneTo(seen);
     }
 
     /** Whether every row of a file matches (no filter needs to look at one). */
@@ -89,10 +101,10 @@ final class RowFilter {
         return decided == 1 && !parseEach || parser.matches(b, off, end - off, fileInRange);
     }
 
-    /** False when a wanted name or label value is nowhere in the row, quoted, and nothing in it is escaped. */
+    /** False when a wanted name or label value is nowhere in the row after its key, and nothing in it is escaped. */
     private boolean mayHoldValues(byte[] b, int off, int end) {
-        if (quotedName != null && !quotedName.in(b, off, end)) return hasEscape(b, off, end);
-        for (Needle v : quotedValues) if (!v.in(b, off, end)) return hasEscape(b, off, end);
+        if (keyedName != null && !keyedName.in(b, off, end)) return hasEscape(b, off, end);
+        for (KeyedValue v : keyedValues) if (!v.in(b, off, end)) return hasEscape(b, off, end);
         return true;
     }
 

@@ -23,6 +23,7 @@ final class SegmentScan {
     private final OutputStream out;
     private final boolean paged;
     private final boolean blockText;
+    private boolean tuned;
     private final List<String> problems = new ArrayList<>();
     private String stream;
     private long read;
@@ -66,6 +67,10 @@ final class SegmentScan {
 
     /** The whole lines {@code b[s, e)}, each ending in a newline. */
     private void block(byte[] b, int s, int e, boolean fileInRange) throws IOException {
+        if (!tuned) {
+            filter.tuneTo(b, s, e);
+            tuned = true;
+        }
         if (out != null && !paged && filter.matchesAll(fileInRange)) {
             long rows = Bytes.count(b, s, e, NL);
             read += rows;
@@ -93,8 +98,8 @@ final class SegmentScan {
      */
     private Needle searchKey(byte[] b, int s, int e) {
         if (blockText) return filter.text();
-        Needle value = filter.quotedValue();
-        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value : null;
+        KeyedValue value = filter.keyedValue();
+        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value.value() : null;
     }
 
     /** Finds the needle across the block; only the rows holding it are read further. */

@@ -3,6 +3,7 @@ package dev.cistern.spool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,28 @@ class NeedleTest {
             int from = rnd.nextInt(b.length + 1);
             int to = from + rnd.nextInt(b.length - from + 1);
             assertEquals(naive(b, from, to, n, ignoreCase), new Needle(n, ignoreCase).find(b, from, to));
+            // probed at the bytes rarest in some data (this row or another): found alike
+            int[] seen = Needle.byteCounts(b, 0, rnd.nextInt(b.length + 1));
+            assertEquals(naive(b, from, to, n, ignoreCase), new Needle(n, ignoreCase).tunedTo(seen).find(b, from, to));
         }
+    }
+
+    @Test
+    void aValueCountsOnlyAfterItsKey() {
+        byte[] key = "container".getBytes(StandardCharsets.UTF_8);
+        KeyedValue v = new KeyedValue(key, new Needle("\"istio\"".getBytes(StandardCharsets.UTF_8), false));
+        for (String yes : List.of("{\"container\":\"istio\"}", "{\"container\" :\t \"istio\"}",
+                "{\"pod\":\"istio\",\"container\":\"istio\"}")) {
+            byte[] b = yes.getBytes(StandardCharsets.UTF_8);
+            assertEquals(true, v.in(b, 0, b.length), yes);
+        }
+        for (String no : List.of("{\"pod\":\"istio\"}", "{\"xcontainer\":\"istio\"}", "{\"container\":\"istio-proxy\"}",
+                "[\"container\",\"istio\"]", "{\"container\":\"x\",\"istio\":1}", "\"container\":\"istio\"".substring(1))) {
+            byte[] b = no.getBytes(StandardCharsets.UTF_8);
+            assertEquals(false, v.in(b, 0, b.length), no);
+        }
+        byte[] b = "x{\"container\":\"istio\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(false, v.in(b, 3, b.length), "the key's opening quote lies before the row");
     }
 
     private static int naive(byte[] b, int from, int to, byte[] n, boolean ignoreCase) {

@@ -31,7 +31,7 @@ final class EntryFormat {
         b.writeUtf8(stream);
         b.writeInt(len);
         long headEnd = b.writePosition();
-        b.write(payload, off, len);
+        MappedCopy.write(b, payload, off, len);
         CRC32C crc = new CRC32C();
         for (long p = body; p < headEnd; p++) crc.update(b.readByte(p));
         crc.update(payload, off, len);

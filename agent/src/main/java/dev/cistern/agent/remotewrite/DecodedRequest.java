@@ -23,6 +23,8 @@ public final class DecodedRequest {
     private final Map<RemoteWriteRule, Long> dropped;
     /** The routing generation its series were made under (set once, before it is handed to a lane). */
     private long routing;
+    /** The heap of its series no cache holds (set once, as {@link #routing}). */
+    private long orphanBytes;
 
     /** All of the arrays. */
     DecodedRequest(SeriesCache.Entry[] series, int[] sampleEnd, long[] timestamps, double[] values, ExtraRows extras) {
@@ -113,9 +115,10 @@ public final class DecodedRequest {
         return extras;
     }
 
-    /** About what it holds on the heap (the series are shared with a cache; the arrays are counted at their capacity). */
+    /** About what it holds on the heap (the arrays at their capacity, the series only where no cache holds them). */
     long heapBytes() {
-        return 64 + (long) WriteRequestReader.SERIES_BYTES * series.length + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
+        return 64 + orphanBytes + (long) WriteRequestReader.SERIES_BYTES * series.length
+                + (long) WriteRequestReader.SAMPLE_BYTES * timestamps.length
                 + (rewrittenBody == null ? 0 : rewrittenBody.length) + 256L * extras.size();
     }
 
@@ -125,6 +128,11 @@ public final class DecodedRequest {
 
     DecodedRequest routing(long generation) {
         this.routing = generation;
+        return this;
+    }
+
+    DecodedRequest orphans(long bytes) {
+        this.orphanBytes = bytes;
         return this;
     }
 }

@@ -81,16 +81,16 @@ public final class RemoteWriteHandoff {
         long generation = routingNow();
         r.chargeTo(charge);
         try {
-            if (quicklyValid(r, raw, len, limits)) return r.decoded().routing(generation);
+            if (quicklyValid(r, raw, len, limits)) return made(r.decoded(), generation);
             WriteRequestValidator.Verdict v = WriteRequestValidator.validate(raw, len, rules, limits); // throws, with the reason
             if (v.drops() == null) {
                 r.readDecompressed(raw, len);
-                return r.decoded().routing(generation);
+                return made(r.decoded(), generation);
             }
             if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteRequestRewrite.without(raw, len, v.drops());
             r.readDecompressed(kept, kept.length);
-            return r.decoded().rewritten(Snappy.compress(kept), v.drops().counts()).routing(generation);
+            return made(r.decoded().rewritten(Snappy.compress(kept), v.drops().counts()), generation);
         } catch (IOException e) { // after a full validation, only a protobuf the generated parser also refuses
             throw InvalidWriteRequestException.malformed("malformed_protobuf",
                     "body is not a remote_write WriteRequest: " + e.getMessage());
@@ -113,12 +113,12 @@ public final class RemoteWriteHandoff {
         long generation = routingNow();
         DecodedRequest rows = r.read(raw, len, rules, limits, charge);
         Drops drops = r.drops();
-        if (drops == null) return rows.routing(generation);
+        if (drops == null) return made(rows, generation);
         try {
             if (charge != null) charge.accept(len + (long) Snappy.maxCompressedLength(len)); // the rewritten body, and compressed
             byte[] kept = WriteV2Rewrite.without(raw, len, drops);
-            return r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE, charge)
-                    .rewritten(Snappy.compress(kept), drops.counts()).routing(generation);
+            return made(r.read(kept, kept.length, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE, charge)
+                    .rewritten(Snappy.compress(kept), drops.counts()), generation);
         } catch (IOException e) { // the generated parser refused what the walk accepted: a bug, said as such
             throw new IllegalStateException("cannot rewrite a valid Remote-Write 2.0 request", e);
         }
@@ -127,8 +127,15 @@ public final class RemoteWriteHandoff {
     /** The routing generation now; this thread's cache forgets series made under an earlier one. */
     private long routingNow() {
         long generation = routing.getAsLong();
-        caches.get().forgetIfNot(generation);
+        SeriesCache cache = caches.get();
+        cache.forgetIfNot(generation);
+        cache.takeOrphanedBytes(); // series a refused request let go are not the next one's
         return generation;
+    }
+
+    /** Rows as decoded under {@code generation}, holding the series the cache did not keep (see {@link #offer}). */
+    private DecodedRequest made(DecodedRequest rows, long generation) {
+        return rows.routing(generation).orphans(caches.get().takeOrphanedBytes());
     }
 
     private static boolean quicklyValid(WriteRequestReader r, byte[] raw, int len, RemoteWriteRules.Limits limits) {
@@ -139,7 +146,11 @@ public final class RemoteWriteHandoff {
         }
     }
 
-    /** Hands the rows of journal entry {@code index} to its lane, unless the hand-off is full. */
+    /**
+     * Hands the rows of journal entry {@code index} to its lane, unless the hand-off is full. The bound counts the
+     * series only these rows hold (made when the thread's cache was full), so rows held here never keep more than
+     * the budget alive, however the caches fare.
+     */
     public void offer(long index, DecodedRequest rows) {
         long bytes = rows.heapBytes();
         if (heldBytes.addAndGet(bytes) > budgetBytes) {

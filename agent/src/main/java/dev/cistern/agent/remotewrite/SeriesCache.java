@@ -1,9 +1,6 @@
 package dev.cistern.agent.remotewrite;
 
 import dev.cistern.spool.Series;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,9 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * is that one, a byte compare finds it without hashing or probing the map.
  *
  * <p>Bounded by an estimate of the heap it holds ({@link #cost}, checked against the heap by SeriesCacheTest); each
- * cache's budget is a share of a sixteenth of the heap ({@link #defaultBudget}). The least recently looked-up series go first
- * (a series found as a follower does not refresh its place, so under pressure it may be evicted
- * and made again: the cost is speed, never a wrong row). Not thread-safe: each HTTP thread has
+ * cache's budget is a share of an eighth of the heap ({@link #defaultBudget}). Once full, only one new series in
+ * {@link #ADMIT_EVERY} gets in, in place of the least recently looked-up (a series found as a follower does not refresh
+ * its place): a scrape bigger than the budget comes round in the same order, and plain LRU would then evict each series
+ * just before it is wanted again and miss on every one (a 64 MiB heap did, making 2,000 series a request). Held back
+ * this way, the cache keeps most of such a scrape and still turns over to new series. A miss costs speed, never a
+ * wrong row. Series made but not kept, or evicted, are {@link #takeOrphanedBytes orphaned}: only the requests that
+ * use them hold them, and the hand-off counts them against its own budget. Not thread-safe: each HTTP thread has
  * one (it decodes requests as it validates them, see {@link RemoteWriteHandoff}), and so does each
  * sealer lane, for entries it replays from the journal.
  */
@@ -28,23 +29,26 @@ public final class SeriesCache {
     /** A series with the streams its rows go to: a route mask, bit i for the router's stream i. */
     public record Entry(Series series, long route) {}
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Objects per series whatever its labels: map entry, key, slot, entry, series, labels, their arrays and headers. */
     private static final int ENTRY_OVERHEAD = 400;
     /** Per label: its two strings (about 40 bytes each besides the characters) and a bit of the series' JSON. */
     private static final int LABEL_OVERHEAD = 96;
+    /** Over budget, one new series in this many is kept (evicting the eldest); the rest are made, used and not kept. */
+    static final int ADMIT_EVERY = 8;
     private static final AtomicLong HELD_ALL = new AtomicLong();
     private static final AtomicLong BUDGET_ALL = new AtomicLong();
 
     private final long budgetBytes;
-    private final LinkedHashMap<Key, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
-    private final Key probe = new Key();
+    private final LinkedHashMap<SeriesKey, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
+    private final SeriesKey probe = new SeriesKey();
     private Slot last; // the slot the previous lookup returned
     private long routing; // the routing generation its entries were made under
     private long heldBytes;
     private long hits;
     private long misses;
     private long followed;
+    private long refused; // new series found no room, so far
+    private long orphanedBytes; // series made and not kept, or evicted, since the last take
 
     public SeriesCache(long budgetBytes) {
         this.budgetBytes = budgetBytes;
@@ -52,11 +56,12 @@ public final class SeriesCache {
     }
 
     /**
-     * What the caches of one side (the HTTP threads together, or the applier lanes together) may hold: a sixteenth
-     * of the heap, so all the agent's caches hold at most an eighth (8 MiB at -Xmx64m).
+     * What the caches of one side (the HTTP threads together, or the applier lanes together) may hold: an eighth of
+     * the heap, so all the agent's caches hold at most a quarter (16 MiB at -Xmx64m). A sixteenth held 770 series a
+     * thread at -Xmx64m with edge.yaml's 2 HTTP threads, less than one k8s node's scrape (957).
      */
     public static long defaultBudget() {
-        return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
+        return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 8);
     }
 
     /** Bytes held by every cache of this JVM, by the estimate each is bounded by. */
@@ -140,14 +145,22 @@ public final class SeriesCache {
         return s.entry;
     }
 
-    /** Remembers an entry for these label-field bytes (copied), evicting the least recently used over budget. */
-    void put(byte[] b, int off, int len, Entry e) {
-        put(b, off, len, e, cost(b, off, len));
+    /**
+     * Remembers an entry for these label-field bytes (copied), unless the cache is full and does not admit it
+     * (see the class comment); returns whether it kept it.
+     */
+    boolean put(byte[] b, int off, int len, Entry e) {
+        return put(b, off, len, e, cost(b, off, len));
     }
 
     /** As {@link #put(byte[], int, int, Entry)} for a key that is not label fields (2.0's), its heap {@code cost} worked out. */
-    void put(byte[] b, int off, int len, Entry e, int cost) {
-        Key k = new Key();
+    boolean put(byte[] b, int off, int len, Entry e, int cost) {
+        if (heldBytes + cost > budgetBytes && ++refused % ADMIT_EVERY != 0) {
+            orphanedBytes += cost;
+            last = null; // no follower link to a series not kept
+            return false;
+        }
+        SeriesKey k = new SeriesKey();
         k.set(Arrays.copyOfRange(b, off, off + len), 0, len);
         Slot s = new Slot(k, e, cost);
         Slot replaced = map.put(k, s);
@@ -157,16 +170,25 @@ public final class SeriesCache {
             added -= replaced.cost;
         }
         follow(s);
-        Iterator<Map.Entry<Key, Slot>> it = map.entrySet().iterator();
+        Iterator<Map.Entry<SeriesKey, Slot>> it = map.entrySet().iterator();
         while (heldBytes + added > budgetBytes && it.hasNext()) {
             Slot eldest = it.next().getValue();
             if (eldest == s) break;
             added -= eldest.cost;
+            orphanedBytes += eldest.cost;
             eldest.evicted = true; // a stale follower link must not bring it back
             it.remove();
         }
         heldBytes += added;
         HELD_ALL.addAndGet(added);
+        return true;
+    }
+
+    /** The heap of the series this cache made and let go (not kept, or evicted) since the last call; starts again at 0. */
+    long takeOrphanedBytes() {
+        long n = orphanedBytes;
+        orphanedBytes = 0;
+        return n;
     }
 
     private void follow(Slot s) {
@@ -227,67 +249,16 @@ public final class SeriesCache {
 
     /** A cached series, and the one that followed it last time. */
     private static final class Slot {
-        final Key key;
+        final SeriesKey key;
         final Entry entry;
         final int cost;
         Slot next;
         boolean evicted;
 
-        Slot(Key key, Entry entry, int cost) {
+        Slot(SeriesKey key, Entry entry, int cost) {
             this.key = key;
             this.entry = entry;
             this.cost = cost;
-        }
-    }
-
-    /** A byte range with its hash; the probe is a reused view, stored keys own their bytes. */
-    private static final class Key {
-        private byte[] b;
-        private int off;
-        private int len;
-        private int hash;
-
-        void set(byte[] b, int off, int len) {
-            this.b = b;
-            this.off = off;
-            this.len = len;
-            this.hash = hash(b, off, len);
-        }
-
-        /** Four independent lanes over 32-byte blocks keep the multiplier busy; the key bytes are mostly ASCII. */
-        private static int hash(byte[] b, int off, int len) {
-            long h0 = len;
-            long h1 = 0x243F6A8885A308D3L;
-            long h2 = 0x13198A2E03707344L;
-            long h3 = 0xA4093822299F31D0L;
-            int i = off;
-            int end = off + len;
-            for (; i + 32 <= end; i += 32) {
-                h0 = mix(h0, (long) LONGS.get(b, i));
-                h1 = mix(h1, (long) LONGS.get(b, i + 8));
-                h2 = mix(h2, (long) LONGS.get(b, i + 16));
-                h3 = mix(h3, (long) LONGS.get(b, i + 24));
-            }
-            for (; i + 8 <= end; i += 8) h0 = mix(h0, (long) LONGS.get(b, i));
-            for (; i < end; i++) h1 = mix(h1, b[i]);
-            long h = h0 ^ Long.rotateLeft(h1, 16) ^ Long.rotateLeft(h2, 32) ^ Long.rotateLeft(h3, 48);
-            h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
-            return (int) (h ^ (h >>> 32));
-        }
-
-        private static long mix(long h, long v) {
-            return Long.rotateLeft((h ^ v) * 0x9E3779B97F4A7C15L, 31);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && k.len == len
-                    && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
         }
     }
 }

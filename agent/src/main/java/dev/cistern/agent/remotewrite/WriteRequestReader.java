@@ -292,7 +292,9 @@ public final class WriteRequestReader {
             return d;
         }
         charge.accept((long) SAMPLE_BYTES * sampleCount + (long) SERIES_BYTES * seriesCount);
-        return new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
+        DecodedRequest d = new DecodedRequest(Arrays.copyOf(series, seriesCount), Arrays.copyOf(sampleEnd, seriesCount),
                 Arrays.copyOf(timestamps, sampleCount), Arrays.copyOf(values, sampleCount), seriesCount, sampleCount, extras);
+        Arrays.fill(series, 0, seriesCount, null); // series the cache did not keep live no longer than their requests
+        return d;
     }
 }

@@ -80,6 +80,28 @@ class RemoteWriteHandoffTest {
     }
 
     @Test
+    void rowsHoldingSeriesNoCacheKeptCountThemAgainstTheBudget() {
+        // the thread's cache has no room, so the rows alone hold their series: uncounted, queued rows kept 2,000 series each
+        DecodedRequest shared = new RemoteWriteHandoff(1, index -> 0, WriteRequestReaderTest::make, 1 << 20, 1 << 20)
+                .decode(request, request.length);
+        long budget = shared.heapBytes() * 4;
+        RemoteWriteHandoff h = new RemoteWriteHandoff(1, index -> 0, WriteRequestReaderTest::make, 1, budget);
+        for (int i = 0; i < 4; i++) {
+            DecodedRequest alone = h.decode(request, request.length);
+            assertTrue(alone.heapBytes() > budget, "3 series of their own: " + alone.heapBytes() + " against " + shared.heapBytes());
+            h.offer(i, alone);
+            assertTrue(h.heldBytes() <= budget, "held " + h.heldBytes());
+            assertNull(h.take(0, i), "too big with its series: the lane decodes the journaled body");
+        }
+        RemoteWriteHandoff roomy = new RemoteWriteHandoff(1, index -> 0, WriteRequestReaderTest::make, 1 << 20, budget);
+        roomy.decode(request, request.length);
+        DecodedRequest cached = roomy.decode(request, request.length);
+        assertEquals(shared.heapBytes(), cached.heapBytes(), "series the cache holds are not counted twice");
+        roomy.offer(0, cached);
+        assertSame(cached, roomy.take(0, 0));
+    }
+
+    @Test
     void anInvalidRequestIsA400WithItsReason() {
         byte[] noName = RemoteWrite.WriteRequest.newBuilder().addTimeseries(RemoteWrite.TimeSeries.newBuilder()
                 .addLabels(WriteRequestValidatorTest.label("job", "x"))

@@ -54,6 +54,27 @@ class SeriesCacheTest {
     }
 
     @Test
+    void aScrapeBiggerThanTheBudgetStillMostlyHits() throws Exception {
+        // one node's scrape (957 series, as the k8s corpus) coming round in the same order, with room for 80% of it:
+        // least-recently-used alone evicted each series just before it came back, and missed on every one
+        byte[] scrape = request(new SplittableRandom(5), 957, true);
+        SeriesCache whole = new SeriesCache(1L << 30);
+        new WriteRequestReader(whole, WriteRequestReaderTest::make).readDecompressed(scrape, scrape.length);
+        SeriesCache cache = new SeriesCache(whole.heldBytes() * 8 / 10);
+        WriteRequestReader reader = new WriteRequestReader(cache, WriteRequestReaderTest::make);
+        for (int r = 0; r < 20; r++) reader.readDecompressed(scrape, scrape.length);
+        long hits = cache.hits();
+        long misses = cache.misses();
+        for (int r = 0; r < 10; r++) {
+            reader.readDecompressed(scrape, scrape.length);
+            assertEquals(957, reader.decoded().seriesCount());
+            assertTrue(cache.heldBytes() <= cache.budgetBytes(), "holds " + cache.heldBytes() + " over " + cache.budgetBytes());
+        }
+        double hitRate = (double) (cache.hits() - hits) / (cache.hits() - hits + cache.misses() - misses);
+        assertTrue(hitRate > 0.6, "hit rate " + hitRate);
+    }
+
+    @Test
     void theEstimateIsTheHeapTheSeriesTake() throws Exception {
         for (boolean shortLabels : new boolean[] {false, true}) {
             SplittableRandom rnd = new SplittableRandom(3);

@@ -52,6 +52,20 @@ class LauncherMemoryTest {
     }
 
     @Test
+    void aSmallHeapCompilesWithC1AloneAndTheNativeHeapIsTrimmed() throws Exception {
+        // edge.yaml's -Xmx64m: C2's arenas and code were 25-40 MiB of native memory beside the 64 MiB heap
+        Map<String, String> small = flags(archiveHome(), "-Xmx64m", "run");
+        assertEquals("1", small.get("TieredStopAtLevel"));
+        assertEquals("1000", small.get("TrimNativeHeapInterval"), "this JDK (17.0.11 or later) trims");
+        assertEquals("1", flags(archiveHome(), "-Xmx128m", "run").get("TieredStopAtLevel"));
+        Map<String, String> usual = flags(archiveHome(), "", "run");
+        assertEquals("4", usual.get("TieredStopAtLevel"), "the default heap keeps C2");
+        assertEquals("0", usual.get("TrimNativeHeapInterval"), "and glibc's own ways (trimming saved 8 MiB of 259 there)");
+        assertEquals("4", flags(archiveHome(), "-Xmx64m -XX:TieredStopAtLevel=4", "run").get("TieredStopAtLevel"), "JAVA_OPTS wins");
+        assertEquals("4", flags(archiveHome(), "-Xmx1g", "run").get("TieredStopAtLevel"));
+    }
+
+    @Test
     void maxRamPercentageIsNotHiddenBehindTheDefaultHeap() throws Exception {
         Map<String, String> in = flags(archiveHome(), "-XX:MaxRAMPercentage=1", "run");
         long machine = Long.parseLong(in.get("MaxHeapSize"));
@@ -80,6 +94,7 @@ class LauncherMemoryTest {
         assertEquals("true", in.get("UseSerialGC"));
         assertEquals("67108864", in.get("MaxDirectMemorySize"));
         assertEquals("2", in.get("MALLOC_ARENA_MAX"));
+        assertEquals("1", run(root.resolve("bin/cistern"), "-Xmx64m", "run", fakeBin + ":/bin:/usr/bin").get("TieredStopAtLevel"));
     }
 
     /** The archive's layout: bin/cistern (its Maven token filled as the build does), bin/jvm-memory.sh, runtime/bin/java. */
