@@ -38,7 +38,8 @@ final class Shard implements RowSink {
         Segment seg = openSegment();
         RowBuffer b = staged;
         int start = b.size();
-        b.put(series.head);
+        byte[] json = series.json;
+        b.write(json, 0, series.tailAt);
         if (ts != tsFieldFor || tsField.size() == 0) {
             tsField.clear();
             tsField.putLong(ts);
@@ -47,7 +48,7 @@ final class Shard implements RowSink {
         }
         b.write(tsField.array(), 0, tsField.size());
         b.putDouble(value);
-        b.put(series.tail);
+        b.write(json, series.tailAt, json.length - series.tailAt);
         rowAdded(seg, ts, b.size() - start);
     }
 
