@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 @Command(name = "run", description = {
         "Run the agent. With no options it uses embedded defaults: data in ./data, listening on 127.0.0.1:9464, uploads to ./uploads.",
@@ -55,7 +56,10 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         // HUP before the JVM's default for it (exit); a reload asked for before the agent runs is ignored
         AtomicReference<Agent> running = new AtomicReference<>();
-        Signal.handle(new Signal("HUP"), s -> reloadOnHangup(running.get()));
+        SignalHandler before = Signal.handle(new Signal("HUP"), s -> reloadOnHangup(running.get()));
+        // A parent that ignores HUP (nohup) leaves it ignored: the JVM then never delivers it, and a reload asked
+        // for by SIGHUP would silently not happen
+        if (before == SignalHandler.SIG_IGN) System.err.println(HUP_IGNORED);
         try (Agent agent = Agent.start(resolved, () -> ConfigLoader.load(config, System.getenv(), flags))) {
             running.set(agent);
             System.err.println("cistern: listening on " + agent.url()
@@ -65,6 +69,10 @@ final class RunCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    static final String HUP_IGNORED = "cistern: WARNING: SIGHUP is ignored in this process (started under nohup, or a"
+            + " parent that ignores it), so SIGHUP will not reload the config: start it without nohup (systemd and"
+            + " Kubernetes need none), or reload with POST /-/reload on admin.listen";
 
     /** Off the signal thread: a reload reads files and may check the upload destination. */
     private static void reloadOnHangup(Agent agent) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /** The agent in a child JVM (`cistern run`), so a test can kill -9 it. Its output goes to a log file. */
 public final class AgentProcess implements AutoCloseable {
@@ -65,6 +66,17 @@ public final class AgentProcess implements AutoCloseable {
     /** As {@link #start(Path, Path, Path, Map)}, with JVM flags after the usual ones (a later -Xmx wins; a test fault). */
     public static AgentProcess start(Path data, Path config, Path log, Map<String, String> env, List<String> jvmFlags)
             throws IOException {
+        return new AgentProcess(builder(data, config, env, jvmFlags).start(), log);
+    }
+
+    /** As {@link #start(Path, Path, Path)}, through {@code wrapper} (nohup, say), which execs the JVM in its place. */
+    public static AgentProcess startThrough(String wrapper, Path data, Path config, Path log) throws IOException {
+        ProcessBuilder b = builder(data, config, Map.of(), List.of());
+        b.command().add(0, wrapper);
+        return new AgentProcess(b.start(), log);
+    }
+
+    private static ProcessBuilder builder(Path data, Path config, Map<String, String> env, List<String> jvmFlags) {
         List<String> args = new ArrayList<>(List.of("run", "--data", data.toString(), "--listen", "127.0.0.1:0"));
         if (config != null) args.addAll(List.of("--config", config.toString()));
         List<String> flags = new ArrayList<>(JVM_FLAGS);
@@ -73,7 +85,13 @@ public final class AgentProcess implements AutoCloseable {
         // test samples carry fixed 2025 timestamps: widen the default 7-day window unless a test sets it
         b.environment().put("CISTERN_INGEST__REMOTE_WRITE__MAX_AGE", "36500d");
         b.environment().putAll(env);
-        return new AgentProcess(b.start(), log);
+        return b;
+    }
+
+    /** Skips a test that sends SIGHUP when this test run ignores it (started under nohup): the agent says so. */
+    public void assumeHangupDelivered() throws IOException {
+        Assumptions.assumeFalse(log().contains("SIGHUP is ignored"),
+                "SIGHUP is ignored in this test run (started under nohup?), so it cannot reach the agent");
     }
 
     public int awaitPort() throws Exception {

@@ -77,6 +77,17 @@ class ConfigReloadTest {
     }
 
     @Test
+    void startedUnderNohupItSaysSighupWillNotReload() throws Exception {
+        Path cfg = dir.resolve("cistern.yaml");
+        Files.writeString(cfg, config(64, "32MiB", ""));
+        try (AgentProcess agent = AgentProcess.startThrough("nohup", dir.resolve("data"), cfg, dir.resolve("agent.log"))) {
+            agent.awaitPort();
+            assertTrue(agent.log().contains("SIGHUP is ignored in this process"), agent.log());
+            assertTrue(agent.log().contains("POST /-/reload"), "and says what to do instead: " + agent.log());
+        }
+    }
+
+    @Test
     void postReloadOnTheAdminListenerNeedsTheTokenAndAnswersWhatChanged() throws Exception {
         Path cfg = dir.resolve("cistern.yaml");
         Path token = dir.resolve("token");
@@ -132,6 +143,7 @@ class ConfigReloadTest {
     }
 
     private static void hangUp(AgentProcess agent) throws Exception {
+        agent.assumeHangupDelivered();
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(agent.pid())).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -HUP " + agent.pid());
     }
