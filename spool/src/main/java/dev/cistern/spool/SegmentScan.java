@@ -2,7 +2,6 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,25 +41,28 @@ final class SegmentScan {
         this.blockText = filter.text() != null && !filter.text().spansLines();
     }
 
+    /** Reads the segments, decoded a few blocks ahead on a thread of their own ({@link DecodeAhead}). */
     Scanner.Summary run(List<SealedSegment> segments, int pruned) {
         int scanned = 0;
-        for (SealedSegment seg : segments) {
-            if (stopped) break;
-            scanned++;
-            stream = seg.name().stream();
-            boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
-            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
-                LineBlocks blocks = new LineBlocks(in);
-                while (!stopped && blocks.next()) block(blocks.array(), blocks.start(), blocks.end(), fileInRange);
-                if (stopped) break;
-                if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
-                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
-                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
-            } catch (NoSuchFileException e) {
-                // uploaded or dropped between listing and reading: not a problem
-            } catch (IOException e) {
-                problems.add(e.getMessage());
+        boolean fileInRange = false;
+        try (DecodeAhead ahead = new DecodeAhead(segments)) {
+            for (Object item = ahead.take(); item != null && !stopped; item = ahead.take()) {
+                if (item instanceof DecodeAhead.Block b) {
+                    try {
+                        block(b.array(), b.start(), b.end(), fileInRange);
+                    } finally {
+                        ahead.release(b);
+                    }
+                } else if (item instanceof SealedSegment seg) {
+                    scanned++;
+                    stream = seg.name().stream();
+                    fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
+                } else {
+                    problems.addAll(((DecodeAhead.End) item).problems());
+                }
             }
+        } catch (IOException e) {
+            throw new OutputException(e); // interrupted while waiting for rows: Scanner throws it
         }
         return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
     }
