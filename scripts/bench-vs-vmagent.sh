@@ -24,7 +24,9 @@
 # Environment:
 #   RECEIVERS   which to run (default "cistern-default cistern-1 cistern-5 vmagent");
 #               cistern-<q> runs the agent at its defaults but spool.quality: <q>, cistern-default at its defaults,
-#               cistern-zstd at its defaults but the metrics stream sealed with zstd (levels chosen by spool.quality: auto)
+#               cistern-zstd at its defaults but the metrics stream sealed with zstd (levels chosen by spool.quality: auto);
+#               a suffix -arrival (cistern-default-arrival, cistern-1-arrival) writes rows in arrival order
+#               (spool.series_block_rows: 0) instead of grouped by series
 #               (both with ingest.remote_write.max_age: 36500d, for the corpus' fixed timestamps, and no upload)
 #   ROUNDS (1), CONNECTIONS (4), SAMPLES_PER_REQUEST (2000), WARMUP (0 samples sent before the clock starts)
 #   CORPUS (../shared/corpus/k8s-node.prom), AGENT_OPTS (JAVA_OPTS for the agent; default none: the launcher's own)
@@ -91,20 +93,22 @@ start_receiver() {
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/health" 30 ;;
     cistern-*)
-      local q="${name#cistern-}"
+      local q="${name#cistern-}" spool=""
+      case "$q" in *-arrival) q="${q%-arrival}"; spool="  series_block_rows: 0\n" ;; esac
       # Defaults but two: the corpus' timestamps are fixed (2025-11-22), not now's, and nothing is uploaded
       # (vmagent's remote storage is down too).
       printf 'ingest:\n  remote_write:\n    max_age: 36500d\nupload:\n  to: ""\n' >"$dir/cistern.yaml"
       case "$q" in
         default) ;;
         zstd) printf 'routing:\n  streams:\n    metrics: {codec: zstd}\n' >>"$dir/cistern.yaml" ;;
-        *) printf 'spool:\n  quality: %s\n' "$q" >>"$dir/cistern.yaml" ;;
+        *) spool="  quality: $q\n$spool" ;;
       esac
+      [ -z "$spool" ] || printf "spool:\n$spool" >>"$dir/cistern.yaml"
       JAVA_OPTS="${AGENT_OPTS:-}" bin/cistern run --config "$dir/cistern.yaml" --data "$dir/data" --listen "127.0.0.1:$port" \
         >"$dir/receiver.log" 2>&1 &
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/readyz" 120 ;;
-    *) echo "bench-vs-vmagent: unknown receiver $name (cistern-default, cistern-<quality>, cistern-zstd, vmagent)" >&2; return 1 ;;
+    *) echo "bench-vs-vmagent: unknown receiver $name (cistern-default, cistern-<quality>, cistern-zstd, each also with -arrival; vmagent)" >&2; return 1 ;;
   esac
 }
 

@@ -1,5 +1,6 @@
 package dev.cistern.agent;
 
+import dev.cistern.agent.config.LaneSettings;
 import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.journal.Journal;
@@ -27,6 +28,7 @@ final class AgentParts {
             QualitySettings q = config.qualitySettings();
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
+                    .seriesBlockRows(LaneSettings.seriesBlockRows(config.raw().spool))
                     .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
             q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays

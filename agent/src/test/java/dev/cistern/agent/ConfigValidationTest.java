@@ -56,6 +56,15 @@ class ConfigValidationTest {
     }
 
     @Test
+    void seriesBlockRowsDefaultTo65536AndNameTheirKeyWhenWrong() throws Exception {
+        assertEquals(65_536, LaneSettings.seriesBlockRows(ConfigLoader.load(null, Map.of(), Map.of()).raw().spool));
+        assertEquals(0, LaneSettings.seriesBlockRows(
+                ConfigLoader.load(null, Map.of("CISTERN_SPOOL__SERIES_BLOCK_ROWS", "0"), Map.of()).raw().spool));
+        assertEquals("spool.series_block_rows", fails("spool:\n  series_block_rows: -1\n", Map.of()).key());
+        assertEquals("spool.series_block_rows", fails("spool:\n  series_block_rows: 2000000\n", Map.of()).key());
+    }
+
+    @Test
     void journalSyncIsNoneOrSync() throws Exception {
         assertEquals(false, ConfigLoader.load(null, Map.of(), Map.of()).journalSync(), "acknowledged = in the page cache, by default");
         Path f = dir.resolve("sync.yaml");

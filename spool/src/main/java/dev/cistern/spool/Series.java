@@ -2,6 +2,7 @@ package dev.cistern.spool;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,8 @@ public final class Series {
      */
     final byte[] json;
     final int tailAt;
+    /** Of {@link #json}, spread over the low bits: series are grouped by their JSON ({@link SeriesBlock}). */
+    final int hash;
 
     private Series(String name, Labels labels) {
         this.name = Objects.requireNonNull(name, "name");
@@ -40,6 +43,8 @@ public final class Series {
         }
         j.writeBytes("}}\n".getBytes());
         json = j.toByteArray();
+        int h = Arrays.hashCode(json);
+        hash = h ^ (h >>> 16);
     }
 
     public static Series of(String name, Labels labels) {

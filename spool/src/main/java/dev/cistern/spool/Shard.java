@@ -22,6 +22,8 @@ final class Shard implements RowSink {
     // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
     private final RowBuffer tsField = new RowBuffer(32);
     private long tsFieldFor;
+    /** Samples held back so that a series' rows reach the encoder together; null: arrival order. */
+    private final SeriesBlock block;
     private JsonGenerator generator;
     private Segment segment;
     private boolean holdRotation; // inside a sourced batch: rotate only at its end, so no entry spans two segments
@@ -30,12 +32,25 @@ final class Shard implements RowSink {
         this.spool = spool;
         this.stream = stream;
         this.rotation = spool.config().rotation();
+        int rows = spool.config().seriesBlockRows();
+        this.block = rows == 0 ? null : new SeriesBlock(rows, spool.config().seriesBlockBytes());
     }
 
     @Override
     public void append(Series series, long ts, double value) throws IOException {
         checkTs(ts);
         Segment seg = openSegment();
+        if (block == null) {
+            stageSample(seg, series, ts, value);
+        } else {
+            block.add(series, ts, value);
+            if (block.full()) writeBlock(seg);
+        }
+        if (!holdRotation) rotateIfFull();
+    }
+
+    /** Encodes one sample's row into the staging buffer. */
+    private void stageSample(Segment seg, Series series, long ts, double value) throws IOException {
         RowBuffer b = staged;
         int start = b.size();
         byte[] json = series.json;
@@ -49,7 +64,13 @@ final class Shard implements RowSink {
         b.write(tsField.array(), 0, tsField.size());
         b.putDouble(value);
         b.write(json, series.tailAt, json.length - series.tailAt);
-        rowAdded(seg, ts, b.size() - start);
+        seg.countRow(ts, b.size() - start);
+        if (b.size() >= STAGE_BYTES) drain(seg);
+    }
+
+    /** Stages the samples held back, grouped by series. */
+    private void writeBlock(Segment seg) throws IOException {
+        if (block != null && !block.isEmpty()) block.writeTo((series, ts, value) -> stageSample(seg, series, ts, value));
     }
 
     @Override
@@ -137,7 +158,10 @@ final class Shard implements RowSink {
 
     private void rotateIfFull() throws IOException {
         Segment seg = segment;
-        if (seg != null && (seg.rows() >= rotation.maxRows() || seg.rawBytes() >= rotation.maxBytes())) seal();
+        if (seg == null) return;
+        long heldRows = block == null ? 0 : block.size();
+        long heldBytes = block == null ? 0 : block.estimatedBytes();
+        if (seg.rows() + heldRows >= rotation.maxRows() || seg.rawBytes() + heldBytes >= rotation.maxBytes()) seal();
     }
 
     /**
@@ -181,6 +205,7 @@ final class Shard implements RowSink {
     void flush() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
+        writeBlock(seg);
         drain(seg);
         try {
             seg.flush();
@@ -197,6 +222,7 @@ final class Shard implements RowSink {
     void seal() throws IOException {
         Segment seg = segment;
         if (seg == null) return;
+        writeBlock(seg);
         if (seg.rows() == 0) {
             // Its only rows were rejected (appendObject failed): there is nothing to seal, and a name needs rows.
             segment = null;
@@ -227,6 +253,7 @@ final class Shard implements RowSink {
         Files.deleteIfExists(seg.tempPath());
         segment = null;
         staged.clear();
+        if (block != null) block.clear();
         generator = null;
         return true;
     }
@@ -243,6 +270,7 @@ final class Shard implements RowSink {
         spool.sealer().abandoned(seg, new SpoolWriteException("segment " + seg.tempPath() + " abandoned after a failed write", cause));
         segment = null;
         staged.clear();
+        if (block != null) block.clear();
         generator = null;
     }
 }

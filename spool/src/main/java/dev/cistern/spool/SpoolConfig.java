@@ -20,6 +20,8 @@ import java.util.TreeSet;
 public final class SpoolConfig {
     public static final int DEFAULT_QUALITY = 5;
     public static final int DEFAULT_WINDOW = 22;
+    public static final int DEFAULT_SERIES_BLOCK_ROWS = SeriesBlock.DEFAULT_ROWS;
+    public static final int MAX_SERIES_BLOCK_ROWS = 1 << 20;
 
     private final Path directory;
     private final int quality;
@@ -31,6 +33,7 @@ public final class SpoolConfig {
     private final Map<String, CodecSettings> streamCodecs;
     private final Set<String> fixedLevels;
     private final LevelPolicy adaptive;
+    private final int seriesBlockRows;
 
     private SpoolConfig(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -43,6 +46,7 @@ public final class SpoolConfig {
         this.streamCodecs = Map.copyOf(b.streamCodecs);
         this.fixedLevels = Set.copyOf(b.fixedLevels);
         this.adaptive = b.adaptive;
+        this.seriesBlockRows = b.seriesBlockRows;
     }
 
     public static Builder builder(Path directory) {
@@ -56,6 +60,16 @@ public final class SpoolConfig {
     public LevelPolicy adaptive() { return adaptive; }
     public Rotation rotation() { return rotation; }
     public int shardsPerStream() { return shardsPerStream; }
+    /** Samples each shard holds back to write grouped by series ({@link SeriesBlock}); 0 writes them as they come. */
+    public int seriesBlockRows() { return seriesBlockRows; }
+
+    /**
+     * The distinct series JSON one shard's block may hold: a sixteenth of the heap, 1-16 MiB (the series are mostly
+     * the caches' own, so this bounds what a block alone could keep alive).
+     */
+    long seriesBlockBytes() {
+        return Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+    }
     /** The streams that chose their codec; the others are written with {@link #codec(String)}'s Brotli default. */
     public Map<String, CodecSettings> streamCodecs() { return streamCodecs; }
 
@@ -100,7 +114,8 @@ public final class SpoolConfig {
 
     /** This configuration for a {@link JournalFedSpool}: one shard per lane, temp files dropped at open. */
     SpoolConfig journalFed(int lanes, JournalSource source) {
-        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes).adaptive(adaptive);
+        Builder b = new Builder(directory).quality(quality).window(window).rotation(rotation).shardsPerStream(lanes).adaptive(adaptive)
+                .seriesBlockRows(seriesBlockRows);
         b.streamCodecs.putAll(streamCodecs);
         b.fixedLevels.addAll(fixedLevels);
         b.replayedFromJournal = true;
@@ -111,7 +126,7 @@ public final class SpoolConfig {
     @Override
     public String toString() {
         return "SpoolConfig{directory=" + directory + ", quality=" + (adaptive == null ? quality : adaptive) + ", window=" + window
-                + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream
+                + ", rotation=" + rotation + ", shardsPerStream=" + shardsPerStream + ", seriesBlockRows=" + seriesBlockRows
                 + (streamCodecs.isEmpty() ? "" : ", codecs=" + new TreeMap<>(streamCodecs))
                 + (fixedLevels.isEmpty() || adaptive == null ? "" : ", fixedLevels=" + fixedLevels)
                 + (replayedFromJournal ? ", replayedFromJournal" : "") + '}';
@@ -128,6 +143,7 @@ public final class SpoolConfig {
         private final Map<String, CodecSettings> streamCodecs = new TreeMap<>();
         private final Set<String> fixedLevels = new TreeSet<>();
         private LevelPolicy adaptive;
+        private int seriesBlockRows = SeriesBlock.DEFAULT_ROWS;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -174,6 +190,15 @@ public final class SpoolConfig {
         public Builder shardsPerStream(int shards) {
             if (shards < 1 || shards > 256) throw new IllegalArgumentException("shardsPerStream must be 1-256, was " + shards);
             this.shardsPerStream = shards;
+            return this;
+        }
+
+        /** Samples each shard holds back and writes grouped by series, 0-1,048,576; 0 writes them in arrival order. */
+        public Builder seriesBlockRows(int rows) {
+            if (rows < 0 || rows > MAX_SERIES_BLOCK_ROWS) {
+                throw new IllegalArgumentException("seriesBlockRows must be 0-" + MAX_SERIES_BLOCK_ROWS + ", was " + rows);
+            }
+            this.seriesBlockRows = rows;
             return this;
         }
 

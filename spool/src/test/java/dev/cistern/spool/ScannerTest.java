@@ -212,12 +212,22 @@ class ScannerTest {
     }
 
     @Test
-    void rowsComeOutInTimeOrderAcrossFiles() throws Exception {
+    void rowsComeOutInTimeOrderAcrossFilesAndBySeriesWithinOne() throws Exception {
         List<Row> rows = page(ScanQuery.builder().stream("metrics")).rows();
-        for (int i = 0; i < rows.size(); i++) {
-            assertEquals(i, index(rows.get(i)));
-            assertEquals(T0 + i * 1000L, rows.get(i).ts());
-            assertEquals("metrics", rows.get(i).stream());
+        assertEquals(METRIC_ROWS, rows.size());
+        for (int file = 0; file < METRIC_ROWS / 100; file++) {
+            List<Row> inFile = rows.subList(file * 100, file * 100 + 100);
+            // a file's rows are grouped by series (SeriesBlock: by content, so series[k] and series[k + 4] are one),
+            // in time order within each, series by first sample
+            int at = 0;
+            for (int k = 0; k < 4; k++) {
+                for (int i = file * 100 + k; i < file * 100 + 100; i += 4) {
+                    Row r = inFile.get(at++);
+                    assertEquals(i, index(r));
+                    assertEquals(T0 + i * 1000L, r.ts());
+                    assertEquals("metrics", r.stream());
+                }
+            }
         }
     }
 

@@ -48,6 +48,8 @@ public final class AgentConfig {
         @JsonProperty("rotate_rows") public long rotateRows = 250_000;
         @JsonProperty("rotate_bytes") public String rotateBytes = "64MiB";
         @JsonProperty("rotate_age") public String rotateAge = "60s";
+        /** Samples a lane holds back to write grouped by series (smaller files, less CPU); 0: in arrival order. */
+        @JsonProperty("series_block_rows") public int seriesBlockRows = SpoolConfig.DEFAULT_SERIES_BLOCK_ROWS;
         /** A sealer lane that writes nothing this long while journal entries wait is stalled: acknowledging stops until it moves. */
         @JsonProperty("stall_timeout") public String stallTimeout = "60s";
         /** Applier lanes (threads that write journal entries into the spool, one shard each); see docs/operations.md. */

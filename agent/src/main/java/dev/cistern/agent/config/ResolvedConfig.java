@@ -113,6 +113,7 @@ public record ResolvedConfig(
         if (rotateBytes < 1) throw new ConfigException("spool.rotate_bytes", "must be at least 1 byte");
         Duration rotateAge = Sizes.duration("spool.rotate_age", s.rotateAge);
         if (rotateAge.isZero()) throw new ConfigException("spool.rotate_age", "must be more than 0");
+        LaneSettings.seriesBlockRows(s);
         return new Rotation(s.rotateRows, rotateBytes, rotateAge);
     }
 
