@@ -11,11 +11,15 @@ import net.openhft.chronicle.wire.DocumentContext;
  * and synced before returning when the journal is opened with {@code sync}.
  */
 final class JournalAppender implements AutoCloseable {
+    /** Chronicle's document header, before the write position a document context starts at. */
+    private static final int HEADER_BYTES = 4;
+
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final BlockReservation blocks;
     private final boolean sync;
     private final long maxEntryBytes;
+    private final PagesBehind pages = new PagesBehind();
     private ExcerptAppender appender;
     private long faults;
     private long synced;
@@ -43,9 +47,12 @@ final class JournalAppender implements AutoCloseable {
                     + " (ingest.max_body_bytes sets it)");
         }
         boolean reserved = blocks.reserveFor(most, queue.cycle());
+        long start;
         long end;
+        Bytes<?> b;
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+            b = dc.wire().bytes();
+            start = b.writePosition();
             EntryFormat.write(b, kind, stream, payload, off, len);
             end = b.writePosition(); // a file offset: Chronicle's mapped bytes span the whole cycle file
         } catch (InternalError fault) {
@@ -64,6 +71,8 @@ final class JournalAppender implements AutoCloseable {
             appender.sync(); // msync of the pages written since the last one
             synced++;
         }
+        // what is before this entry's header: Chronicle reads the last entry's header at the next append
+        pages.passed(b, start - HEADER_BYTES);
         return index;
     }
 
