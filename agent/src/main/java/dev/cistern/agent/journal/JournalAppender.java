@@ -20,6 +20,8 @@ final class JournalAppender implements AutoCloseable {
     private final boolean sync;
     private final long maxEntryBytes;
     private final PagesBehind pages = new PagesBehind();
+    /** The last entry appended by this process: its kind is known without reading it back. */
+    private volatile Appended last;
     private ExcerptAppender appender;
     private long faults;
     private long synced;
@@ -66,6 +68,7 @@ final class JournalAppender implements AutoCloseable {
         long index = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(index);
         if (blocks.mustReadBack(reserved, cycle)) blocks.readBack(index, kind, stream, payload, off, len);
+        last = new Appended(index, kind);
         blocks.written(cycle, end);
         if (sync) {
             appender.sync(); // msync of the pages written since the last one
@@ -75,6 +78,18 @@ final class JournalAppender implements AutoCloseable {
         pages.passed(b, start - HEADER_BYTES);
         return index;
     }
+
+    /**
+     * The kind of entry {@code index} when it is the last one this process appended; else null. Reading it would move a
+     * tailer there, which reads up to an index spacing of entries, each mapping the page-cache folio around it (up to
+     * 2 MiB) back into the agent behind every reader that gave those pages back ({@link PagesBehind}).
+     */
+    JournalEntry.Kind kindIfLast(long index) {
+        Appended a = last;
+        return a != null && a.index == index ? a.kind : null;
+    }
+
+    private record Appended(long index, JournalEntry.Kind kind) {}
 
     synchronized long syncedAppends() {
         return synced;
