@@ -5,15 +5,16 @@ import net.openhft.chronicle.bytes.MappedBytesStore;
 
 /**
  * Gives back ({@link PageAdvice}) the journal pages behind one user of it, the appender's write position or a tailer's
- * read position, a step at a time. Chronicle maps a cycle file a block and a quarter at a time and keeps every page
- * touched through a mapping resident until it unmaps it; the cycle's first block stays mapped for the cycle's life.
+ * read position: all of the chunk before it, each time the position has moved a step. Chronicle maps a cycle file a
+ * block and a quarter at a time and keeps every page touched through a mapping resident until it unmaps it; the
+ * cycle's first block stays mapped for the cycle's life.
  * Only the chunk this user's bytes have mapped now is advised: they hold it mapped meanwhile, so the range cannot be
  * unmapped and taken by another mapping under the call (advice on anonymous memory would zero it). Chronicle shares a
  * chunk's mapping between its users: a reader further behind faults its pages back in from the page cache.
  * Not thread-safe: one per appender or tailer, used by its thread.
  */
 final class PagesBehind {
-    /** Advised this much at a time at least: each call takes page-table entries out and flushes the process' TLBs. */
+    /** Advised a step at a time: each call walks the chunk's page tables, takes entries out and flushes the process' TLBs. */
     static final long STEP = 1L << 20;
 
     private MappedBytesStore store;
@@ -28,8 +29,10 @@ final class PagesBehind {
             advisedTo = m.start();
         }
         long to = adviseTo(m.start(), advisedTo, position, PageAdvice.PAGE, STEP);
-        if (to == advisedTo || !m.inside(advisedTo, to - advisedTo)) return;
-        PageAdvice.dontNeed(m.addressForRead(advisedTo), to - advisedTo);
+        if (to == advisedTo || !m.inside(m.start(), to - m.start())) return;
+        // from the chunk's start, not from the last step: a read fault maps the whole page-cache folio around it (up to
+        // 2 MiB), pages behind the last step too, and another user's faults map pages behind this one
+        PageAdvice.dontNeed(m.addressForRead(m.start()), to - m.start());
         advisedTo = to;
     }
 
