@@ -61,8 +61,21 @@ final class Bytes {
         long pattern = broadcast(c);
         long n = 0;
         int i = from;
-        for (; i + 8 <= to; i += 8) n += Long.bitCount(equalLanes(word(b, i), pattern));
+        while (to - i >= 8) {
+            long lanes = 0; // a count in each lane, of up to LANE_MAX words: cheaper than a bitCount a word
+            for (int end = Math.min(to - 7, i + 8 * LANE_MAX); i < end; i += 8) lanes += equalLanes(word(b, i), pattern) >>> 7;
+            n += laneSum(lanes);
+        }
         for (; i < to; i++) if (b[i] == c) n++;
         return n;
+    }
+
+    /** How many words may add {@code equalLanes(..) >>> 7} into one long before {@link #laneSum}: a lane holds 255. */
+    static final int LANE_MAX = 255;
+
+    /** The sum of a long's eight byte lanes. */
+    static long laneSum(long lanes) {
+        long pairs = (lanes & 0x00ff00ff00ff00ffL) + ((lanes >>> 8) & 0x00ff00ff00ff00ffL);
+        return (pairs * 0x0001000100010001L) >>> 48;
     }
 }

@@ -11,10 +11,10 @@ import java.util.Arrays;
  * newline are a partial line, reported by {@link #tailBytes()}.
  */
 final class LineBlocks {
-    private static final int BLOCK = 1 << 18;
+    static final int BLOCK = 1 << 18;
 
     private final InputStream in;
-    private byte[] buf = new byte[BLOCK];
+    private byte[] buf;
     private int start;
     private int end; // end of the block handed out; [end, filled) is the partial line carried over
     private int filled;
@@ -22,7 +22,28 @@ final class LineBlocks {
     private IOException failure; // thrown once the lines decoded before it are handed out
 
     LineBlocks(InputStream in) {
+        this(in, new byte[BLOCK]);
+    }
+
+    /** Reads into {@code buffer} (grown when a line does not fit). */
+    LineBlocks(InputStream in, byte[] buffer) {
         this.in = in;
+        this.buf = buffer;
+    }
+
+    /**
+     * Goes on in {@code fresh} (or a larger array when the partial line does not fit), so the block handed
+     * out stays as it is for another thread to read; returns the array now in use.
+     */
+    byte[] carryInto(byte[] fresh) {
+        int carried = filled - end;
+        byte[] next = fresh.length >= carried && fresh.length >= BLOCK ? fresh : new byte[Math.max(BLOCK, buf.length)];
+        System.arraycopy(buf, end, next, 0, carried);
+        buf = next;
+        filled = carried;
+        start = 0;
+        end = 0;
+        return next;
     }
 
     /** The next block of whole lines; false at the end of the stream. */

@@ -103,9 +103,8 @@ final class Needle {
         int n = bytes.length;
         int i = from;
         // both probe words must lie inside [from, to): the last starts at i + lastAt, and lastAt < n
-        for (int end = to - n - 7; i < end; i += 8) {
-            long m = Bytes.equalLanes(Bytes.word(b, i + firstAt) | firstFold, first)
-                    & Bytes.equalLanes(Bytes.word(b, i + lastAt) | lastFold, last);
+        for (int end = wordsEnd(to); i < end; i += 8) {
+            long m = candidates(b, i);
             while (m != 0) {
                 int at = i + (Long.numberOfTrailingZeros(m) >>> 3);
                 if (matchesAt(b, at)) return at;
@@ -116,7 +115,19 @@ final class Needle {
         return -1;
     }
 
-    private boolean matchesAt(byte[] b, int at) {
+    /** Where {@link #candidates} may be asked for in {@code b[.., to)}: positions below this. */
+    int wordsEnd(int to) {
+        return to - bytes.length - 7;
+    }
+
+    /** The high bit of each lane {@code j} where the needle may start at {@code i + j}, by its two probe bytes. */
+    long candidates(byte[] b, int i) {
+        return Bytes.equalLanes(Bytes.word(b, i + firstAt) | firstFold, first)
+                & Bytes.equalLanes(Bytes.word(b, i + lastAt) | lastFold, last);
+    }
+
+    /** Whether the whole needle starts at {@code b[at]} (which must leave room for it). */
+    boolean matchesAt(byte[] b, int at) {
         if (!ignoreCase) return Arrays.equals(b, at, at + bytes.length, bytes, 0, bytes.length);
         for (int j = 0; j < bytes.length; j++) {
             if (fold(b[at + j]) != bytes[j]) return false;

@@ -2,7 +2,6 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +23,7 @@ final class SegmentScan {
     private final boolean paged;
     private final boolean blockText;
     private boolean tuned;
+    private BlockSearch finder; // made once the filter is tuned to the first block
     private final List<String> problems = new ArrayList<>();
     private String stream;
     private long read;
@@ -42,25 +42,28 @@ final class SegmentScan {
         this.blockText = filter.text() != null && !filter.text().spansLines();
     }
 
+    /** Reads the segments, decoded a few blocks ahead on a thread of their own ({@link DecodeAhead}). */
     Scanner.Summary run(List<SealedSegment> segments, int pruned) {
         int scanned = 0;
-        for (SealedSegment seg : segments) {
-            if (stopped) break;
-            scanned++;
-            stream = seg.name().stream();
-            boolean fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
-            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
-                LineBlocks blocks = new LineBlocks(in);
-                while (!stopped && blocks.next()) block(blocks.array(), blocks.start(), blocks.end(), fileInRange);
-                if (stopped) break;
-                if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
-                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
-                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
-            } catch (NoSuchFileException e) {
-                // uploaded or dropped between listing and reading: not a problem
-            } catch (IOException e) {
-                problems.add(e.getMessage());
+        boolean fileInRange = false;
+        try (DecodeAhead ahead = new DecodeAhead(segments)) {
+            for (Object item = ahead.take(); item != null && !stopped; item = ahead.take()) {
+                if (item instanceof DecodeAhead.Block b) {
+                    try {
+                        block(b.array(), b.start(), b.end(), fileInRange);
+                    } finally {
+                        ahead.release(b);
+                    }
+                } else if (item instanceof SealedSegment seg) {
+                    scanned++;
+                    stream = seg.name().stream();
+                    fileInRange = seg.name().minTs() >= q.from() && seg.name().maxTs() < q.to();
+                } else {
+                    problems.addAll(((DecodeAhead.End) item).problems());
+                }
             }
+        } catch (IOException e) {
+            throw new OutputException(e); // interrupted while waiting for rows: Scanner throws it
         }
         return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
     }
@@ -69,6 +72,7 @@ final class SegmentScan {
     private void block(byte[] b, int s, int e, boolean fileInRange) throws IOException {
         if (!tuned) {
             filter.tuneTo(b, s, e);
+            finder = finder();
             tuned = true;
         }
         if (out != null && !paged && filter.matchesAll(fileInRange)) {
@@ -77,9 +81,8 @@ final class SegmentScan {
             matched += rows;
             write(b, s, e);
         } else {
-            Needle key = searchKey(b, s, e);
-            if (key != null) {
-                search(key, b, s, e, fileInRange);
+            if (finder != null) {
+                search(b, s, e, fileInRange);
                 return;
             }
             for (int ls = s; ls < e && !stopped; ) {
@@ -92,32 +95,29 @@ final class SegmentScan {
     }
 
     /**
-     * What every matching row of the block must hold, to search the block for rather than look at
-     * each row: the text, or a quoted name or label value when no row of the block has an escape
-     * (one could spell the value another way).
+     * A search for what every matching row must hold, so rows without it are passed over in the same pass that
+     * counts them: the text, or a quoted name or label value after its key (then a row with an escape, which could
+     * spell the value another way, is a hit too); null when rows must be looked at one by one.
      */
-    private Needle searchKey(byte[] b, int s, int e) {
-        if (blockText) return filter.text();
+    private BlockSearch finder() {
+        if (blockText) return new BlockSearch(filter.text(), false);
         KeyedValue value = filter.keyedValue();
-        return value != null && Bytes.indexOf(b, s, e, (byte) '\\') < 0 ? value.value() : null;
+        return value == null ? null : new BlockSearch(value.value(), true);
     }
 
-    /** Finds the needle across the block; only the rows holding it are read further. */
-    private void search(Needle needle, byte[] b, int s, int e, boolean fileInRange) throws IOException {
-        boolean isText = needle == filter.text();
+    /** Finds the hits across the block in one pass; only the rows holding one are read further. */
+    private void search(byte[] b, int s, int e, boolean fileInRange) throws IOException {
         int pos = s;
         while (pos < e && !stopped) {
-            int m = needle.find(b, pos, e);
-            if (m < 0) {
-                read += Bytes.count(b, pos, e, NL);
-                return;
-            }
+            int m = finder.next(b, pos, e);
+            read += finder.takeNewlines();
+            if (m < 0) return;
             int before = Bytes.lastIndexOf(b, pos, m, NL);
             int ls = before < 0 ? pos : before + 1;
             int le = Bytes.indexOf(b, m, e, NL);
-            read += Bytes.count(b, pos, ls, NL) + 1;
+            read++;
             pos = le + 1;
-            if (filter.matches(b, ls, le, isText, fileInRange)) emit(b, ls, le);
+            if (filter.matches(b, ls, le, blockText, fileInRange)) emit(b, ls, le);
         }
     }
 

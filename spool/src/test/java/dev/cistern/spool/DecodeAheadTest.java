@@ -1,0 +1,75 @@
+package dev.cistern.spool;
+
+import static dev.cistern.testkit.Times.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Segments decoded a few blocks ahead on a thread of their own ({@link DecodeAhead}): rows come out whole and in
+ * order however the blocks fall (rows longer than a block, which grow a buffer of the pool), and a scan that stops
+ * early leaves no decoding thread behind.
+ */
+class DecodeAheadTest {
+    private static final int FILES = 6;
+    private static final int ROWS_PER_FILE = 3_000;
+    private static final StringBuilder expected = new StringBuilder();
+
+    @TempDir static Path spoolDir;
+
+    @BeforeAll
+    static void write() throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(spoolDir).shardsPerStream(1)
+                .rotation(Fixtures.NEVER.withMaxRows(ROWS_PER_FILE)).build())) {
+            StreamWriter w = spool.writer("events");
+            for (int i = 0; i < FILES * ROWS_PER_FILE; i++) {
+                // every 1000th row is longer than a block (256 KiB), some longer than two
+                int pad = i % 1000 == 999 ? LineBlocks.BLOCK * (1 + i % 3) + 17 : i % 50;
+                String row = "{\"ts\":" + (T0 + i) + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat(pad) + "\"}";
+                Fixtures.appendJson(w, row);
+                expected.append(row).append('\n');
+            }
+        }
+    }
+
+    @Test
+    void rowsComeOutWholeAndInOrderAcrossBlocksAndFiles() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Scanner.Summary s = Scanner.of(spoolDir).copy(ScanQuery.all(), out);
+            assertEquals(List.of(), s.problems());
+            assertEquals(FILES, s.filesScanned());
+            assertEquals(FILES * ROWS_PER_FILE, s.rowsRead());
+            assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
+
+            ByteArrayOutputStream filtered = new ByteArrayOutputStream();
+            Scanner.Summary f = Scanner.of(spoolDir).copy(ScanQuery.builder().text("\"i\":4999,").build(), filtered);
+            assertEquals(1, f.matched());
+            assertEquals(FILES * ROWS_PER_FILE, f.rowsRead());
+        });
+    }
+
+    @Test
+    void aScanStoppedEarlyLeavesNoDecodingThread() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int round = 0; round < 20; round++) {
+                long[] seen = {0};
+                Scanner.Summary s = Scanner.of(spoolDir).scanBytes(ScanQuery.all(), (stream, b, off, len) -> ++seen[0] < 10);
+                assertEquals(10, s.matched());
+                Scanner.of(spoolDir).copy(ScanQuery.builder().limit(5).build(), OutputStream.nullOutputStream());
+            }
+            assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cistern-decode-ahead")),
+                    "a decoding thread outlived its scan");
+        });
+    }
+}
