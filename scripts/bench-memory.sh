@@ -2,7 +2,8 @@
 # Peak memory of a receiver under the issue-13 load: the receiver runs as its own process, `cistern bench ingest`
 # loads it from another (k8s corpus, 2,000 samples per request, 4 keep-alive connections, then waits until the
 # journal is sealed), and /proc/PID/status is read every 200 ms. One line per run on stdout:
-#   receiver, peak VmHWM, peak VmRSS, peak RssAnon, RssFile and RssShmem (MiB), then the load's JSON result.
+#   receiver, peak VmHWM, peak VmRSS, peak RssAnon, RssFile and RssShmem (MiB), the receiver's CPU (user+sys, from
+#   /proc/PID/stat) per sample from the start of the load until it returned (sealed), then the load's JSON result.
 #
 # Usage: scripts/bench-memory.sh cistern [CONFIG]   # bin/cistern run; JAVA_OPTS as the environment has it
 #        scripts/bench-memory.sh vmagent            # needs vmagent (apt-get install victoria-metrics)
@@ -83,12 +84,17 @@ if [ -n "${NMT:-}" ]; then nmt & nmter=$!; fi
 
 # the load generator is a JVM of its own, with a heap for its encoded requests whatever the receiver was given
 load_opts="${LOAD_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+cpu_before=$(cpu_ticks)
 result="$(JAVA_OPTS="$load_opts" bin/cistern bench ingest --url "$url" --corpus "$corpus" --samples "${SAMPLES:-20000000}" \
   --connections 4 --samples-per-request 2000 2>/dev/null | tail -n 1)"
+cpu_after=$(cpu_ticks)
 touch "$work/stop"
 wait "$sampler"
 if [ -n "$nmter" ]; then wait "$nmter"; cat "$work/nmt.txt" >&2; fi
 read -r vmhwm vmrss anon file shmem < "$work/peak"
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 echo "$kind VmHWM=$(mib "$vmhwm") VmRSS=$(mib "$vmrss") RssAnon=$(mib "$anon") RssFile=$(mib "$file")" \
-  "RssShmem=$(mib "$shmem") MiB load=$(cut -d' ' -f1 /proc/loadavg) $result"
+  "RssShmem=$(mib "$shmem") MiB" \
+  "cpu_us_per_sample=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="${SAMPLES:-20000000}" \
+    'BEGIN { printf "%.3f", t / hz * 1e6 / n }') load=$(cut -d' ' -f1 /proc/loadavg) $result"

@@ -24,7 +24,14 @@ cistern_memory_flags() {
   o=" ${1:-} "
   f=""
   heap="$(cistern_heap_mib "${1:-}")"
-  # a heap of 128 MiB or less is an edge box: C1 alone, for C2's arenas and code took 25-40 MiB besides a 64 MiB heap
+  # 128 MiB: the default config's live heap was 35-67 MiB under the issue-13 load (class histograms), and at 128 MiB
+  # it ran without a full collection; 256 MiB only filled its old generation with garbage (docs/benchmarks.md,
+  # "Default heap")
+  case "$o" in
+    *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;;
+    *) f="$f -Xmx128m"; heap=128 ;;
+  esac
+  # a heap of 128 MiB or less (the default too): C1 alone, for C2's arenas and code took 25-50 MiB besides the heap
   # (at quality 5 the lanes' time is Brotli's, native, whichever compiler); and glibc keeps what the compiler's arenas
   # and the encoders free, so the JVM hands it back every second where it can (17.0.11 and later: asked first)
   if [ -n "$heap" ] && [ "$heap" -le 128 ]; then
@@ -36,7 +43,6 @@ cistern_memory_flags() {
          fi ;;
     esac
   fi
-  case "$o" in *" -Xmx"* | *MaxHeapSize* | *MaxRAM* | *InitialRAMPercentage* | *MinRAMPercentage*) ;; *) f="$f -Xmx256m" ;; esac
   case "$o" in *-XX:+Use*GC*) ;; *) f="$f -XX:+UseSerialGC" ;; esac
   case "$o" in *MaxDirectMemorySize*) ;; *) f="$f -XX:MaxDirectMemorySize=64m" ;; esac
   case "$o" in *" -Xss"* | *ThreadStackSize*) ;; *) f="$f -Xss512k" ;; esac
