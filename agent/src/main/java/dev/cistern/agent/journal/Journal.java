@@ -267,6 +267,8 @@ public final class Journal implements AutoCloseable {
     }
 
     private JournalEntry.Kind kindAt(long index) {
+        JournalEntry.Kind known = appender.kindIfLast(index); // not read back: see there
+        if (known != null) return known;
         try (ExcerptTailer t = queue.createTailer()) {
             if (!t.moveToIndex(index)) return null;
             try (DocumentContext dc = t.readingDocument()) {

@@ -11,11 +11,17 @@ import net.openhft.chronicle.wire.DocumentContext;
  * and synced before returning when the journal is opened with {@code sync}.
  */
 final class JournalAppender implements AutoCloseable {
+    /** Chronicle's document header, before the write position a document context starts at. */
+    private static final int HEADER_BYTES = 4;
+
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final BlockReservation blocks;
     private final boolean sync;
     private final long maxEntryBytes;
+    private final PagesBehind pages = new PagesBehind();
+    /** The last entry appended by this process: its kind is known without reading it back. */
+    private volatile Appended last;
     private ExcerptAppender appender;
     private long faults;
     private long synced;
@@ -43,9 +49,12 @@ final class JournalAppender implements AutoCloseable {
                     + " (ingest.max_body_bytes sets it)");
         }
         boolean reserved = blocks.reserveFor(most, queue.cycle());
+        long start;
         long end;
+        Bytes<?> b;
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+            b = dc.wire().bytes();
+            start = b.writePosition();
             EntryFormat.write(b, kind, stream, payload, off, len);
             end = b.writePosition(); // a file offset: Chronicle's mapped bytes span the whole cycle file
         } catch (InternalError fault) {
@@ -59,13 +68,28 @@ final class JournalAppender implements AutoCloseable {
         long index = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(index);
         if (blocks.mustReadBack(reserved, cycle)) blocks.readBack(index, kind, stream, payload, off, len);
+        last = new Appended(index, kind);
         blocks.written(cycle, end);
         if (sync) {
             appender.sync(); // msync of the pages written since the last one
             synced++;
         }
+        // what is before this entry's header: Chronicle reads the last entry's header at the next append
+        pages.passed(b, start - HEADER_BYTES);
         return index;
     }
+
+    /**
+     * The kind of entry {@code index} when it is the last one this process appended; else null. Reading it would move a
+     * tailer there, which reads up to an index spacing of entries, each mapping the page-cache folio around it (up to
+     * 2 MiB) back into the agent behind every reader that gave those pages back ({@link PagesBehind}).
+     */
+    JournalEntry.Kind kindIfLast(long index) {
+        Appended a = last;
+        return a != null && a.index == index ? a.kind : null;
+    }
+
+    private record Appended(long index, JournalEntry.Kind kind) {}
 
     synchronized long syncedAppends() {
         return synced;

@@ -1,5 +1,6 @@
 package dev.cistern.agent.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -11,6 +12,7 @@ public final class JournalTailer implements AutoCloseable {
     private final ExcerptTailer tailer;
     private final Lanes lanes;
     private final int lane;
+    private final PagesBehind pages = new PagesBehind();
     private long lastIndexRead = -1;
 
     JournalTailer(ExcerptTailer tailer, Lanes lanes, int lane) {
@@ -51,8 +53,10 @@ public final class JournalTailer implements AutoCloseable {
                 if (!dc.isPresent()) return null;
                 long index = dc.index();
                 lastIndexRead = index;
+                Bytes<?> b = dc.wire().bytes();
+                pages.passed(b, b.readPosition()); // the entries before this one are read
                 if (lanes.laneOf(index) != lane) continue; // closing the context moves past it
-                return EntryFormat.read(index, dc.wire().bytes(), wantPayload);
+                return EntryFormat.read(index, b, wantPayload);
             }
         }
     }

@@ -1,0 +1,48 @@
+package dev.cistern.agent.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+
+/**
+ * Gives back ({@link PageAdvice}) the journal pages behind one user of it, the appender's write position or a tailer's
+ * read position: all of the chunk before it, each time the position has moved a step. Chronicle maps a cycle file a
+ * block and a quarter at a time and keeps every page touched through a mapping resident until it unmaps it; the
+ * cycle's first block stays mapped for the cycle's life.
+ * Only the chunk this user's bytes have mapped now is advised: they hold it mapped meanwhile, so the range cannot be
+ * unmapped and taken by another mapping under the call (advice on anonymous memory would zero it). Chronicle shares a
+ * chunk's mapping between its users: a reader further behind faults its pages back in from the page cache.
+ * Not thread-safe: one per appender or tailer, used by its thread.
+ */
+final class PagesBehind {
+    /** Advised a step at a time: each call walks the chunk's page tables, takes entries out and flushes the process' TLBs. */
+    static final long STEP = 1L << 20;
+
+    private MappedBytesStore store;
+    /** File offset up to which this user has advised {@link #store}: page-aligned within it. */
+    private long advisedTo;
+
+    /** {@code b} has been written or read up to file offset {@code position}: this user needs nothing before it again. */
+    void passed(Bytes<?> b, long position) {
+        if (!PageAdvice.available() || !(b.bytesStore() instanceof MappedBytesStore m)) return;
+        if (m != store) { // another chunk, or the same one mapped again
+            store = m;
+            advisedTo = m.start();
+        }
+        long to = adviseTo(m.start(), advisedTo, position, PageAdvice.PAGE, STEP);
+        if (to == advisedTo || !m.inside(m.start(), to - m.start())) return;
+        // from the chunk's start, not from the last step: a read fault maps the whole page-cache folio around it (up to
+        // 2 MiB), pages behind the last step too, and another user's faults map pages behind this one
+        PageAdvice.dontNeed(m.addressForRead(m.start()), to - m.start());
+        advisedTo = to;
+    }
+
+    /**
+     * How far to advise a chunk mapped from file offset {@code start}, already advised up to {@code from}: {@code position}
+     * rounded down to a page of the chunk, when that is at least {@code step} past {@code from}; else {@code from}.
+     */
+    static long adviseTo(long start, long from, long position, long page, long step) {
+        if (position < from) return from;
+        long to = start + (position - start) / page * page;
+        return to - from >= step ? to : from;
+    }
+}
