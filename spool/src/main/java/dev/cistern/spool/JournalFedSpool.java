@@ -106,6 +106,17 @@ public final class JournalFedSpool {
      * crash, and returns the streams they belonged to. Their rows must be replayed from the journal.
      */
     public Set<String> discardOpenSegments() throws IOException {
+        // recorded first (every stream that may have an open segment): a crash after the discard, before a stream
+        // writes again, leaves no temp file to say it lacks those entries (JournalProgress)
+        Set<String> owed = new TreeSet<>();
+        for (StreamWriter w : spool.writers()) owed.add(w.stream());
+        try (Stream<Path> temps = Files.list(spool.layout().active())) {
+            temps.forEach(t -> {
+                String stream = SpoolLayout.streamOfTemp(t.getFileName().toString());
+                if (stream != null) owed.add(stream);
+            });
+        }
+        spool.progress().replaying(owed);
         Set<String> streams = new TreeSet<>();
         for (StreamWriter w : spool.writers()) {
             if (w.discardOpen()) streams.add(w.stream());

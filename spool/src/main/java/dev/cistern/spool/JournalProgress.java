@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -25,6 +27,13 @@ import java.util.stream.Stream;
  * {@linkplain #settled settled}: retention and uploads that delete leave it until it is. Lanes
  * follow the journal-fed rule: entry {@code i} is in lane {@code i mod lanes}.
  *
+ * <p>It also records, per stream and lane, the entries a stream is owed ("replaying"): when the open
+ * segments of a stream are discarded (recovery after a crash, or a replan after a write failure), its
+ * rows of the lane's entries after its sealed index, up to the highest index any stream has sealed in
+ * the lane, exist nowhere but in the journal. That is recorded before the temp files go, and kept until
+ * the stream (or "complete through") has sealed past it: a later start that finds no temp file of the
+ * stream (killed again before it wrote anything) must still replay them for it, not take them as sealed.
+ *
  * <p>A missing or damaged file means no ledger: at open the names in {@code sealed/} and
  * {@code uploaded/} are merged in (a damaged file is logged and counted), and startup never fails.
  */
@@ -32,8 +41,15 @@ public final class JournalProgress {
     private static final Logger LOG = Logger.getLogger(JournalProgress.class.getName());
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** Per lane, the index through which every stream is sealed, and per stream and lane its highest sealed index (-1: none). */
-    public record Snapshot(long[] completeThrough, Map<String, long[]> sealedThrough) {
+    /**
+     * Per lane, the index through which every stream is sealed; per stream and lane its highest sealed index (-1: none);
+     * and per stream and lane the index through which it is owed entries its discarded open segments held (-1: none).
+     */
+    public record Snapshot(long[] completeThrough, Map<String, long[]> sealedThrough, Map<String, long[]> replaying) {
+        public Snapshot(long[] completeThrough, Map<String, long[]> sealedThrough) {
+            this(completeThrough, sealedThrough, Map.of());
+        }
+
         public static Snapshot empty(int lanes) {
             long[] none = new long[lanes];
             Arrays.fill(none, -1);
@@ -58,6 +74,7 @@ public final class JournalProgress {
     private final SpoolMetrics metrics;
     private final long[] completeThrough;
     private final Map<String, long[]> sealedThrough = new HashMap<>();
+    private final Map<String, long[]> replaying = new HashMap<>();
     private volatile Snapshot durable;
     private boolean dirty;
     private long lastFailure;
@@ -70,6 +87,7 @@ public final class JournalProgress {
         this.metrics = metrics;
         this.completeThrough = start.completeThrough().clone();
         start.sealedThrough().forEach((s, own) -> sealedThrough.put(s, own.clone()));
+        start.replaying().forEach((s, owed) -> replaying.put(s, owed.clone()));
         this.durable = copy();
     }
 
@@ -104,6 +122,47 @@ public final class JournalProgress {
         }
     }
 
+    /**
+     * Records that the open segments of {@code streams} are about to be discarded: each is owed, per lane, the entries
+     * after what it has sealed up to the highest index sealed in the lane by any stream. Written through; false when
+     * the write failed (the caller then keeps the temp files, so the next start discards them again).
+     */
+    public synchronized boolean replaying(Set<String> streams) {
+        long[] m = completeThrough.clone();
+        for (long[] own : sealedThrough.values()) for (int l = 0; l < lanes; l++) m[l] = Math.max(m[l], own[l]);
+        for (String stream : streams) {
+            long[] owed = replaying.computeIfAbsent(stream, s -> Snapshot.empty(lanes).completeThrough());
+            for (int l = 0; l < lanes; l++) {
+                if (m[l] > owed[l]) {
+                    owed[l] = m[l];
+                    dirty = true;
+                }
+            }
+            settle(stream);
+        }
+        writeIfDirty();
+        return !dirty;
+    }
+
+    /** Drops what {@code stream} is owed in the lanes where it, or every stream, has sealed that far. */
+    private void settle(String stream) {
+        long[] owed = replaying.get(stream);
+        if (owed == null) return;
+        long[] own = sealedThrough.get(stream);
+        boolean any = false;
+        for (int l = 0; l < lanes; l++) {
+            if (owed[l] >= 0 && (owed[l] <= completeThrough[l] || own != null && owed[l] <= own[l])) {
+                owed[l] = -1;
+                dirty = true;
+            }
+            any |= owed[l] >= 0;
+        }
+        if (!any) {
+            replaying.remove(stream);
+            dirty = true;
+        }
+    }
+
     /** Records a segment just renamed into {@code sealed/}; written through before this returns, when the disk lets it. */
     synchronized void sealed(SegmentName name) {
         raise(name);
@@ -119,6 +178,7 @@ public final class JournalProgress {
                 dirty = true;
             }
         }
+        for (String s : List.copyOf(replaying.keySet())) settle(s);
         writeIfDirty();
     }
 
@@ -150,6 +210,7 @@ public final class JournalProgress {
             own[lane] = n.source();
             dirty = true;
         }
+        settle(n.stream());
     }
 
     private void writeIfDirty() {
@@ -180,6 +241,8 @@ public final class JournalProgress {
     private Snapshot copy() {
         Map<String, long[]> streams = new TreeMap<>();
         sealedThrough.forEach((s, own) -> streams.put(s, own.clone()));
-        return new Snapshot(completeThrough.clone(), streams);
+        Map<String, long[]> owed = new TreeMap<>();
+        replaying.forEach((s, o) -> owed.put(s, o.clone()));
+        return new Snapshot(completeThrough.clone(), streams, owed);
     }
 }

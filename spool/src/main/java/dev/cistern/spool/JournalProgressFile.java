@@ -84,6 +84,7 @@ final class JournalProgressFile {
         long fileLanes = -1;
         long[] complete = null;
         Map<String, long[]> streams = null;
+        Map<String, long[]> replaying = Map.of();
         String journal = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -93,7 +94,8 @@ final class JournalProgressFile {
                 case "journal" -> journal = p.getValueAsString();
                 case "lanes" -> fileLanes = p.getLongValue();
                 case "complete_through" -> complete = indexes(p, value, lanes);
-                case "sealed_through" -> streams = streams(p, value, lanes);
+                case "sealed_through" -> streams = streams(p, value, lanes, true);
+                case "replaying" -> replaying = streams(p, value, lanes, false);
                 default -> p.skipChildren(); // a later minor addition: ignored
             }
         }
@@ -104,16 +106,16 @@ final class JournalProgressFile {
         if (source.id() != null && (journal == null ? !source.adoptsUnmarkedLedger() : !journal.equals(source.id()))) {
             throw new IOException("written for journal " + journal + ", the journal is " + source.id() + " (made afresh since)");
         }
-        return new JournalProgress.Snapshot(complete, streams);
+        return new JournalProgress.Snapshot(complete, streams, replaying);
     }
 
-    private static Map<String, long[]> streams(JsonParser p, JsonToken start, int lanes) throws IOException {
+    private static Map<String, long[]> streams(JsonParser p, JsonToken start, int lanes, boolean inLane) throws IOException {
         expect(start, JsonToken.START_OBJECT);
         Map<String, long[]> out = new TreeMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String stream = StreamName.check(p.currentName());
             long[] own = indexes(p, p.nextToken(), lanes);
-            for (int l = 0; l < lanes; l++) {
+            for (int l = 0; l < lanes && inLane; l++) {
                 if (own[l] >= 0 && Math.floorMod(own[l], (long) lanes) != l) {
                     throw new IOException("stream " + stream + ": index " + own[l] + " is not in lane " + l);
                 }
@@ -171,6 +173,14 @@ final class JournalProgressFile {
                 g.writeArray(e.getValue(), 0, e.getValue().length);
             }
             g.writeEndObject();
+            if (!c.replaying().isEmpty()) {
+                g.writeObjectFieldStart("replaying");
+                for (Map.Entry<String, long[]> e : new TreeMap<>(c.replaying()).entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    g.writeArray(e.getValue(), 0, e.getValue().length);
+                }
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         out.write('\n');

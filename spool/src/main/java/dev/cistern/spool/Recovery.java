@@ -34,6 +34,7 @@ final class Recovery {
     private int removed;
     private int quarantined;
     private final Set<String> discardedStreams = new TreeSet<>();
+    private final List<Path> discards = new ArrayList<>(); // deleted by deleteDiscarded, once the ledger says they were
 
     Recovery(SpoolLayout layout, SpoolConfig config) {
         this.layout = layout;
@@ -64,6 +65,15 @@ final class Recovery {
         }
         return new RecoveryReport(salvaged, rowsSalvaged, tornBytes, badLines, removed, quarantined,
                 Set.copyOf(discardedStreams), List.copyOf(events));
+    }
+
+    /**
+     * Deletes the temp files of a journal-fed spool that {@link #run} found (their streams are in the report). The spool
+     * first records in its ledger that those streams are owed the entries the files held ({@link JournalProgress}).
+     */
+    void deleteDiscarded() throws IOException {
+        for (Path temp : discards) Files.deleteIfExists(temp);
+        discards.clear();
     }
 
     /** Whether this is the temp file of an interrupted salvage, e.g. {@code <stream>.<id>.salvage.json.zst.tmp}. */
@@ -128,7 +138,7 @@ final class Recovery {
             return;
         }
         if (config.replayedFromJournal()) {
-            Files.delete(temp); // its rows are replayed from the journal; salvaging would duplicate them
+            discards.add(temp); // its rows are replayed from the journal; salvaging would duplicate them
             removed++;
             discardedStreams.add(stream);
             event(temp, "discarded", "open segment of stream " + stream + ", replayed from the journal");

@@ -57,9 +57,18 @@ public final class Spool implements AutoCloseable {
         this.layout = layout;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.recovery = new Recovery(layout, config).run();
+        Recovery recovering = new Recovery(layout, config);
+        this.recovery = recovering.run();
         this.progress = config.replayedFromJournal()
                 ? JournalProgress.open(layout, config.shardsPerStream(), metrics, config.journalSource()) : null;
+        // the ledger records what the discarded temp files' streams are owed before the files go: a start after the
+        // next crash may find no temp file of theirs, and must still replay those entries for them
+        if (progress != null && !recovery.discardedStreams().isEmpty() && !progress.replaying(recovery.discardedStreams())) {
+            LOG.warning("recovery: the journal ledger cannot record the streams replayed from the journal "
+                    + recovery.discardedStreams() + "; their temp files are kept and discarded again at the next start");
+        } else {
+            recovering.deleteDiscarded();
+        }
         this.sealer = new BackgroundSealer(this, config.replayedFromJournal());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cistern-rotation");

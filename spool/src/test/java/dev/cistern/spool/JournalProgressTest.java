@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,6 +206,42 @@ class JournalProgressTest {
             for (Path f : Fixtures.sealedFiles(dir)) {
                 assertTrue(spool.isSettled(SegmentName.parse(f.getFileName().toString())), "deletable: " + f);
             }
+        }
+    }
+
+    @Test
+    void aStreamWhoseTempFileWasDiscardedIsOwedItsEntriesUntilItHasSealedPastThem() throws Exception {
+        JournalFedSpool fed = open();
+        try (Spool spool = fed.spool()) {
+            entry(fed, "metrics", 3);
+            entry(fed, "odd", 11);
+            fed.spool().sealAll();
+        }
+        Path temp = dir.resolve("active").resolve("metrics.0123456789abcdef0123.json.br.tmp"); // killed holding entry 9
+        Files.write(temp, new byte[] {1});
+        fed = open();
+        try (Spool spool = fed.spool()) {
+            assertEquals(Set.of("metrics"), fed.spool().recovery().discardedStreams());
+            assertFalse(Files.exists(temp));
+            assertArrayEquals(new long[] {-1, 11}, fed.progress().replaying().get("metrics"), "owed lane 1 through 11");
+        }
+        assertEquals("{\"metrics\":[-1,11]}", Fixtures.JSON.readTree(Files.readString(ledger())).get("replaying").toString(),
+                "on disk before the temp file went");
+        fed = open(); // killed again before metrics wrote anything: no temp file this time
+        try (Spool spool = fed.spool()) {
+            assertEquals(Set.of(), fed.spool().recovery().discardedStreams());
+            assertArrayEquals(new long[] {-1, 11}, fed.progress().replaying().get("metrics"), "still owed");
+            entry(fed, "metrics", 13);
+            fed.spool().sealAll();
+            assertEquals(Set.of(), fed.progress().replaying().keySet(), "sealed past 11");
+        }
+        assertFalse(Fixtures.JSON.readTree(Files.readString(ledger())).has("replaying"));
+        Files.write(dir.resolve("active").resolve("odd.0123456789abcdef0124.json.br.tmp"), new byte[] {1});
+        fed = open();
+        try (Spool spool = fed.spool()) {
+            assertArrayEquals(new long[] {-1, 13}, fed.progress().replaying().get("odd"));
+            fed.recordCompleteThrough(new long[] {-1, 13});
+            assertEquals(Set.of(), fed.progress().replaying().keySet(), "every stream sealed through 13");
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,12 @@ import java.util.stream.Stream;
  * A discarded stream is replayed from its own position in every lane, which is always safe: its
  * sealed rows in a lane are a prefix of the lane's entries. Uploaded files count as sealed (their
  * names are kept in {@code uploaded/}).
+ *
+ * <p>"Discarded" includes the streams the ledger still lists as replaying: their temp files went at
+ * an earlier start (or replan), so the entries those held are missing for them until they seal past
+ * them, whether or not this start found a temp file of theirs. The crash test found this: a stream
+ * discarded at one start and killed again before its lane wrote it anything had no temp file at the
+ * next, was taken to have every entry before M, and lost the rows of one acknowledged entry.
  *
  * <p>Files go away (retention, uploads with {@code after: delete}), so P(s) is the higher of the names
  * still there and the ledger ({@code JournalProgress}): the spool records a segment's index there after
@@ -118,17 +125,26 @@ public final class ResumePlan {
             }
         }
         untrusted.report();
+        // a stream whose temp files an earlier start (or replan) discarded is owed those entries until it has sealed
+        // past them, even when this start found no temp file of it (killed again before it wrote anything)
+        Set<String> replayed = new TreeSet<>(discardedStreams);
+        ledger.replaying().forEach((s, owed) -> {
+            long[] own = highest.get(s);
+            for (int l = 0; l < count; l++) {
+                if (owed[l] > Math.max(own == null ? -1 : own[l], complete[l])) replayed.add(s);
+            }
+        });
         long[] m = complete.clone(); // every stream has the lane's entries up to C
         for (long[] own : highest.values()) for (int l = 0; l < count; l++) m[l] = Math.max(m[l], own[l]);
         long[] resume = m.clone(); // entry M is replayed for streams that may lack it; alreadySealed filters the rest
-        for (String s : discardedStreams) {
+        for (String s : replayed) {
             long[] own = highest.getOrDefault(s, complete);
             for (int l = 0; l < count; l++) {
                 long has = Math.max(own[l], complete[l]);
                 resume[l] = Math.min(resume[l], has < 0 ? -1 : has + 1);
             }
         }
-        return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(discardedStreams), complete, m, resume);
+        return new ResumePlan(lanes, Map.copyOf(highest), Set.copyOf(replayed), complete, m, resume);
     }
 
     private static long[] minusOnes(int n) {

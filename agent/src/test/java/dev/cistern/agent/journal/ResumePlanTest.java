@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.spool.JournalFedSpool;
 import dev.cistern.spool.JournalProgress;
+import dev.cistern.spool.Labels;
 import dev.cistern.spool.SegmentName;
+import dev.cistern.spool.Series;
+import dev.cistern.spool.Spool;
+import dev.cistern.spool.SpoolConfig;
 import dev.cistern.spool.SpoolLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,5 +181,33 @@ class ResumePlanTest {
         assertTrue(p.alreadySealed("a", 5));
         assertFalse(p.alreadySealed("a", 8));
         assertFalse(p.alreadySealed("a", 7));
+    }
+
+    @Test
+    void aStreamDiscardedAtOneStartIsStillReplayedAtTheNextThoughItLeftNoTempFile() throws Exception {
+        // CrashTest at load 28: stream odd sealed lane 1 through entry 11 while metrics (sealed through 3) held 9 and 11
+        // in an open segment; killed; the next start discarded metrics' temp file and resumed lane 1 at 4; killed again
+        // before lane 1 wrote metrics anything; the start after found no temp file of metrics, took it to have every
+        // entry before 11, and the rows of entry 9 for metrics were never sealed
+        SpoolConfig config = SpoolConfig.builder(dir).quality(1).build();
+        Series series = Series.of("up", Labels.of("job", "node"));
+        JournalFedSpool fed = JournalFedSpool.open(config, 2);
+        try (Spool spool = fed.spool()) {
+            fed.batch("metrics", 3, 1, sink -> sink.append(series, 1_763_773_200_003L, 3));
+            fed.batch("odd", 11, 1, sink -> sink.append(series, 1_763_773_200_011L, 11));
+            spool.sealAll();
+        }
+        Files.write(dir.resolve("active").resolve("metrics.0123456789abcdef0123.json.br.tmp"), new byte[] {1});
+        for (int start = 1; start <= 3; start++) {
+            fed = JournalFedSpool.open(config, 2);
+            try (Spool spool = fed.spool()) {
+                ResumePlan p = ResumePlan.fromSealedOutput(new SpoolLayout(dir), fed.progress(), spool.recovery().discardedStreams(),
+                        new Lanes(2));
+                assertEquals(4, p.resumeAt(1), "start " + start + ": " + p);
+                assertFalse(p.alreadySealed("metrics", 9), "start " + start + ": " + p);
+                assertTrue(p.alreadySealed("metrics", 3));
+                assertTrue(p.alreadySealed("odd", 9));
+            }
+        }
     }
 }
