@@ -64,11 +64,12 @@ public final class SpoolConfig {
     public int seriesBlockRows() { return seriesBlockRows; }
 
     /**
-     * The distinct series JSON one shard's block may hold: a sixteenth of the heap, 1-16 MiB (the series are mostly
-     * the caches' own, so this bounds what a block alone could keep alive).
+     * The distinct series JSON one shard's block may hold: a sixty-fourth of the heap, 256 KiB-16 MiB (a k8s node's
+     * 957 series take 0.45 MB). Series the caches did not keep stay alive only through the block, so under series
+     * churn this is what the blocks add to the live heap: 1 MiB a lane at -Xmx64m, where a sixteenth starved it.
      */
     long seriesBlockBytes() {
-        return Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+        return Math.max(256L << 10, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 64));
     }
     /** The streams that chose their codec; the others are written with {@link #codec(String)}'s Brotli default. */
     public Map<String, CodecSettings> streamCodecs() { return streamCodecs; }
