@@ -21,8 +21,8 @@ final class DecodeAhead implements AutoCloseable {
     private static final int BUFFERS = 4;
     private static final Object DONE = new Object();
 
-    /** Whole lines {@code array[start, end)}, each ending in a newline. */
-    record Block(byte[] array, int start, int end) {}
+    /** Whole lines {@code array[start, end)}, each ending in a newline; {@code rows} of them (counted here, off the reader's thread). */
+    record Block(byte[] array, int start, int end, long rows) {}
 
     /** A segment read to its end, or to where it stopped decoding: what went wrong (nothing when all is well). */
     record End(List<String> problems) {}
@@ -89,7 +89,8 @@ final class DecodeAhead implements AutoCloseable {
         try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
             LineBlocks blocks = new LineBlocks(in, buffer);
             while (blocks.next()) {
-                Block full = new Block(blocks.array(), blocks.start(), blocks.end());
+                Block full = new Block(blocks.array(), blocks.start(), blocks.end(),
+                        Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n'));
                 buffer = blocks.carryInto(free.take());
                 items.put(full);
             }
