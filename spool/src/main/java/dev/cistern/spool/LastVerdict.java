@@ -15,6 +15,7 @@ final class LastVerdict {
     static final int NONE = Integer.MIN_VALUE;
 
     private byte[] row = new byte[1024];
+    private boolean[] inStringAt = new boolean[1025]; // whether row[i] lies after an odd number of quotes (i <= length)
     private int length = -1;
     private int verdict;
 
@@ -25,8 +26,17 @@ final class LastVerdict {
             length = -1;
             return;
         }
-        if (row.length < len) row = new byte[Math.max(len, 2 * row.length)];
+        if (row.length < len) {
+            row = new byte[Math.max(len, 2 * row.length)];
+            inStringAt = new boolean[row.length + 1];
+        }
         System.arraycopy(b, off, row, 0, len);
+        boolean inString = false;
+        for (int i = 0; i < len; i++) {
+            inStringAt[i] = inString;
+            if (row[i] == '"') inString = !inString;
+        }
+        inStringAt[len] = inString;
         length = len;
         this.verdict = verdict;
     }
@@ -53,7 +63,7 @@ final class LastVerdict {
      * the parts between a common start and a common end, are alike but for digit runs outside strings.
      */
     private boolean sameButDigits(byte[] b, int off, int p, int oldEnd, int newEnd) {
-        boolean inString = (Bytes.count(row, 0, p, (byte) '"') & 1) == 1;
+        boolean inString = inStringAt[p];
         int i = p;
         int j = p;
         while (i < oldEnd || j < newEnd) {

@@ -49,7 +49,8 @@ final class SegmentScan {
     Scanner.Summary run(List<SealedSegment> segments, int pruned) {
         int scanned = 0;
         boolean fileInRange = false;
-        try (DecodeAhead ahead = new DecodeAhead(segments)) {
+        // a reader that searches blocks leaves the counting of their rows to the decoding thread; one that writes them whole counts
+        try (DecodeAhead ahead = new DecodeAhead(segments, blockText || filter.keyedValue() != null)) {
             for (Object item = ahead.take(); item != null && !stopped; item = ahead.take()) {
                 if (item instanceof DecodeAhead.Block b) {
                     try {
@@ -79,12 +80,13 @@ final class SegmentScan {
             tuned = true;
         }
         if (out != null && !paged && filter.matchesAll(fileInRange)) {
-            read += rows;
-            matched += rows;
+            long n = rows >= 0 ? rows : Bytes.count(b, s, e, NL);
+            read += n;
+            matched += n;
             write(b, s, e);
         } else if (finder != null) {
             int stop = search(b, s, e, fileInRange);
-            read += stop == e ? rows : Bytes.count(b, s, stop, NL);
+            read += stop == e && rows >= 0 ? rows : Bytes.count(b, s, stop, NL);
             writeRun();
         } else {
             for (int ls = s; ls < e && !stopped; ) {
