@@ -29,6 +29,9 @@ final class SegmentScan {
     private long read;
     private long matched;
     private boolean stopped;
+    // at most this much in one write of rows: a caller's buffer takes it (a larger write went past it, and the JDK
+    // mallocs a native buffer the size of each such write: RSS grew with the sizes)
+    private static final int RUN_MAX = 1 << 15;
     private byte[] runArray; // matching rows next to each other, written in one go: runArray[runStart, runEnd)
     private int runStart;
     private int runEnd;
@@ -137,7 +140,7 @@ final class SegmentScan {
             return;
         }
         if (out != null) {
-            if (runArray == b && runEnd == ls) {
+            if (runArray == b && runEnd == ls && le + 1 - runStart <= RUN_MAX) {
                 runEnd = le + 1;
             } else {
                 writeRun();
