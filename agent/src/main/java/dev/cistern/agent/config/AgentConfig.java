@@ -62,6 +62,11 @@ public final class AgentConfig {
         /** Ingest answers 503 with Retry-After while this many journal bytes wait to be sealed. */
         @JsonProperty("max_lag_bytes") public String maxLagBytes = "1GiB";
         /**
+         * Above this lag each ingest request waits (up to 2 s) for the sealer lanes before it is taken; blank: a sixteenth
+         * of max_lag_bytes, where adaptive quality reaches its floor. max_lag_bytes itself: no pacing.
+         */
+        @JsonProperty("pace_above_bytes") public String paceAboveBytes = "";
+        /**
          * {@code none}: an acknowledged request is in the OS page cache (survives a process crash);
          * {@code sync}: it is on disk (survives an OS crash or power loss), at the cost of a sync per request.
          */
