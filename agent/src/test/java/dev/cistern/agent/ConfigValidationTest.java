@@ -10,6 +10,7 @@ import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,8 @@ class ConfigValidationTest {
 
     @Test
     void paceMarkDefaultsToASixteenthOfTheLagLimitAndNamesItsKeyWhenWrong() throws Exception {
-        assertEquals((1L << 30) / 16, PaceSettings.of(ConfigLoader.load(null, Map.of(), Map.of())));
+        assertEquals(Math.min(64L << 20, RemoteWriteHandoff.defaultBudget()), PaceSettings.of(ConfigLoader.load(null, Map.of(), Map.of())),
+                "a sixteenth of max_lag_bytes, at most what the lanes are handed in memory");
         assertEquals(8L << 20, PaceSettings.of(ConfigLoader.load(null, Map.of("CISTERN_JOURNAL__MAX_LAG_BYTES", "128MiB",
                 "CISTERN_JOURNAL__PACE_ABOVE_BYTES", "8MiB"), Map.of())));
         assertEquals(128L << 20, PaceSettings.of(ConfigLoader.load(null, Map.of("CISTERN_JOURNAL__MAX_LAG_BYTES", "128MiB",

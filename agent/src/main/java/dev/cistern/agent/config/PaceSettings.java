@@ -1,5 +1,7 @@
 package dev.cistern.agent.config;
 
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
+
 /** {@code journal.pace_above_bytes}: the journal lag above which ingest requests wait for the sealer lanes. */
 public final class PaceSettings {
     private PaceSettings() {}
@@ -10,11 +12,15 @@ public final class PaceSettings {
     }
 
     /**
-     * A sixteenth of {@code journal.max_lag_bytes} unless set: where adaptive quality reaches its floor
-     * ({@code LevelPolicy.forLimit}), so past it taking requests faster only grows the backlog.
+     * Unless set, a sixteenth of {@code journal.max_lag_bytes}, and at most what the hand-off holds of decoded rows for
+     * the lanes (a sixteenth of the heap): a lane further behind finds no rows handed over and decodes its entries
+     * again from the journal, the HTTP side's work twice, just when it is short of CPU. Adaptive quality is at its floor
+     * from this mark ({@code LevelPolicy.forLimit}).
      */
     static long paceAbove(AgentConfig.Journal j, long maxLag) {
-        if (j.paceAboveBytes == null || j.paceAboveBytes.isBlank()) return Math.max(1, maxLag / 16);
+        if (j.paceAboveBytes == null || j.paceAboveBytes.isBlank()) {
+            return Math.max(1, Math.min(maxLag / 16, RemoteWriteHandoff.defaultBudget()));
+        }
         long mark = Sizes.bytes("journal.pace_above_bytes", j.paceAboveBytes);
         if (mark < 1 || mark > maxLag) {
             throw new ConfigException("journal.pace_above_bytes", "must be 1 byte up to journal.max_lag_bytes (" + maxLag
