@@ -1,6 +1,7 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.apply.JournalApplier;
+import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.StallSettings;
@@ -92,9 +93,9 @@ public final class Agent implements AutoCloseable {
             metrics.bindDrops("retention", retention.unsentDrops());
             metrics.bindDrops("drop_newest", space.newestDrops());
             this.newestDrops = space.newestDrops();
-            IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), config.maxLagBytes(),
-                    space, new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth(),
-                    config.ndjsonEventTimes()), supervisor);
+            IngestEndpoints.LagLimits lagLimits = new IngestEndpoints.LagLimits(config.maxLagBytes(), PaceSettings.of(config));
+            IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), lagLimits, space,
+                    new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth(), config.ndjsonEventTimes()), supervisor);
             StartupCheck.journalFitsLimit(config);
             s = HttpFrontFactory.build(config, metrics);
             a = HttpFrontFactory.admin(config, metrics);

@@ -1,6 +1,7 @@
 package dev.cistern.agent;
 
 import dev.cistern.agent.config.LaneSettings;
+import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.QualitySettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.journal.Journal;
@@ -21,7 +22,8 @@ final class AgentParts {
 
     /**
      * The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails.
-     * With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes}.
+     * With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes},
+     * at its floor from the pace mark ({@code journal.pace_above_bytes}), beyond which the lag does not grow.
      */
     static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes, JournalLag lag) throws IOException {
         try {
@@ -29,7 +31,8 @@ final class AgentParts {
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
                     .seriesBlockRows(LaneSettings.seriesBlockRows(config.raw().spool))
-                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes()) : null);
+                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes(),
+                            PaceSettings.of(config)) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
             q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
             return JournalFedSpool.open(sc.build(), lanes, journal.source());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.agent.config.ConfigException;
 import dev.cistern.agent.config.LaneSettings;
+import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +64,19 @@ class ConfigValidationTest {
                 ConfigLoader.load(null, Map.of("CISTERN_SPOOL__SERIES_BLOCK_ROWS", "0"), Map.of()).raw().spool));
         assertEquals("spool.series_block_rows", fails("spool:\n  series_block_rows: -1\n", Map.of()).key());
         assertEquals("spool.series_block_rows", fails("spool:\n  series_block_rows: 2000000\n", Map.of()).key());
+    }
+
+    @Test
+    void paceMarkDefaultsToASixteenthOfTheLagLimitAndNamesItsKeyWhenWrong() throws Exception {
+        assertEquals(Math.min(64L << 20, RemoteWriteHandoff.defaultBudget()), PaceSettings.of(ConfigLoader.load(null, Map.of(), Map.of())),
+                "a sixteenth of max_lag_bytes, at most what the lanes are handed in memory");
+        assertEquals(8L << 20, PaceSettings.of(ConfigLoader.load(null, Map.of("CISTERN_JOURNAL__MAX_LAG_BYTES", "128MiB",
+                "CISTERN_JOURNAL__PACE_ABOVE_BYTES", "8MiB"), Map.of())));
+        assertEquals(128L << 20, PaceSettings.of(ConfigLoader.load(null, Map.of("CISTERN_JOURNAL__MAX_LAG_BYTES", "128MiB",
+                "CISTERN_JOURNAL__PACE_ABOVE_BYTES", "128MiB"), Map.of())), "max_lag_bytes: no pacing");
+        assertEquals("journal.pace_above_bytes", fails("journal:\n  max_lag_bytes: 64MiB\n  pace_above_bytes: 65MiB\n", Map.of()).key());
+        assertEquals("journal.pace_above_bytes", fails("journal:\n  pace_above_bytes: 0\n", Map.of()).key());
+        assertEquals("journal.pace_above_bytes", fails("journal:\n  pace_above_bytes: lots\n", Map.of()).key());
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class NumberedSamples {
     private final Map<String, Integer> answers = new TreeMap<>();
     private RemoteWriteClient client;
     private int next;
+    private long ackedBodyBytes;
 
     /**
      * @param randomLabels every sample its own series with a random 48-character label (poorly
@@ -45,6 +46,9 @@ public final class NumberedSamples {
     public BitSet acked() { return acked; }
     /** Samples numbered so far: every number below this was sent at most once. */
     public int sent() { return next; }
+
+    /** Bytes of the request bodies acknowledged (snappy, as sent and journaled). */
+    public long ackedBodyBytes() { return ackedBodyBytes; }
     /** Answers so far by status and reason (e.g. "204", "503 spool is over its...", "io"), for messages. */
     public Map<String, Integer> answers() { return answers; }
 
@@ -73,10 +77,14 @@ public final class NumberedSamples {
 
     private int post(int first, int n) throws InterruptedException {
         try {
-            HttpResponse<String> r = client.write(request(first, n));
+            RemoteWrite.WriteRequest req = request(first, n);
+            HttpResponse<String> r = client.write(req);
             int s = r.statusCode();
             answers.merge(s == 204 ? "204" : s + " " + reason(r.body()), 1, Integer::sum);
-            if (s == 204) acked.set(first, first + n);
+            if (s == 204) {
+                acked.set(first, first + n);
+                ackedBodyBytes += RemoteWriteClient.encode(req).length;
+            }
             return s;
         } catch (IOException e) {
             answers.merge("io", 1, Integer::sum);

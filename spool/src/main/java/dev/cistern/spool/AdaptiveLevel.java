@@ -60,11 +60,14 @@ public final class AdaptiveLevel {
 
     /**
      * Marks from a backlog limit (the agent's {@code journal.max_lag_bytes}): the ceiling up to 1/256 of it, the floor
-     * from 1/16. A limit of 1 GiB gives 4 MiB and 64 MiB: a fraction of a second and a few seconds of backlog at full load.
+     * from 1/16, or from {@code floorAt} if that is lower (the agent's pace mark, past which requests wait, so the
+     * backlog gets no further), with the ceiling's mark then at most half of it. A limit of 1 GiB gives 4 MiB and
+     * 64 MiB: a fraction of a second and a few seconds of backlog at full load.
      */
-    public static AdaptiveLevel forLimit(int min, int max, LongSupplier backlog, long limit) {
-        long low = Math.max(1, limit / 256);
-        return new AdaptiveLevel(min, max, backlog, low, Math.max(low + 1, limit / 16), System::nanoTime);
+    public static AdaptiveLevel forLimit(int min, int max, LongSupplier backlog, long limit, long floorAt) {
+        long high = Math.max(2, Math.min(limit / 16, floorAt));
+        long low = Math.max(1, Math.min(limit / 256, high / 2));
+        return new AdaptiveLevel(min, max, backlog, low, high, System::nanoTime);
     }
 
     public int min() { return min; }

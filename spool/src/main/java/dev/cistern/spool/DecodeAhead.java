@@ -21,8 +21,11 @@ final class DecodeAhead implements AutoCloseable {
     private static final int BUFFERS = 4;
     private static final Object DONE = new Object();
 
-    /** Whole lines {@code array[start, end)}, each ending in a newline. */
-    record Block(byte[] array, int start, int end) {}
+    /**
+     * Whole lines {@code array[start, end)}, each ending in a newline; {@code rows} of them when counted here (for a
+     * reader busy searching: this thread has time to spare then), else -1.
+     */
+    record Block(byte[] array, int start, int end, long rows) {}
 
     /** A segment read to its end, or to where it stopped decoding: what went wrong (nothing when all is well). */
     record End(List<String> problems) {}
@@ -33,11 +36,14 @@ final class DecodeAhead implements AutoCloseable {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
     private final List<SealedSegment> segments;
+    private final boolean countRows;
     private final Thread thread;
     private volatile boolean closed;
 
-    DecodeAhead(List<SealedSegment> segments) {
+    /** @param countRows each block's rows are counted on the decoding thread */
+    DecodeAhead(List<SealedSegment> segments, boolean countRows) {
         this.segments = segments;
+        this.countRows = countRows;
         for (int i = 0; i < BUFFERS; i++) free.add(new byte[LineBlocks.BLOCK]);
         this.thread = new Thread(this::decodeAll, "cistern-decode-ahead");
         thread.setDaemon(true);
@@ -89,7 +95,8 @@ final class DecodeAhead implements AutoCloseable {
         try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
             LineBlocks blocks = new LineBlocks(in, buffer);
             while (blocks.next()) {
-                Block full = new Block(blocks.array(), blocks.start(), blocks.end());
+                long rows = countRows ? Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n') : -1;
+                Block full = new Block(blocks.array(), blocks.start(), blocks.end(), rows);
                 buffer = blocks.carryInto(free.take());
                 items.put(full);
             }

@@ -33,12 +33,15 @@ public final class LevelPolicy {
         this.levels = levels;
     }
 
-    /** Brotli between {@code brotliMin} and {@code brotliMax}, the others between their bounds; marks from {@code limit}. */
-    public static LevelPolicy forLimit(int brotliMin, int brotliMax, LongSupplier backlog, long limit) {
+    /**
+     * Brotli between {@code brotliMin} and {@code brotliMax}, the others between their bounds; marks from {@code limit},
+     * with the floor reached at {@code floorAt} bytes of backlog if that is lower ({@link AdaptiveLevel#forLimit}).
+     */
+    public static LevelPolicy forLimit(int brotliMin, int brotliMax, LongSupplier backlog, long limit, long floorAt) {
         Map<Codec, AdaptiveLevel> m = new EnumMap<>(Codec.class);
-        m.put(Codec.BROTLI, AdaptiveLevel.forLimit(brotliMin, brotliMax, backlog, limit));
-        m.put(Codec.ZSTD, AdaptiveLevel.forLimit(ZSTD_MIN, ZSTD_MAX, backlog, limit));
-        m.put(Codec.GZIP, AdaptiveLevel.forLimit(GZIP_MIN, GZIP_MAX, backlog, limit));
+        m.put(Codec.BROTLI, AdaptiveLevel.forLimit(brotliMin, brotliMax, backlog, limit, floorAt));
+        m.put(Codec.ZSTD, AdaptiveLevel.forLimit(ZSTD_MIN, ZSTD_MAX, backlog, limit, floorAt));
+        m.put(Codec.GZIP, AdaptiveLevel.forLimit(GZIP_MIN, GZIP_MAX, backlog, limit, floorAt));
         return new LevelPolicy(m);
     }
 

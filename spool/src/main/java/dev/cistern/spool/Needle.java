@@ -120,10 +120,13 @@ final class Needle {
         return to - bytes.length - 7;
     }
 
-    /** The high bit of each lane {@code j} where the needle may start at {@code i + j}, by its two probe bytes. */
+    /**
+     * The high bit of each lane {@code j} where the needle may start at {@code i + j}, by its two probe bytes
+     * (every such lane, and rarely one more: candidates are checked whole).
+     */
     long candidates(byte[] b, int i) {
-        return Bytes.equalLanes(Bytes.word(b, i + firstAt) | firstFold, first)
-                & Bytes.equalLanes(Bytes.word(b, i + lastAt) | lastFold, last);
+        return Bytes.maybeEqualLanes(Bytes.word(b, i + firstAt) | firstFold, first)
+                & Bytes.maybeEqualLanes(Bytes.word(b, i + lastAt) | lastFold, last);
     }
 
     /** Whether the whole needle starts at {@code b[at]} (which must leave room for it). */

@@ -11,6 +11,7 @@ import java.util.Arrays;
 final class RowBuffer extends OutputStream {
     private static final byte[] DIGIT_PAIRS = new byte[200];
     private static final long[] POW10 = new long[19];
+    private static final long EIGHT_DIGITS = 100_000_000L;
     /** Prometheus' {@code value.StaleNaN}: a series ended; any other NaN is a sample's value. */
     static final long STALE_NAN = 0x7ff0000000000002L;
 
@@ -70,7 +71,11 @@ final class RowBuffer extends OutputStream {
         for (int i = 0; i < n; i++) buf[size++] = (byte) s.charAt(i);
     }
 
-    /** Writes a long in decimal without allocating. */
+    /**
+     * Writes a long in decimal without allocating. Digits are made with int arithmetic, eight at a time below one
+     * long division: C1 (the small heap's compiler) calls into the VM for every long division, and a timestamp's
+     * thirteen digits would take seven of them.
+     */
     void putLong(long v) {
         ensure(20);
         if (v < 0) {
@@ -81,22 +86,49 @@ final class RowBuffer extends OutputStream {
             buf[size++] = '-';
             v = -v;
         }
-        int digits = digitCount(v);
-        int end = size + digits;
+        if (v < EIGHT_DIGITS) {
+            putInt((int) v);
+        } else {
+            long high = v / EIGHT_DIGITS;
+            if (high < EIGHT_DIGITS) {
+                putInt((int) high);
+            } else {
+                putInt((int) (high / EIGHT_DIGITS));
+                putEightDigits((int) (high % EIGHT_DIGITS));
+            }
+            putEightDigits((int) (v - high * EIGHT_DIGITS));
+        }
+    }
+
+    /** {@code v} in 0..99,999,999, without leading zeros. */
+    private void putInt(int v) {
+        int end = size + digitCount(v);
         int pos = end;
         while (v >= 100) {
-            int r = (int) (v % 100);
+            int r = v % 100;
             v /= 100;
             buf[--pos] = DIGIT_PAIRS[2 * r + 1];
             buf[--pos] = DIGIT_PAIRS[2 * r];
         }
         if (v >= 10) {
-            buf[--pos] = DIGIT_PAIRS[2 * (int) v + 1];
-            buf[--pos] = DIGIT_PAIRS[2 * (int) v];
+            buf[--pos] = DIGIT_PAIRS[2 * v + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * v];
         } else {
             buf[--pos] = (byte) ('0' + v);
         }
         size = end;
+    }
+
+    /** {@code v} in 0..99,999,999 as exactly eight digits, leading zeros included. */
+    private void putEightDigits(int v) {
+        int pos = size + 8;
+        for (int i = 0; i < 4; i++) {
+            int r = v % 100;
+            v /= 100;
+            buf[--pos] = DIGIT_PAIRS[2 * r + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * r];
+        }
+        size += 8;
     }
 
     /** Decimal digits of {@code v >= 0}: log10 estimated from the bit length, then corrected. */
@@ -135,11 +167,8 @@ final class RowBuffer extends OutputStream {
             if (k > 0) {
                 long m = Math.round(v * POW10[k]);
                 if ((double) m / POW10[k] == v) {
-                    while (m % 10 == 0) {
-                        m /= 10;
-                        k--;
-                    }
-                    putFixed(m, k);
+                    int zeros = trailingZeros(m < 0 ? -m : m);
+                    putFixed(m / POW10[zeros], k - zeros);
                     return;
                 }
             }
@@ -157,6 +186,24 @@ final class RowBuffer extends OutputStream {
         putAscii(Double.toString(v));
     }
 
+    /** Decimal zeros at the end of {@code m > 0}, with at most two long divisions (see {@link #putLong}). */
+    private static int trailingZeros(long m) {
+        if (m == 0) return 0;
+        int zeros = 0;
+        int low = (int) (m % EIGHT_DIGITS);
+        if (low == 0) {
+            long high = m / EIGHT_DIGITS;
+            if (high >= EIGHT_DIGITS) return 8 + trailingZeros(high);
+            zeros = 8;
+            low = (int) high;
+        }
+        while (low % 10 == 0) {
+            low /= 10;
+            zeros++;
+        }
+        return zeros;
+    }
+
     /** Writes m / 10^k in plain decimal notation. */
     private void putFixed(long m, int k) {
         if (m < 0) {
@@ -164,7 +211,7 @@ final class RowBuffer extends OutputStream {
             m = -m;
         }
         long intPart = m / POW10[k];
-        long frac = m % POW10[k];
+        long frac = m - intPart * POW10[k];
         putLong(intPart);
         write('.');
         int fracDigits = frac == 0 ? 1 : digitCount(frac);

@@ -20,6 +20,7 @@ final class RowFilter {
     private final byte[][] labelValues;
     private final KeyedValue[] keyedValues;
     private final RowFields fields;
+    private final LastVerdict last = new LastVerdict();
     private final JsonRowMatch parser;
     private final boolean parseEach;
 
@@ -95,8 +96,13 @@ final class RowFilter {
     boolean matches(byte[] b, int off, int end, boolean textChecked, boolean fileInRange) {
         if (text != null && !textChecked && !text.in(b, off, end)) return false;
         if (!needsFields(fileInRange)) return !parseEach || parser.matches(b, off, end - off, fileInRange);
-        if (!mayHoldValues(b, off, end)) return false;
-        int decided = fieldsMatch(b, off, end, fileInRange);
+        // no row's time is read: the verdict is the name's and labels', the same for the next row of a series
+        boolean byLast = !parseEach && (fileInRange || !q.timeBounded());
+        int decided = byLast ? last.of(b, off, end) : LastVerdict.NONE;
+        if (decided == LastVerdict.NONE) {
+            decided = mayHoldValues(b, off, end) ? fieldsMatch(b, off, end, fileInRange) : 0;
+            if (byLast && decided >= 0) last.keep(b, off, end, decided);
+        }
         if (decided == 0) return false;
         return decided == 1 && !parseEach || parser.matches(b, off, end - off, fileInRange);
     }

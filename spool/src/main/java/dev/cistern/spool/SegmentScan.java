@@ -29,6 +29,12 @@ final class SegmentScan {
     private long read;
     private long matched;
     private boolean stopped;
+    // at most this much in one write of rows: a caller's buffer takes it (a larger write went past it, and the JDK
+    // mallocs a native buffer the size of each such write: RSS grew with the sizes)
+    private static final int RUN_MAX = 1 << 15;
+    private byte[] runArray; // matching rows next to each other, written in one go: runArray[runStart, runEnd)
+    private int runStart;
+    private int runEnd;
 
     /** Rows to the visitor (null when to {@code out}); {@code countAll} reads on past the page to count every match. */
     SegmentScan(ScanQuery q, RowFilter filter, Scanner.MatchVisitor visitor, OutputStream out, boolean countAll) {
@@ -46,11 +52,12 @@ final class SegmentScan {
     Scanner.Summary run(List<SealedSegment> segments, int pruned) {
         int scanned = 0;
         boolean fileInRange = false;
-        try (DecodeAhead ahead = new DecodeAhead(segments)) {
+        // a reader that searches blocks leaves the counting of their rows to the decoding thread; one that writes them whole counts
+        try (DecodeAhead ahead = new DecodeAhead(segments, blockText || filter.keyedValue() != null)) {
             for (Object item = ahead.take(); item != null && !stopped; item = ahead.take()) {
                 if (item instanceof DecodeAhead.Block b) {
                     try {
-                        block(b.array(), b.start(), b.end(), fileInRange);
+                        block(b.array(), b.start(), b.end(), b.rows(), fileInRange);
                     } finally {
                         ahead.release(b);
                     }
@@ -68,29 +75,30 @@ final class SegmentScan {
         return new Scanner.Summary(scanned, pruned, read, matched, List.copyOf(problems));
     }
 
-    /** The whole lines {@code b[s, e)}, each ending in a newline. */
-    private void block(byte[] b, int s, int e, boolean fileInRange) throws IOException {
+    /** The whole lines {@code b[s, e)}, each ending in a newline, {@code rows} of them. */
+    private void block(byte[] b, int s, int e, long rows, boolean fileInRange) throws IOException {
         if (!tuned) {
             filter.tuneTo(b, s, e);
             finder = finder();
             tuned = true;
         }
         if (out != null && !paged && filter.matchesAll(fileInRange)) {
-            long rows = Bytes.count(b, s, e, NL);
-            read += rows;
-            matched += rows;
+            long n = rows >= 0 ? rows : Bytes.count(b, s, e, NL);
+            read += n;
+            matched += n;
             write(b, s, e);
+        } else if (finder != null) {
+            int stop = search(b, s, e, fileInRange);
+            read += stop == e && rows >= 0 ? rows : Bytes.count(b, s, stop, NL);
+            writeRun();
         } else {
-            if (finder != null) {
-                search(b, s, e, fileInRange);
-                return;
-            }
             for (int ls = s; ls < e && !stopped; ) {
                 int le = Bytes.indexOf(b, ls, e, NL);
                 read++;
                 if (filter.matches(b, ls, le, false, fileInRange)) emit(b, ls, le);
                 ls = le + 1;
             }
+            writeRun();
         }
     }
 
@@ -105,20 +113,22 @@ final class SegmentScan {
         return value == null ? null : new BlockSearch(value.value(), true);
     }
 
-    /** Finds the hits across the block in one pass; only the rows holding one are read further. */
-    private void search(byte[] b, int s, int e, boolean fileInRange) throws IOException {
+    /**
+     * Finds the hits across the block in one pass; only the rows holding one are read further. Returns where
+     * it stopped: {@code e}, or the end of the row after which the page was full.
+     */
+    private int search(byte[] b, int s, int e, boolean fileInRange) throws IOException {
         int pos = s;
         while (pos < e && !stopped) {
             int m = finder.next(b, pos, e);
-            read += finder.takeNewlines();
-            if (m < 0) return;
+            if (m < 0) return e;
             int before = Bytes.lastIndexOf(b, pos, m, NL);
             int ls = before < 0 ? pos : before + 1;
             int le = Bytes.indexOf(b, m, e, NL);
-            read++;
             pos = le + 1;
             if (filter.matches(b, ls, le, blockText, fileInRange)) emit(b, ls, le);
         }
+        return pos;
     }
 
     /** A matching row {@code b[ls, le)}, its newline at {@code le}: given to the sink when in the page. */
@@ -130,7 +140,14 @@ final class SegmentScan {
             return;
         }
         if (out != null) {
-            write(b, ls, le + 1);
+            if (runArray == b && runEnd == ls && le + 1 - runStart <= RUN_MAX) {
+                runEnd = le + 1;
+            } else {
+                writeRun();
+                runArray = b;
+                runStart = ls;
+                runEnd = le + 1;
+            }
             return;
         }
         try {
@@ -138,6 +155,13 @@ final class SegmentScan {
         } catch (IOException e) {
             throw new OutputException(e);
         }
+    }
+
+    /** Writes the rows matched next to each other so far; before the block they are in goes back to the decoder. */
+    private void writeRun() {
+        if (runArray == null) return;
+        write(runArray, runStart, runEnd);
+        runArray = null;
     }
 
     /** Output errors (a closed pipe) end the scan: they are no segment's problem. */

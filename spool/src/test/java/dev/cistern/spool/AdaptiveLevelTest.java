@@ -56,6 +56,21 @@ class AdaptiveLevelTest {
     }
 
     @Test
+    void marksFromTheLimitOrFromAPaceMarkBelowIt() {
+        AdaptiveLevel byLimit = AdaptiveLevel.forLimit(1, 5, backlog::get, 1024 * MIB, Long.MAX_VALUE);
+        assertEquals(5, byLimit.target(4 * MIB), "the ceiling up to a 256th of the limit");
+        assertTrue(byLimit.target(40 * MIB) > 1);
+        assertEquals(1, byLimit.target(64 * MIB), "the floor from a sixteenth");
+        AdaptiveLevel paced = AdaptiveLevel.forLimit(1, 5, backlog::get, 1024 * MIB, 8 * MIB);
+        assertEquals(5, paced.target(4 * MIB), "the ceiling's mark stays");
+        assertEquals(3, paced.target(6 * MIB), "the levels between spread over what is left");
+        assertEquals(1, paced.target(8 * MIB), "the floor from the pace mark: the lag gets no further");
+        AdaptiveLevel tight = AdaptiveLevel.forLimit(1, 5, backlog::get, 1024 * MIB, 2 * MIB);
+        assertEquals(5, tight.target(MIB), "a ceiling's mark at most half the pace mark");
+        assertEquals(1, tight.target(2 * MIB));
+    }
+
+    @Test
     void holdsAtTheLevelTheBacklogCallsFor() {
         for (int i = 0; i < 3; i++) after(1, 30 * MIB);
         assertEquals(3, level.current());

@@ -69,7 +69,7 @@ public final class JournalApplier {
         // the HTTP threads decode for the lanes: they hold the series caches, the lanes only replay
         this.handoff = new RemoteWriteHandoff(dealing.count(), dealing::laneOf, this::newSeries,
                 SeriesCache.defaultBudget() / Math.max(1, httpThreads),
-                Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)), () -> routing.generation());
+                RemoteWriteHandoff.defaultBudget(), () -> routing.generation());
         this.plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discardedStreams, dealing);
         LOG.info("applier: " + plan);
         for (int l = 0; l < lanes.length; l++) {

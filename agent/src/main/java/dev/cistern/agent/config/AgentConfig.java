@@ -62,6 +62,12 @@ public final class AgentConfig {
         /** Ingest answers 503 with Retry-After while this many journal bytes wait to be sealed. */
         @JsonProperty("max_lag_bytes") public String maxLagBytes = "1GiB";
         /**
+         * Above this lag each ingest request waits (up to 2 s) for the sealer lanes before it is taken, and adaptive
+         * quality is at its floor; blank: a sixteenth of max_lag_bytes, at most a sixteenth of the heap (what the lanes are
+         * handed of decoded rows). max_lag_bytes itself: no pacing.
+         */
+        @JsonProperty("pace_above_bytes") public String paceAboveBytes = "";
+        /**
          * {@code none}: an acknowledged request is in the OS page cache (survives a process crash);
          * {@code sync}: it is on disk (survives an OS crash or power loss), at the cost of a sync per request.
          */

@@ -61,6 +61,7 @@ public record ResolvedConfig(
         Rotation rotation = spool(c.spool);
         String roll = rollCycle(c.journal.rollCycle);
         long maxLag = Sizes.bytes("journal.max_lag_bytes", c.journal.maxLagBytes);
+        PaceSettings.paceAbove(c.journal, maxLag); // checked now, read again by PaceSettings.of
         boolean sync = journalSync(c.journal.sync);
         long maxBody = Sizes.bytes("ingest.max_body_bytes", c.ingest.maxBodyBytes);
         if (maxBody < 1024 || maxBody > (1L << 30)) throw new ConfigException("ingest.max_body_bytes", "must be 1KiB-1GiB");

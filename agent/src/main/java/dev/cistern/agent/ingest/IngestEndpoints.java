@@ -41,7 +41,8 @@ public final class IngestEndpoints {
     private final JournalLag lag;
     private final AgentMetrics metrics;
     private final long maxBodyBytes;
-    private volatile long maxLagBytes; // journal.max_lag_bytes and the rules change on a reload
+    private volatile LagLimits lagLimits; // journal.max_lag_bytes, .pace_above_bytes and the rules change on a reload
+    private final IngestPacing pacing;
     private final SpaceGuard space;
     private volatile Rules rules;
     private final Supervisor supervisor;
@@ -55,9 +56,12 @@ public final class IngestEndpoints {
         public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64, EventTimes.DEFAULT);
     }
 
+    /** The journal lag above which requests are refused (503) and above which they wait for the lanes first. */
+    public record LagLimits(long refuseAbove, long paceAbove) {}
+
     /** {@code handoff} decodes remote_write bodies and hands their rows to the lanes that write the journal into the spool. */
     public IngestEndpoints(Journal journal, RemoteWriteHandoff handoff, JournalLag lag, AgentMetrics metrics, long maxBodyBytes,
-                           long maxLagBytes, SpaceGuard space, Rules rules, Supervisor supervisor) {
+                           LagLimits lagLimits, SpaceGuard space, Rules rules, Supervisor supervisor) {
         this.rules = rules;
         this.supervisor = supervisor;
         this.journal = journal;
@@ -66,15 +70,16 @@ public final class IngestEndpoints {
         this.lag = lag;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
-        this.maxLagBytes = maxLagBytes;
+        this.lagLimits = lagLimits;
+        this.pacing = new IngestPacing(lag::pendingBytes, IngestPacing.MAX_WAIT_NANOS, metrics::paced);
         EventTimes times = rules.eventTimes(); // the streams configured by name are counted from zero, so alerts see the first
         times.streams().forEach(stream -> metrics.eventTimeUnparsable(stream, times.of(stream).onUnparsable().configName(), 0));
     }
 
-    /** A config reload: the content rules and the lag limit for requests from now on (each request reads them once). */
-    public void live(Rules rules, long maxLagBytes) {
+    /** A config reload: the content rules and the lag limits for requests from now on (each request reads them once). */
+    public void live(Rules rules, LagLimits lagLimits) {
         this.rules = rules;
-        this.maxLagBytes = maxLagBytes;
+        this.lagLimits = lagLimits;
     }
 
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */
@@ -181,15 +186,25 @@ public final class IngestEndpoints {
         return index;
     }
 
+    /**
+     * Refuses at once what cannot be taken; past the pace mark, waits for the lanes first (and checks again, as the
+     * wait may end at its limit rather than below the mark).
+     */
     private void checkBackpressure() {
+        refuseIfBlocked();
+        if (pacing.awaitRoom(lagLimits.paceAbove()) > 0) refuseIfBlocked();
+    }
+
+    private void refuseIfBlocked() {
         String notSealing = supervisor.cause();
         if (notSealing != null) { // docs/architecture.md, "Supervision": refuse from the moment it cannot seal
             throw new IngestException(503, "not_sealing", "not acknowledging: " + notSealing + " (see /healthz); retry later");
         }
         space.checkNotBlocked();
-        if (lag.pendingBytes() > maxLagBytes) {
+        long limit = lagLimits.refuseAbove();
+        if (lag.pendingBytes() > limit) {
             throw new IngestException(503, "backpressure", "journal holds " + lag.pendingBytes()
-                    + " bytes not yet sealed (limit " + maxLagBytes + "); retry later");
+                    + " bytes not yet sealed (limit " + limit + "); retry later");
         }
     }
 

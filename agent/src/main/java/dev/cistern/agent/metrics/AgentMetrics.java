@@ -38,6 +38,8 @@ public final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter samplesAccepted;
     private final Counter ndjsonRowsAccepted;
+    private final Counter paced;
+    private final Counter pacedSeconds;
 
     public AgentMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -51,6 +53,10 @@ public final class AgentMetrics {
                 .description("remote_write samples acknowledged (durable in the journal)").register(registry);
         ndjsonRowsAccepted = Counter.builder("cistern.ingest.ndjson.rows.accepted")
                 .description("NDJSON rows acknowledged (durable in the journal)").register(registry);
+        paced = Counter.builder("cistern.ingest.paced")
+                .description("requests held back while the journal lag was above journal.pace_above_bytes").register(registry);
+        pacedSeconds = Counter.builder("cistern.ingest.paced.wait").baseUnit("seconds")
+                .description("time requests were held back for the sealer lanes").register(registry);
         Gauge.builder("cistern.series.cache.bytes", SeriesCache::heldBytesAll)
                 .description("heap the remote_write series caches hold (estimated, as they are bounded)").register(registry);
         Gauge.builder("cistern.series.cache.max.bytes", SeriesCache::budgetBytesAll)
@@ -89,6 +95,12 @@ public final class AgentMetrics {
 
     public void samplesAccepted(long n) {
         samplesAccepted.increment(n);
+    }
+
+    /** A request waited {@code nanos} for the lanes (journal.pace_above_bytes). */
+    public void paced(long nanos) {
+        paced.increment();
+        pacedSeconds.increment(nanos / 1e9);
     }
 
     public void ndjsonRowsAccepted(long n) {

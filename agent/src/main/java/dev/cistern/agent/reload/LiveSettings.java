@@ -2,6 +2,7 @@ package dev.cistern.agent.reload;
 
 import dev.cistern.agent.apply.JournalApplier;
 import dev.cistern.agent.config.ConfigChange;
+import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.ResolvedConfig;
 import dev.cistern.agent.ingest.IngestEndpoints;
 import dev.cistern.agent.routing.Router;
@@ -37,7 +38,8 @@ public final class LiveSettings {
             }
         }
         TestFault.whileReloading();
-        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonEventTimes()), c.maxLagBytes());
+        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonEventTimes()),
+                new IngestEndpoints.LagLimits(c.maxLagBytes(), PaceSettings.of(c)));
         applier.keep(c.remoteWriteKept());
         retention.policy(c.retention());
     }

@@ -58,6 +58,11 @@ public final class RemoteWriteHandoff {
         this.budgetBytes = budgetBytes;
     }
 
+    /** The decoded rows held for the lanes: a sixteenth of the heap, 1-64 MiB. */
+    public static long defaultBudget() {
+        return Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16));
+    }
+
     /** Validates a decompressed WriteRequest whole under the default rules, and decodes it. */
     public DecodedRequest decode(byte[] raw, int len) {
         return decode(raw, len, RemoteWriteRules.DEFAULT, RemoteWriteRules.Limits.SPOOL_RANGE);
