@@ -27,7 +27,9 @@
 #               cistern-zstd at its defaults but the metrics stream sealed with zstd (levels chosen by spool.quality: auto);
 #               a suffix -arrival (cistern-default-arrival, cistern-1-arrival) writes rows in arrival order
 #               (spool.series_block_rows: 0) instead of grouped by series
-#               (both with ingest.remote_write.max_age: 36500d, for the corpus' fixed timestamps, and no upload)
+#               (both with ingest.remote_write.max_age: 36500d, for the corpus' fixed timestamps, and no upload);
+#               a tag @T (cistern-default@small) runs that receiver with LAUNCHER_T (default bin/cistern: e.g. a copy
+#               of bin/cistern, its jvm-memory.sh and an older jar) and AGENT_OPTS_T (default AGENT_OPTS), for A/B rounds
 #   ROUNDS (1), CONNECTIONS (4), SAMPLES_PER_REQUEST (2000), WARMUP (0 samples sent before the clock starts)
 #   CORPUS (../shared/corpus/k8s-node.prom), AGENT_OPTS (JAVA_OPTS for the agent; default none: the launcher's own)
 #   LOAD_OPTS (JAVA_OPTS for the load generator, default -Xmx6g), KEEP (set: keep the work directory)
@@ -93,7 +95,9 @@ start_receiver() {
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/health" 30 ;;
     cistern-*)
-      local q="${name#cistern-}" spool=""
+      local q="${name#cistern-}" spool="" tag="" launcher=bin/cistern opts="${AGENT_OPTS:-}"
+      case "$q" in *@*) tag="${q#*@}"; q="${q%@*}"
+        launcher="$(eval echo "\${LAUNCHER_$tag:-bin/cistern}")"; opts="$(eval echo "\${AGENT_OPTS_$tag:-\$opts}")" ;; esac
       case "$q" in *-arrival) q="${q%-arrival}"; spool="  series_block_rows: 0\n" ;; esac
       # Defaults but two: the corpus' timestamps are fixed (2025-11-22), not now's, and nothing is uploaded
       # (vmagent's remote storage is down too).
@@ -104,7 +108,7 @@ start_receiver() {
         *) spool="  quality: $q\n$spool" ;;
       esac
       [ -z "$spool" ] || printf "spool:\n$spool" >>"$dir/cistern.yaml"
-      JAVA_OPTS="${AGENT_OPTS:-}" bin/cistern run --config "$dir/cistern.yaml" --data "$dir/data" --listen "127.0.0.1:$port" \
+      JAVA_OPTS="$opts" "$launcher" run --config "$dir/cistern.yaml" --data "$dir/data" --listen "127.0.0.1:$port" \
         >"$dir/receiver.log" 2>&1 &
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/readyz" 120 ;;
