@@ -35,7 +35,7 @@ trap 'rm -rf "$work"' EXIT
 # the launcher's flags (bin/cistern), without its check for changed sources
 cistern="java --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
 --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
--XX:+ExitOnOutOfMemoryError -jar $jar"
+-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -jar $jar"
 
 spool="${SPOOL:-$work/spool}"
 if [ -z "${SPOOL:-}" ]; then
@@ -100,7 +100,7 @@ echo "|---|---|---|---|---|---|"
 for i in "${!cases[@]}"; do
   wall=$(col "$i" 2); cpu=$(col "$i" 3); rss=$(col "$i" 4)
   rest="${cases[$i]#*|}"; base="${rest%%|*}"
-  rate=$(awk -v b="$bytes" -v w="$wall" -v i="$i" 'BEGIN {if (i == 0) print "—"; else printf "%.0f", b / w / 1e6}')
+  case "${cases[$i]}" in *start-up*) rate="—" ;; *) rate=$(awk -v b="$bytes" -v w="$wall" 'BEGIN {printf "%.0f", b / w / 1e6}') ;; esac
   ratio="—"
   [ -n "$base" ] && ratio=$(awk -v w="$wall" -v bw="$(col "$base" 2)" 'BEGIN {printf "%.2f", bw / w}')
   echo "| \`${cases[$i]%%|*}\` | $wall | $cpu | $rate | $ratio | $(( rss / 1024 )) |"

@@ -29,7 +29,8 @@
 #               (spool.series_block_rows: 0) instead of grouped by series
 #               (both with ingest.remote_write.max_age: 36500d, for the corpus' fixed timestamps, and no upload);
 #               a tag @T (cistern-default@small) runs that receiver with LAUNCHER_T (default bin/cistern: e.g. a copy
-#               of bin/cistern, its jvm-memory.sh and an older jar) and AGENT_OPTS_T (default AGENT_OPTS), for A/B rounds
+#               of bin/cistern, its jvm-memory.sh and an older jar), AGENT_OPTS_T (default AGENT_OPTS) and THREADS_T
+#               (ingest.threads, default the config's), for A/B rounds
 #   ROUNDS (1), CONNECTIONS (4), SAMPLES_PER_REQUEST (2000), WARMUP (0 samples sent before the clock starts)
 #   CORPUS (../shared/corpus/k8s-node.prom), AGENT_OPTS (JAVA_OPTS for the agent; default none: the launcher's own)
 #   LOAD_OPTS (JAVA_OPTS for the load generator, default -Xmx6g), KEEP (set: keep the work directory)
@@ -95,13 +96,16 @@ start_receiver() {
       echo $! >"$dir/pid"
       wait_http "http://127.0.0.1:$port/health" 30 ;;
     cistern-*)
-      local q="${name#cistern-}" spool="" tag="" launcher=bin/cistern opts="${AGENT_OPTS:-}"
+      local q="${name#cistern-}" spool="" tag="" launcher=bin/cistern opts="${AGENT_OPTS:-}" threads=""
       case "$q" in *@*) tag="${q#*@}"; q="${q%@*}"
-        launcher="$(eval echo "\${LAUNCHER_$tag:-bin/cistern}")"; opts="$(eval echo "\${AGENT_OPTS_$tag:-\$opts}")" ;; esac
+        launcher="$(eval echo "\${LAUNCHER_$tag:-bin/cistern}")"; opts="$(eval echo "\${AGENT_OPTS_$tag:-\$opts}")"
+        threads="$(eval echo "\${THREADS_$tag:-}")" ;; esac
       case "$q" in *-arrival) q="${q%-arrival}"; spool="  series_block_rows: 0\n" ;; esac
       # Defaults but two: the corpus' timestamps are fixed (2025-11-22), not now's, and nothing is uploaded
       # (vmagent's remote storage is down too).
-      printf 'ingest:\n  remote_write:\n    max_age: 36500d\nupload:\n  to: ""\n' >"$dir/cistern.yaml"
+      printf 'ingest:\n  remote_write:\n    max_age: 36500d\n' >"$dir/cistern.yaml"
+      [ -z "$threads" ] || printf '  threads: %s\n' "$threads" >>"$dir/cistern.yaml"
+      printf 'upload:\n  to: ""\n' >>"$dir/cistern.yaml"
       case "$q" in
         default) ;;
         zstd) printf 'routing:\n  streams:\n    metrics: {codec: zstd}\n' >>"$dir/cistern.yaml" ;;

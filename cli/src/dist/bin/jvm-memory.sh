@@ -16,12 +16,19 @@ cistern_heap_mib() {
   esac
 }
 
-# cistern_memory_flags JAVA_OPTS COMMAND [JAVA]: prints the defaults JAVA_OPTS does not set, for `run` (the agent) only:
-# the other commands are short-lived tools, and `bench` holds a whole load in its heap. JAVA is the runtime, asked
-# whether it can trim its native heap.
+# cistern_memory_flags JAVA_OPTS COMMAND [JAVA]: prints the defaults JAVA_OPTS does not set. The sizes are for `run` (the
+# agent) only: the other commands are short-lived tools, and `bench` holds a whole load in its heap. JAVA is the
+# runtime, asked whether it can trim its native heap.
 cistern_memory_flags() {
-  [ "${2:-}" = run ] || return 0
   o=" ${1:-} "
+  case "${2:-}" in
+    run) ;;
+    # the tools (cat, ls, stats, verify...) keep the JVM's heap but start with the serial collector: cat of a
+    # 1M-row spool took 0.9 s instead of 1.0 (G1 sets up its regions and threads; docs/benchmarks.md, "Start-up")
+    bench | "") return 0 ;;
+    *) case "$o" in *-XX:+Use*GC*) ;; *) echo " -XX:+UseSerialGC" ;; esac
+       return 0 ;;
+  esac
   f=""
   heap="$(cistern_heap_mib "${1:-}")"
   # 128 MiB: the default config's live heap was 35-67 MiB under the issue-13 load (class histograms), and at 128 MiB

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +49,22 @@ class CommandLineTest {
     @Test
     void everyCommandAnswersHelpWithExitZero() {
         List<String> failed = new ArrayList<>();
-        walk(new CommandLine(new Main()), new ArrayList<>(), failed);
+        walk(Main.commandLine(), new ArrayList<>(), failed);
         assertTrue(failed.isEmpty(), "commands without a working --help: " + failed);
+    }
+
+    @Test
+    void onlyTheNamedCommandIsBuiltAndHelpOrATypoSeesThemAll() {
+        assertEquals(Set.of("cat"), Main.commandLine("cat", "x").getSubcommands().keySet());
+        assertEquals(Set.of("bench"), Main.commandLine("bench", "write", "--help").getSubcommands().keySet());
+        Set<String> all = Set.of("run", "ls", "cat", "stats", "verify", "upload", "uploads", "replay", "bench", "help");
+        assertEquals(all, Main.commandLine().getSubcommands().keySet());
+        assertEquals(all, Main.commandLine("help", "cat").getSubcommands().keySet());
+        assertEquals(all, Main.commandLine("catt").getSubcommands().keySet());
+        assertEquals(all, Main.commandLine("--version").getSubcommands().keySet());
+        Run helpCat = run("help", "cat");
+        assertEquals(0, helpCat.code());
+        assertTrue(helpCat.out().contains("Usage: cistern cat"), helpCat.out());
     }
 
     private static void walk(CommandLine cmd, List<String> path, List<String> failed) {

@@ -10,22 +10,27 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Decodes a scan's segments on one thread of its own, a few blocks of whole rows ahead of the thread that
- * filters and writes them, as {@code brotli -dc | grep} runs on two cores. One thread for the whole scan,
- * so its native decoders come from one malloc arena, and a fixed pool of {@link #BUFFERS} blocks, so
- * memory stays flat however many files are read. The reader {@link #take}s, in order: each segment
- * (a {@link SealedSegment}), its {@link Block}s (to {@link #release} when done with), and an {@link End}
- * with the segment's problems; null after the last segment.
+ * Decodes a scan's segments on threads of their own, ahead of the thread that filters and writes them, as
+ * {@code brotli -dc | grep} runs on two cores. A segment is one Brotli stream, decoded start to end by one thread;
+ * so with {@link #decoders()} threads, thread k decodes segments k, k + n, k + 2n..., and while the reader takes
+ * one segment's rows the next segment's thread decodes ahead into a pool of its own, at most
+ * {@link #aheadBlocks} blocks: memory stays flat however many files are read. The reader {@link #take}s, in order:
+ * each segment (a {@link SealedSegment}), its {@link Block}s (to {@link #release} when done with), and an
+ * {@link End} with the segment's problems; null after the last segment.
  */
 final class DecodeAhead implements AutoCloseable {
-    private static final int BUFFERS = 4;
-    private static final Object DONE = new Object();
+    /** With one decoder, the reader and the decoder take turns on a few blocks: more would not go faster. */
+    private static final int ONE_DECODER_BLOCKS = 4;
+    /** More decoders than this gain little: the one reader writes or searches every row. */
+    private static final int MAX_DECODERS = 4;
+    /** Decoded rows held ahead by all decoders together, at most: a segment's worth, so its thread keeps busy. */
+    private static final long AHEAD_BYTES = 64L << 20;
 
     /**
      * Whole lines {@code array[start, end)}, each ending in a newline; {@code rows} of them when counted here (for a
-     * reader busy searching: this thread has time to spare then), else -1.
+     * reader busy searching: this thread has time to spare then), else -1; {@code decoder} the pool it goes back to.
      */
-    record Block(byte[] array, int start, int end, long rows) {}
+    record Block(byte[] array, int start, int end, long rows, int decoder) {}
 
     /** A segment read to its end, or to where it stopped decoding: what went wrong (nothing when all is well). */
     record End(List<String> problems) {}
@@ -33,101 +38,149 @@ final class DecodeAhead implements AutoCloseable {
     /** The decoding thread failed outside any one file's decoding (a native library that does not load). */
     private record Failure(Throwable cause) {}
 
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
-    private final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
     private final List<SealedSegment> segments;
     private final boolean countRows;
-    private final Thread thread;
+    private final Decoder[] decoders;
+    private int reading; // the segment the reader is in
     private volatile boolean closed;
 
     /** @param countRows each block's rows are counted on the decoding thread */
     DecodeAhead(List<SealedSegment> segments, boolean countRows) {
+        this(segments, countRows, decoders());
+    }
+
+    DecodeAhead(List<SealedSegment> segments, boolean countRows, int decoderCount) {
         this.segments = segments;
         this.countRows = countRows;
-        for (int i = 0; i < BUFFERS; i++) free.add(new byte[LineBlocks.BLOCK]);
-        this.thread = new Thread(this::decodeAll, "cistern-decode-ahead");
-        thread.setDaemon(true);
-        thread.start();
+        int n = Math.max(1, Math.min(decoderCount, segments.size()));
+        int blocks = aheadBlocks(n, Runtime.getRuntime().maxMemory());
+        this.decoders = new Decoder[n];
+        for (int k = 0; k < n; k++) decoders[k] = new Decoder(k, blocks);
+        for (Decoder d : decoders) d.thread.start();
+    }
+
+    /** Decoding threads for a scan: one a core, at most {@link #MAX_DECODERS}. */
+    static int decoders() {
+        return Math.min(MAX_DECODERS, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The blocks each of {@code n} decoders may fill ahead: a share of {@link #AHEAD_BYTES}, or of an eighth of the heap. */
+    static int aheadBlocks(int n, long maxHeap) {
+        if (n == 1) return ONE_DECODER_BLOCKS;
+        long budget = Math.min(AHEAD_BYTES, maxHeap / 8);
+        return (int) Math.max(ONE_DECODER_BLOCKS, budget / n / LineBlocks.BLOCK);
     }
 
     /** The next item, waiting for it; null when every segment has been read. */
     Object take() throws InterruptedIOException {
+        if (reading == segments.size()) return null;
         Object item;
         try {
-            item = items.take();
+            item = decoders[reading % decoders.length].items.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading segments");
         }
-        if (item == DONE) return null;
         if (item instanceof Failure f) {
             if (f.cause() instanceof RuntimeException r) throw r;
             if (f.cause() instanceof Error err) throw err;
             throw new IllegalStateException(f.cause());
         }
+        if (item instanceof End) reading++;
         return item;
     }
 
-    /** Gives a block's array back for decoding into; a grown one is swapped for one of the usual size. */
+    /** Gives a block's array back to its decoder's pool; a grown one is swapped for one of the usual size. */
     void release(Block block) {
-        free.add(block.array().length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : block.array());
+        decoders[block.decoder()].free.add(block.array().length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : block.array());
     }
 
-    private void decodeAll() {
-        try {
-            for (SealedSegment seg : segments) {
-                if (closed) return;
-                items.put(seg);
-                items.put(new End(decode(seg)));
-            }
-            items.put(DONE);
-        } catch (InterruptedException e) {
-            // closed by the reader
-        } catch (Throwable t) {
-            if (!closed) items.add(new Failure(t));
-        }
-    }
-
-    /** Puts the segment's blocks; returns its problems. */
-    private List<String> decode(SealedSegment seg) throws InterruptedException {
-        List<String> problems = new ArrayList<>(2);
-        byte[] buffer = free.take();
-        try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
-            LineBlocks blocks = new LineBlocks(in, buffer);
-            while (blocks.next()) {
-                long rows = countRows ? Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n') : -1;
-                Block full = new Block(blocks.array(), blocks.start(), blocks.end(), rows);
-                buffer = blocks.carryInto(free.take());
-                items.put(full);
-            }
-            if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
-            String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
-            if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
-        } catch (NoSuchFileException e) {
-            // uploaded or dropped between listing and reading: not a problem
-        } catch (IOException e) {
-            if (closed) throw new InterruptedException();
-            problems.add(e.getMessage());
-        } finally {
-            free.add(buffer.length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : buffer);
-        }
-        return problems;
-    }
-
-    /** Stops the decoding thread (the reader stopped early, or is done) and waits for it to close its file. */
+    /** Stops the decoding threads (the reader stopped early, or is done) and waits for them to close their files. */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        for (Decoder d : decoders) d.thread.interrupt();
         boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Decoder d : decoders) {
+            while (true) {
+                try {
+                    d.thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** One decoding thread: its segments, in order, into its own queue, from its own pool of blocks. */
+    private final class Decoder {
+        final int index;
+        final int maxBlocks;
+        final BlockingQueue<byte[]> free;
+        final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
+        final Thread thread;
+        int made; // blocks allocated so far, at most maxBlocks
+
+        Decoder(int index, int maxBlocks) {
+            this.index = index;
+            this.maxBlocks = maxBlocks;
+            this.free = new ArrayBlockingQueue<>(maxBlocks);
+            this.thread = new Thread(this::decodeAll, "cistern-decode-ahead-" + index);
+            thread.setDaemon(true);
+        }
+
+        private void decodeAll() {
+            try {
+                for (int i = index; i < segments.size(); i += decoders.length) {
+                    if (closed) return;
+                    SealedSegment seg = segments.get(i);
+                    items.put(seg);
+                    items.put(new End(decode(seg)));
+                }
+            } catch (InterruptedException e) {
+                // closed by the reader
+            } catch (Throwable t) {
+                if (!closed) items.add(new Failure(t));
+            }
+        }
+
+        /** A free block, made while under {@link #maxBlocks} (so a pool the reader never lets fill costs nothing). */
+        private byte[] buffer() throws InterruptedException {
+            byte[] b = free.poll();
+            if (b != null) return b;
+            if (made < maxBlocks) {
+                made++;
+                return new byte[LineBlocks.BLOCK];
+            }
+            return free.take();
+        }
+
+        /** Puts the segment's blocks; returns its problems. */
+        private List<String> decode(SealedSegment seg) throws InterruptedException {
+            List<String> problems = new ArrayList<>(2);
+            byte[] buffer = buffer();
+            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+                LineBlocks blocks = new LineBlocks(in, buffer);
+                while (blocks.next()) {
+                    long rows = countRows ? Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n') : -1;
+                    Block full = new Block(blocks.array(), blocks.start(), blocks.end(), rows, index);
+                    buffer = blocks.carryInto(buffer());
+                    items.put(full);
+                }
+                if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
+                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
+                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
+            } catch (NoSuchFileException e) {
+                // uploaded or dropped between listing and reading: not a problem
+            } catch (IOException e) {
+                if (closed) throw new InterruptedException();
+                problems.add(e.getMessage());
+            } finally {
+                free.add(buffer.length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : buffer);
+            }
+            return problems;
+        }
     }
 }

@@ -10,15 +10,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Segments decoded a few blocks ahead on a thread of their own ({@link DecodeAhead}): rows come out whole and in
- * order however the blocks fall (rows longer than a block, which grow a buffer of the pool), and a scan that stops
- * early leaves no decoding thread behind.
+ * Segments decoded ahead on threads of their own ({@link DecodeAhead}): rows come out whole and in order however the
+ * blocks fall (rows longer than a block, which grow a buffer of the pool) and however many threads decode, and a scan
+ * that stops early leaves no decoding thread behind.
  */
 class DecodeAheadTest {
     private static final int FILES = 6;
@@ -68,8 +69,43 @@ class DecodeAheadTest {
                 assertEquals(10, s.matched());
                 Scanner.of(spoolDir).copy(ScanQuery.builder().limit(5).build(), OutputStream.nullOutputStream());
             }
-            assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cistern-decode-ahead")),
+            assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("cistern-decode-ahead")),
                     "a decoding thread outlived its scan");
         });
+    }
+
+    @Test
+    void segmentsComeOutInOrderWhateverTheNumberOfDecoders() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<SealedSegment> segments = Scanner.of(spoolDir).segments(ScanQuery.all());
+            assertEquals(FILES, segments.size());
+            for (int decoders : new int[] {1, 2, 3, FILES + 2}) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                List<SealedSegment> seen = new ArrayList<>();
+                try (DecodeAhead ahead = new DecodeAhead(segments, true, decoders)) {
+                    long rows = 0;
+                    for (Object item = ahead.take(); item != null; item = ahead.take()) {
+                        if (item instanceof SealedSegment seg) seen.add(seg);
+                        if (item instanceof DecodeAhead.End end) assertEquals(List.of(), end.problems());
+                        if (item instanceof DecodeAhead.Block b) {
+                            out.write(b.array(), b.start(), b.end() - b.start());
+                            rows += b.rows();
+                            ahead.release(b);
+                        }
+                    }
+                    assertEquals(FILES * ROWS_PER_FILE, rows, decoders + " decoders");
+                }
+                assertEquals(segments, seen, decoders + " decoders");
+                assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8), decoders + " decoders");
+            }
+        });
+    }
+
+    @Test
+    void decodersHoldAheadAShareOfTheBudgetAndNeverLessThanAFewBlocks() {
+        assertEquals(4, DecodeAhead.aheadBlocks(1, 1L << 30));
+        assertEquals(128, DecodeAhead.aheadBlocks(2, 1L << 30)); // 64 MiB shared by two: 32 MiB of 256 KiB blocks each
+        assertEquals(16, DecodeAhead.aheadBlocks(2, 64L << 20)); // a small heap: an eighth of it
+        assertEquals(4, DecodeAhead.aheadBlocks(4, 16L << 20));
     }
 }

@@ -84,6 +84,11 @@ class LauncherMemoryTest {
         Map<String, String> in = flags(archiveHome(), "", "bench");
         assertTrue(Long.parseLong(in.get("MaxHeapSize")) != 134217728L, in.get("MaxHeapSize"));
         assertEquals("1024", in.get("ThreadStackSize"), "the JVM's default stack");
+        assertEquals("false", in.get("UseSerialGC"), "bench keeps the JVM's collector for its big heap");
+        Map<String, String> cat = flags(archiveHome(), "", "cat");
+        assertTrue(Long.parseLong(cat.get("MaxHeapSize")) != 134217728L, cat.get("MaxHeapSize"));
+        assertEquals("true", cat.get("UseSerialGC"), "a tool starts faster with the serial collector");
+        assertEquals("true", flags(archiveHome(), "-XX:+UseParallelGC", "cat").get("UseParallelGC"), "JAVA_OPTS wins");
     }
 
     @Test
