@@ -23,16 +23,19 @@ final class AgentParts {
     /**
      * The spool, one shard per applier lane (which keeps journal positions exact); closes the journal if it fails.
      * With {@code spool.quality: auto}, each segment's quality follows the journal lag against {@code journal.max_lag_bytes},
-     * at its floor from the pace mark ({@code journal.pace_above_bytes}), beyond which the lag does not grow.
+     * at its floor from the pace mark ({@code journal.pace_above_bytes}), beyond which the lag does not grow: the lowest
+     * lag of the last second or two, which lanes writing grouped blocks get back to, or the highest if requests were paced
+     * ({@link JournalLag#recentBacklog}).
      */
     static JournalFedSpool openSpool(ResolvedConfig config, Journal journal, int lanes, JournalLag lag) throws IOException {
         try {
             QualitySettings q = config.qualitySettings();
+            long paceMark = PaceSettings.of(config);
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
                     .seriesBlockRows(LaneSettings.seriesBlockRows(config.raw().spool))
-                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::pendingBytes, config.maxLagBytes(),
-                            PaceSettings.of(config)) : null);
+                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), () -> lag.recentBacklog(paceMark),
+                            config.maxLagBytes(), paceMark) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
             q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays
             return JournalFedSpool.open(sc.build(), lanes, journal.source());
