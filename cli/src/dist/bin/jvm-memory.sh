@@ -20,7 +20,8 @@ cistern_heap_mib() {
 # agent) only: the other commands are short-lived tools, and `bench` holds a whole load in its heap. JAVA is the
 # runtime, asked whether it can trim its native heap.
 cistern_memory_flags() {
-  o=" ${1:-} "
+  # the JVM reads these two as well: a collector named there must not meet a second one here
+  o=" ${1:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} "
   case "${2:-}" in
     run) ;;
     # the tools (cat, ls, stats, verify...) keep the JVM's heap but start with the serial collector: cat of a

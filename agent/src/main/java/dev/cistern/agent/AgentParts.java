@@ -31,10 +31,11 @@ final class AgentParts {
         try {
             QualitySettings q = config.qualitySettings();
             long paceMark = PaceSettings.of(config);
+            lag.paceAt(paceMark); // and IngestEndpoints.live on a reload
             SpoolConfig.Builder sc = SpoolConfig.builder(config.dataDir())
                     .quality(config.quality()).window(config.window()).rotation(config.rotation())
                     .seriesBlockRows(LaneSettings.seriesBlockRows(config.raw().spool))
-                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), () -> lag.recentBacklog(paceMark),
+                    .adaptive(q.auto() ? LevelPolicy.forLimit(q.min(), q.max(), lag::recentBacklog,
                             config.maxLagBytes(), paceMark) : null);
             config.streamCodecs().forEach(sc::streamCodec); // routing.streams: a codec per stream
             q.fixedLevelStreams().forEach(sc::fixedLevel); // a level set for a stream stays

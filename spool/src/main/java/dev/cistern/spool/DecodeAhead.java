@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Decodes a scan's segments on threads of their own, ahead of the thread that filters and writes them, as
@@ -50,13 +51,23 @@ final class DecodeAhead implements AutoCloseable {
     }
 
     DecodeAhead(List<SealedSegment> segments, boolean countRows, int decoderCount) {
+        this(segments, countRows, decoderCount, -1);
+    }
+
+    /** {@code blocks}: each decoder's share ahead, or -1 for {@link #aheadBlocks} of this heap. */
+    DecodeAhead(List<SealedSegment> segments, boolean countRows, int decoderCount, int blocksEach) {
         this.segments = segments;
         this.countRows = countRows;
         int n = Math.max(1, Math.min(decoderCount, segments.size()));
-        int blocks = aheadBlocks(n, Runtime.getRuntime().maxMemory());
+        int blocks = blocksEach > 0 ? blocksEach : aheadBlocks(n, Runtime.getRuntime().maxMemory());
         this.decoders = new Decoder[n];
         for (int k = 0; k < n; k++) decoders[k] = new Decoder(k, blocks);
-        for (Decoder d : decoders) d.thread.start();
+        try {
+            for (Decoder d : decoders) d.thread.start();
+        } catch (Throwable t) { // no thread to be had: stop those that started
+            close();
+            throw t;
+        }
     }
 
     /** Decoding threads for a scan: one a core, at most {@link #MAX_DECODERS}. */
@@ -92,7 +103,18 @@ final class DecodeAhead implements AutoCloseable {
 
     /** Gives a block's array back to its decoder's pool; a grown one is swapped for one of the usual size. */
     void release(Block block) {
-        decoders[block.decoder()].free.add(block.array().length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : block.array());
+        Decoder d = decoders[block.decoder()];
+        d.room.release(d.weight(block.array()));
+        d.free.add(block.array().length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : block.array());
+    }
+
+    /** Bytes of the arrays of the blocks decoded and not yet taken, all decoders together (for tests). */
+    long queuedBytes() {
+        long n = 0;
+        for (Decoder d : decoders) {
+            for (Object item : d.items) if (item instanceof Block b) n += b.array().length;
+        }
+        return n;
     }
 
     /** Stops the decoding threads (the reader stopped early, or is done) and waits for them to close their files. */
@@ -120,12 +142,18 @@ final class DecodeAhead implements AutoCloseable {
         final int maxBlocks;
         final BlockingQueue<byte[]> free;
         final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
+        /**
+         * Blocks' worth of bytes handed out and not released: rows longer than a block grow its array (up to
+         * {@link LineReader#MAX_LINE}), and the pool counts arrays, so the bytes held ahead are bounded here.
+         */
+        final Semaphore room;
         final Thread thread;
         int made; // blocks allocated so far, at most maxBlocks
 
         Decoder(int index, int maxBlocks) {
             this.index = index;
             this.maxBlocks = maxBlocks;
+            this.room = new Semaphore(maxBlocks);
             this.free = new ArrayBlockingQueue<>(maxBlocks);
             this.thread = new Thread(this::decodeAll, "cistern-decode-ahead-" + index);
             thread.setDaemon(true);
@@ -144,6 +172,11 @@ final class DecodeAhead implements AutoCloseable {
             } catch (Throwable t) {
                 if (!closed) items.add(new Failure(t));
             }
+        }
+
+        /** An array's size in blocks, at most all of {@link #room}. */
+        int weight(byte[] array) {
+            return (int) Math.min(maxBlocks, (array.length + (long) LineBlocks.BLOCK - 1) / LineBlocks.BLOCK);
         }
 
         /** A free block, made while under {@link #maxBlocks} (so a pool the reader never lets fill costs nothing). */
@@ -167,6 +200,7 @@ final class DecodeAhead implements AutoCloseable {
                     long rows = countRows ? Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n') : -1;
                     Block full = new Block(blocks.array(), blocks.start(), blocks.end(), rows, index);
                     buffer = blocks.carryInto(buffer());
+                    room.acquire(weight(full.array())); // all of it is free while the reader waits for this decoder
                     items.put(full);
                 }
                 if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");

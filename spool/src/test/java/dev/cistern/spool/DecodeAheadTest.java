@@ -3,6 +3,7 @@ package dev.cistern.spool;
 import static dev.cistern.testkit.Times.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
@@ -107,5 +108,29 @@ class DecodeAheadTest {
         assertEquals(128, DecodeAhead.aheadBlocks(2, 1L << 30)); // 64 MiB shared by two: 32 MiB of 256 KiB blocks each
         assertEquals(16, DecodeAhead.aheadBlocks(2, 64L << 20)); // a small heap: an eighth of it
         assertEquals(4, DecodeAhead.aheadBlocks(4, 16L << 20));
+    }
+
+    @Test
+    void rowsLongerThanABlockCountByTheirBytesAhead(@TempDir Path longRows) throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(longRows).shardsPerStream(1)
+                .rotation(Fixtures.NEVER.withMaxRows(20)).build())) {
+            StreamWriter w = spool.writer("events");
+            for (int i = 0; i < 40; i++) { // 2 files of rows a little over 3 blocks: each in a 1 MiB array, 4 blocks' worth
+                Fixtures.appendJson(w, "{\"ts\":" + (T0 + i) + ",\"pad\":\"" + "y".repeat(3 * LineBlocks.BLOCK) + "\"}");
+            }
+        }
+        List<SealedSegment> segments = Scanner.of(longRows).segments(ScanQuery.all());
+        assertEquals(2, segments.size());
+        int blocksEach = 8;
+        try (DecodeAhead ahead = new DecodeAhead(segments, false, 2, blocksEach)) {
+            long before = -1;
+            for (long held = ahead.queuedBytes(); held != before; held = ahead.queuedBytes()) { // until both decoders wait
+                before = held;
+                Thread.sleep(300);
+            }
+            // 8 arrays of 1 MiB a decoder if only arrays were counted; 2 of them when their bytes are
+            long bound = 2L * blocksEach * LineBlocks.BLOCK;
+            assertTrue(before > 0 && before <= bound, "held ahead " + before + " bytes, bound " + bound);
+        }
     }
 }

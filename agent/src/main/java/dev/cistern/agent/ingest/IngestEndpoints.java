@@ -80,6 +80,7 @@ public final class IngestEndpoints {
     public void live(Rules rules, LagLimits lagLimits) {
         this.rules = rules;
         this.lagLimits = lagLimits;
+        lag.paceAt(lagLimits.paceAbove()); // adaptive quality reads the same mark
     }
 
     /** {@code POST /api/v1/write}: Prometheus remote_write 1.0. */

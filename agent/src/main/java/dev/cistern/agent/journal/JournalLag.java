@@ -21,6 +21,7 @@ public final class JournalLag {
     private final LongSupplier clock;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong pendingEntries = new AtomicLong();
+    private volatile long paceMark = Long.MAX_VALUE; // journal.pace_above_bytes, live on a reload
     private long epoch = Long.MIN_VALUE; // guarded by this, as are the four below
     private long low;
     private long lowBefore = Long.MAX_VALUE;
@@ -56,6 +57,16 @@ public final class JournalLag {
 
     public long pendingBytes() {
         return Math.max(0, pending.get());
+    }
+
+    /** The lag above which requests wait for the lanes ({@code journal.pace_above_bytes}): set at start and on a reload. */
+    public void paceAt(long bytes) {
+        paceMark = bytes;
+    }
+
+    /** {@link #recentBacklog(long)} at the pace mark set last. */
+    public long recentBacklog() {
+        return recentBacklog(paceMark);
     }
 
     /**

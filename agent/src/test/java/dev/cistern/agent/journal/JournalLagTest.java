@@ -66,6 +66,9 @@ class JournalLagTest {
         lag.consumed(1, 8 * MIB);
         assertEquals(MIB, lag.recentBacklog(NEVER_PACED));
         assertEquals(9 * MIB, lag.recentBacklog(paceMark));
+        assertEquals(MIB, lag.recentBacklog(), "no pace mark set yet");
+        lag.paceAt(paceMark); // at start, and again on a reload
+        assertEquals(9 * MIB, lag.recentBacklog());
         now += SECOND;
         lag.appended(MIB);
         assertEquals(9 * MIB, lag.recentBacklog(paceMark), "the epoch before still counts");

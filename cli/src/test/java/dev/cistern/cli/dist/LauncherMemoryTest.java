@@ -89,6 +89,11 @@ class LauncherMemoryTest {
         assertTrue(Long.parseLong(cat.get("MaxHeapSize")) != 134217728L, cat.get("MaxHeapSize"));
         assertEquals("true", cat.get("UseSerialGC"), "a tool starts faster with the serial collector");
         assertEquals("true", flags(archiveHome(), "-XX:+UseParallelGC", "cat").get("UseParallelGC"), "JAVA_OPTS wins");
+        // the JVM reads JAVA_TOOL_OPTIONS too: a second collector would stop it from starting
+        Map<String, String> tool = run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin",
+                Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"));
+        assertEquals("true", tool.get("UseParallelGC"));
+        assertEquals("false", tool.get("UseSerialGC"));
     }
 
     @Test
@@ -128,9 +133,15 @@ class LauncherMemoryTest {
 
     /** Runs {@code launcher command} and reads the JVM flags, system properties and MALLOC_ARENA_MAX it ran with. */
     private static Map<String, String> run(Path launcher, String javaOpts, String command, String path) throws Exception {
+        return run(launcher, javaOpts, command, path, Map.of());
+    }
+
+    private static Map<String, String> run(Path launcher, String javaOpts, String command, String path, Map<String, String> env)
+            throws Exception {
         ProcessBuilder b = new ProcessBuilder(launcher.toString(), command).redirectErrorStream(true);
         b.environment().clear();
         b.environment().put("PATH", path);
+        b.environment().putAll(env);
         if (!javaOpts.isEmpty()) b.environment().put("JAVA_OPTS", javaOpts);
         Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
