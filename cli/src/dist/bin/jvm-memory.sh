@@ -24,9 +24,10 @@ cistern_memory_flags() {
   o=" ${1:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} "
   case "${2:-}" in
     run) ;;
-    # the tools (cat, ls, stats, verify...) keep the JVM's heap but start with the serial collector: cat of a
-    # 1M-row spool took 0.9 s instead of 1.0 (G1 sets up its regions and threads; docs/benchmarks.md, "Start-up")
     bench | "") return 0 ;;
+    # the tools (cat, ls, stats, verify...) keep the JVM's heap but start with the serial collector: cat of a
+    # 1M-row spool took 0.9 s instead of 1.0 (G1 sets up its regions and threads; docs/benchmarks.md, "Decoding on
+    # every core, and a lighter start")
     *) case "$o" in *-XX:+Use*GC*) ;; *) echo " -XX:+UseSerialGC" ;; esac
        return 0 ;;
   esac

@@ -14,8 +14,8 @@ import picocli.CommandLine.ScopeType;
 public final class Main {
     /**
      * The subcommands, in the order help lists them. Only the one named is given to picocli, which reads every option
-     * of every command it is given by reflection: all of them took 0.2-0.3 s of each start (docs/benchmarks.md,
-     * "Start-up"), more than {@code cistern cat} of a small spool takes.
+     * of every command it is given by reflection: all of them cost each start about 0.1 s of wall time and 0.2 CPU-s
+     * (`cat` of an empty spool, 5 runs each; docs/benchmarks.md, "Decoding on every core, and a lighter start").
      */
     private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, LsCommand.class, CatCommand.class,
             StatsCommand.class, VerifyCommand.class, UploadCommand.class, UploadsCommand.class, ReplayCommand.class,
