@@ -13,6 +13,7 @@
 #
 # Usage: scripts/bench-cat.sh [ROWS]             (default 1000000)
 # Environment: ROUNDS (5), SPOOL (an existing spool to read instead of writing one), JAR (cli/target/cistern.jar),
+#              CLASS_SHARE (on: each jar starts from a class archive, as the launcher's tools do; off: without),
 #              BEFORE_JAR (another build, e.g. main's before a change: its cat lines run interleaved too),
 #              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp), NICE (unset).
 # Needs: java 17, a built cli/target/cistern.jar (mvn -B -q -pl cli -am package -DskipTests),
@@ -32,17 +33,26 @@ command -v brotli >/dev/null || { echo "bench-cat: needs the brotli CLI (apt-get
 
 work="$(mktemp -d "${WORK_PARENT:-/tmp}/cistern-bench-cat.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-# the launcher's flags (bin/cistern), without its check for changed sources
-cistern="java --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+# the launcher's flags for a tool (bin/cistern, jvm-memory.sh), without its check for changed sources; its class
+# archive (class-share.sh) is made here for each jar, as the launcher makes it on a tool's first run (CLASS_SHARE=off: none)
+flags="--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
 --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
--XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -jar $jar"
-
+-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+share() { # JAR NAME: the flag that starts from an archive of what `cat --label` loads
+  [ "${CLASS_SHARE:-on}" = off ] && return 0
+  java $flags -XX:DumpLoadedClassList="$work/$2.classlist" -jar "$1" cat "$SPOOL_FOR_LIST" --label a=b > /dev/null 2>&1 || true
+  java -Xshare:dump -XX:SharedClassListFile="$work/$2.classlist" -XX:SharedArchiveFile="$work/$2.jsa" -cp "$1" > /dev/null 2>&1 &&
+    echo "-XX:SharedArchiveFile=$work/$2.jsa"
+}
 spool="${SPOOL:-$work/spool}"
 if [ -z "${SPOOL:-}" ]; then
   echo "bench-cat: writing $rows rows to $spool" >&2
-  $cistern bench write --corpus "$corpus" --rows "$rows" --quality 5 --warmup-rows 0 --max-bytes 56000000 \
+  java ${flags%% -XX:+ExitOnOutOfMemoryError*} -jar "$jar" bench write --corpus "$corpus" --rows "$rows" --quality 5 --warmup-rows 0 --max-bytes 56000000 \
     --out "$spool" >/dev/null
 fi
+SPOOL_FOR_LIST="$spool"
+cistern="java $flags $(share "$jar" after) -jar $jar"
+before_share="$([ -n "${BEFORE_JAR:-}" ] && share "$BEFORE_JAR" before || true)"
 find "$spool" -name '*.json.br' | sort > "$work/files"
 files=$(wc -l < "$work/files")
 bytes=$(while read -r f; do brotli -dc "$f"; done < "$work/files" | wc -c)
@@ -74,7 +84,7 @@ cases=(
 if [ -n "${BEFORE_JAR:-}" ]; then
   for i in "${!cases[@]}"; do
     case "${cases[$i]}" in
-      cat*|start-up*) c="${cases[$i]}"; cases+=("[before] ${c%%|*}|$(cut -d'|' -f2 <<< "$c")|$(sed "s|-jar $jar|-jar $BEFORE_JAR|" <<< "${c#*|*|}")") ;;
+      cat*|start-up*) c="${cases[$i]}"; cases+=("[before] ${c%%|*}|$(cut -d'|' -f2 <<< "$c")|$(sed "s|-XX:SharedArchiveFile=[^ ]* ||; s|-jar $jar|$before_share -jar $BEFORE_JAR|" <<< "${c#*|*|}")") ;;
     esac
   done
 fi

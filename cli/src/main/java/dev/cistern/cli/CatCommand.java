@@ -99,7 +99,7 @@ final class CatCommand implements Callable<Integer> {
 
     /** Rows of a spool or a set of files; with --offset or --limit, the page and the total on stderr. */
     private int cat(Scanner scanner, String what, OutputStream out) throws Exception {
-        Scanner.Summary s = scanner.copy(query(), out);
+        Scanner.Summary s = scanner.copy(query(), out, false); // counts only for a page
         if (offset > 0 || limit > 0) {
             out.flush();
             long shownRows = Math.max(0, Math.min(s.matched() - offset, limit == 0 ? Long.MAX_VALUE : limit));

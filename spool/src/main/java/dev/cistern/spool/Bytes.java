@@ -80,6 +80,32 @@ final class Bytes {
         return n;
     }
 
+    /**
+     * How many times {@code c} occurs in {@code b[from, to)}, times two, plus one if {@code flag} occurs there too: the
+     * rows of a block and whether any of them holds an escape, in one pass.
+     */
+    static long countFlagging(byte[] b, int from, int to, byte c, byte flag) {
+        long pattern = broadcast(c);
+        long flags = broadcast(flag);
+        long n = 0;
+        long seen = 0;
+        int i = from;
+        while (to - i >= 8) {
+            long lanes = 0;
+            for (int end = Math.min(to - 7, i + 8 * LANE_MAX); i < end; i += 8) {
+                long w = word(b, i);
+                lanes += equalLanes(w, pattern) >>> 7;
+                seen |= maybeEqualLanes(w, flags); // a false lane only above a true one: nonzero exactly when one is
+            }
+            n += laneSum(lanes);
+        }
+        for (; i < to; i++) {
+            if (b[i] == c) n++;
+            if (b[i] == flag) seen = 1;
+        }
+        return 2 * n + (seen != 0 ? 1 : 0);
+    }
+
     /** How many words may add {@code equalLanes(..) >>> 7} into one long before {@link #laneSum}: a lane holds 255. */
     static final int LANE_MAX = 255;
 

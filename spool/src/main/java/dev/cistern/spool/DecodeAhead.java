@@ -9,11 +9,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
- * Decodes a scan's segments on threads of their own, ahead of the thread that filters and writes them, as
- * {@code brotli -dc | grep} runs on two cores. A segment is one Brotli stream, decoded start to end by one thread;
- * so with {@link #decoders()} threads, thread k decodes segments k, k + n, k + 2n..., and while the reader takes
+ * Decodes a scan's segments on threads of their own, ahead of the thread that pages and writes them, and finds each
+ * block's matching rows there too ({@link BlockMatcher}), so decoding and filtering run on every core. A segment is
+ * one Brotli stream, decoded start to end by one thread; so with {@link #decoders()} threads, thread k decodes segments k, k + n, k + 2n..., and while the reader takes
  * one segment's rows the next segment's thread decodes ahead into a pool of its own, at most
  * {@link #aheadBlocks} blocks: memory stays flat however many files are read. The reader {@link #take}s, in order:
  * each segment (a {@link SealedSegment}), its {@link Block}s (to {@link #release} when done with), and an
@@ -22,16 +23,16 @@ import java.util.concurrent.Semaphore;
 final class DecodeAhead implements AutoCloseable {
     /** With one decoder, the reader and the decoder take turns on a few blocks: more would not go faster. */
     private static final int ONE_DECODER_BLOCKS = 4;
-    /** More decoders than this gain little: the one reader writes or searches every row. */
+    /** More decoders than this gain little: the one reader writes every matching row. */
     private static final int MAX_DECODERS = 4;
     /** Decoded rows held ahead by all decoders together, at most: a segment's worth, so its thread keeps busy. */
     private static final long AHEAD_BYTES = 64L << 20;
 
     /**
-     * Whole lines {@code array[start, end)}, each ending in a newline; {@code rows} of them when counted here (for a
-     * reader busy searching: this thread has time to spare then), else -1; {@code decoder} the pool it goes back to.
+     * Whole lines {@code array[start, end)}, each ending in a newline, and which of them match the scan's query (found
+     * on the decoding thread, so filters run on every core); {@code decoder} the pool the array goes back to.
      */
-    record Block(byte[] array, int start, int end, long rows, int decoder) {}
+    record Block(byte[] array, int start, int end, BlockMatcher.Matches matches, int decoder) {}
 
     /** A segment read to its end, or to where it stopped decoding: what went wrong (nothing when all is well). */
     record End(List<String> problems) {}
@@ -40,24 +41,24 @@ final class DecodeAhead implements AutoCloseable {
     private record Failure(Throwable cause) {}
 
     private final List<SealedSegment> segments;
-    private final boolean countRows;
+    private final Supplier<BlockMatcher> matchers;
     private final Decoder[] decoders;
     private int reading; // the segment the reader is in
     private volatile boolean closed;
 
-    /** @param countRows each block's rows are counted on the decoding thread */
-    DecodeAhead(List<SealedSegment> segments, boolean countRows) {
-        this(segments, countRows, decoders());
+    /** @param matchers a matcher for each decoding thread (a filter keeps state), finding each block's matching rows */
+    DecodeAhead(List<SealedSegment> segments, Supplier<BlockMatcher> matchers) {
+        this(segments, matchers, decoders());
     }
 
-    DecodeAhead(List<SealedSegment> segments, boolean countRows, int decoderCount) {
-        this(segments, countRows, decoderCount, -1);
+    DecodeAhead(List<SealedSegment> segments, Supplier<BlockMatcher> matchers, int decoderCount) {
+        this(segments, matchers, decoderCount, -1);
     }
 
     /** {@code blocks}: each decoder's share ahead, or -1 for {@link #aheadBlocks} of this heap. */
-    DecodeAhead(List<SealedSegment> segments, boolean countRows, int decoderCount, int blocksEach) {
+    DecodeAhead(List<SealedSegment> segments, Supplier<BlockMatcher> matchers, int decoderCount, int blocksEach) {
         this.segments = segments;
-        this.countRows = countRows;
+        this.matchers = matchers;
         int n = Math.max(1, Math.min(decoderCount, segments.size()));
         int blocks = blocksEach > 0 ? blocksEach : aheadBlocks(n, Runtime.getRuntime().maxMemory());
         this.decoders = new Decoder[n];
@@ -148,6 +149,7 @@ final class DecodeAhead implements AutoCloseable {
          */
         final Semaphore room;
         final Thread thread;
+        final BlockMatcher matcher;
         int made; // blocks allocated so far, at most maxBlocks
 
         Decoder(int index, int maxBlocks) {
@@ -155,6 +157,7 @@ final class DecodeAhead implements AutoCloseable {
             this.maxBlocks = maxBlocks;
             this.room = new Semaphore(maxBlocks);
             this.free = new ArrayBlockingQueue<>(maxBlocks);
+            this.matcher = matchers.get();
             this.thread = new Thread(this::decodeAll, "cistern-decode-ahead-" + index);
             thread.setDaemon(true);
         }
@@ -194,11 +197,12 @@ final class DecodeAhead implements AutoCloseable {
         private List<String> decode(SealedSegment seg) throws InterruptedException {
             List<String> problems = new ArrayList<>(2);
             byte[] buffer = buffer();
+            matcher.segment(seg);
             try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
                 LineBlocks blocks = new LineBlocks(in, buffer);
                 while (blocks.next()) {
-                    long rows = countRows ? Bytes.count(blocks.array(), blocks.start(), blocks.end(), (byte) '\n') : -1;
-                    Block full = new Block(blocks.array(), blocks.start(), blocks.end(), rows, index);
+                    BlockMatcher.Matches matches = matcher.match(blocks.array(), blocks.start(), blocks.end());
+                    Block full = new Block(blocks.array(), blocks.start(), blocks.end(), matches, index);
                     buffer = blocks.carryInto(buffer());
                     room.acquire(weight(full.array())); // all of it is free while the reader waits for this decoder
                     items.put(full);

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * lower case). Candidates are found eight positions at a time by two of the needle's bytes, then
  * checked whole, the way fast grep implementations do. The two probe bytes are its first and last
  * (quotes aside) until {@link #tunedTo} picks the two that are rarest in the data at hand: in JSON
- * rows {@code "}, {@code c} or {@code e} are everywhere, and every false candidate costs a check.
+ * rows {@code "}, {@code c} or {@code e} are everywhere, and every false candidate costs a check. When the rarest of
+ * them is rare enough ({@link #oneProbe}), probing it alone is cheaper: a memchr, its few false candidates checked.
  */
 final class Needle {
     private static final long CASE_BITS = 0x2020202020202020L;
@@ -20,13 +21,17 @@ final class Needle {
     private final long last;
     private final long firstFold;
     private final long lastFold;
+    private final int rareAt;
+    private final long rare;
+    private final long rareFold;
+    private final boolean oneProbe;
 
     /** {@code bytes} must be lower case already when {@code ignoreCase}; it may not be empty. */
     Needle(byte[] bytes, boolean ignoreCase) {
-        this(bytes.clone(), ignoreCase, innerStart(bytes), innerEnd(bytes));
+        this(bytes.clone(), ignoreCase, innerStart(bytes), innerEnd(bytes), innerEnd(bytes), false);
     }
 
-    private Needle(byte[] bytes, boolean ignoreCase, int firstAt, int lastAt) {
+    private Needle(byte[] bytes, boolean ignoreCase, int firstAt, int lastAt, int rareAt, boolean oneProbe) {
         if (bytes.length == 0) throw new IllegalArgumentException("an empty needle");
         this.bytes = bytes;
         this.ignoreCase = ignoreCase;
@@ -38,6 +43,10 @@ final class Needle {
         this.last = Bytes.broadcast(l);
         this.firstFold = ignoreCase && isLower(f) ? CASE_BITS : 0;
         this.lastFold = ignoreCase && isLower(l) ? CASE_BITS : 0;
+        this.rareAt = rareAt;
+        this.rare = Bytes.broadcast(bytes[rareAt]);
+        this.rareFold = ignoreCase && isLower(bytes[rareAt]) ? CASE_BITS : 0;
+        this.oneProbe = oneProbe;
     }
 
     // probe bytes inside quotes, which are everywhere in JSON: "name" is probed at n and e
@@ -60,14 +69,31 @@ final class Needle {
         return seen;
     }
 
-    /** The same needle probed at its two rarest bytes by {@link #byteCounts} of data like that it will search. */
+    /**
+     * The same needle probed at its two rarest bytes by {@link #byteCounts} of data like that it will search, or at the
+     * rarest alone when at most one byte in {@link #ONE_PROBE_SHARE} of the data is that byte.
+     */
     Needle tunedTo(int[] seen) {
         if (bytes.length < 2) return this;
         int rarest = 0;
         for (int j = 1; j < bytes.length; j++) if (count(seen, j) < count(seen, rarest)) rarest = j;
         int second = rarest == 0 ? 1 : 0;
         for (int j = 0; j < bytes.length; j++) if (j != rarest && count(seen, j) < count(seen, second)) second = j;
-        return new Needle(bytes, ignoreCase, Math.min(rarest, second), Math.max(rarest, second));
+        long all = 0;
+        for (int c : seen) all += c;
+        boolean one = (long) count(seen, rarest) * ONE_PROBE_SHARE <= all;
+        return new Needle(bytes, ignoreCase, Math.min(rarest, second), Math.max(rarest, second), rarest, one);
+    }
+
+    /**
+     * One probe is enough when its byte is at most one in this many: a false candidate costs a whole check, about as
+     * much as probing 64 more bytes for a second byte.
+     */
+    static final int ONE_PROBE_SHARE = 64;
+
+    /** Whether {@link #rareCandidates} (one probe) is the cheaper search in the data this needle was tuned to. */
+    boolean oneProbe() {
+        return oneProbe;
     }
 
     private int count(int[] seen, int j) {
@@ -127,6 +153,14 @@ final class Needle {
     long candidates(byte[] b, int i) {
         return Bytes.maybeEqualLanes(Bytes.word(b, i + firstAt) | firstFold, first)
                 & Bytes.maybeEqualLanes(Bytes.word(b, i + lastAt) | lastFold, last);
+    }
+
+    /**
+     * The high bit of each lane {@code j} where the needle may start at {@code i + j}, by its rarest byte alone (every
+     * such lane, and some more: candidates are checked whole); asked for below {@link #wordsEnd}, as is {@link #candidates}.
+     */
+    long rareCandidates(byte[] b, int i) {
+        return Bytes.maybeEqualLanes(Bytes.word(b, i + rareAt) | rareFold, rare);
     }
 
     /** Whether the whole needle starts at {@code b[at]} (which must leave room for it). */

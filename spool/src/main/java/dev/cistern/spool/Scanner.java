@@ -144,7 +144,8 @@ public final class Scanner {
      */
     public Summary scan(ScanQuery q, RowVisitor visitor) throws IOException {
         RowFilter filter = new RowFilter(q, true);
-        return run(q, new SegmentScan(q, filter, (stream, b, off, len) -> visitor.visit(filter.row(stream, b, off, len)), null, false));
+        return run(q, new SegmentScan(q, () -> new RowFilter(q, true),
+                (stream, b, off, len) -> visitor.visit(filter.row(stream, b, off, len)), null, false, true));
     }
 
     /**
@@ -154,7 +155,7 @@ public final class Scanner {
      * file is reported in {@link Summary#problems()}).
      */
     public Summary scanBytes(ScanQuery q, MatchVisitor visitor) throws IOException {
-        return run(q, new SegmentScan(q, new RowFilter(q, false), visitor, null, false));
+        return run(q, new SegmentScan(q, () -> new RowFilter(q, false), visitor, null, false, true));
     }
 
     /**
@@ -164,14 +165,24 @@ public final class Scanner {
      * {@code out} is thrown; a segment that cannot be read is a problem in the summary.
      */
     public Summary copy(ScanQuery q, OutputStream out) throws IOException {
-        return run(q, new SegmentScan(q, new RowFilter(q, false), null, out, true));
+        return copy(q, out, true);
+    }
+
+    /**
+     * As {@link #copy(ScanQuery, OutputStream)}; without {@code count} and with no offset or limit, rows are not
+     * counted where no filter looks at them (the summary's {@code rowsRead} and {@code matched} are -1): for a caller
+     * that only wants the bytes, such as {@code cistern cat}.
+     */
+    public Summary copy(ScanQuery q, OutputStream out, boolean count) throws IOException {
+        return run(q, new SegmentScan(q, () -> new RowFilter(q, false), null, out, true, count));
     }
 
     /** One page of matches (the query's offset and limit), with the total number of matches. */
     public ScanPage page(ScanQuery q) throws IOException {
         List<Row> rows = new ArrayList<>();
         RowFilter filter = new RowFilter(q, true);
-        Summary s = run(q, new SegmentScan(q, filter, (stream, b, off, len) -> rows.add(filter.row(stream, b, off, len)), null, true));
+        Summary s = run(q, new SegmentScan(q, () -> new RowFilter(q, true),
+                (stream, b, off, len) -> rows.add(filter.row(stream, b, off, len)), null, true, true));
         return new ScanPage(rows, s.matched(), q.offset(), q.limit(), s.filesScanned(), s.filesPruned(), s.problems());
     }
 

@@ -83,14 +83,14 @@ class DecodeAheadTest {
             for (int decoders : new int[] {1, 2, 3, FILES + 2}) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 List<SealedSegment> seen = new ArrayList<>();
-                try (DecodeAhead ahead = new DecodeAhead(segments, true, decoders)) {
+                try (DecodeAhead ahead = new DecodeAhead(segments, DecodeAheadTest::all, decoders)) {
                     long rows = 0;
                     for (Object item = ahead.take(); item != null; item = ahead.take()) {
                         if (item instanceof SealedSegment seg) seen.add(seg);
                         if (item instanceof DecodeAhead.End end) assertEquals(List.of(), end.problems());
                         if (item instanceof DecodeAhead.Block b) {
                             out.write(b.array(), b.start(), b.end() - b.start());
-                            rows += b.rows();
+                            rows += b.matches().rows();
                             ahead.release(b);
                         }
                     }
@@ -122,7 +122,7 @@ class DecodeAheadTest {
         List<SealedSegment> segments = Scanner.of(longRows).segments(ScanQuery.all());
         assertEquals(2, segments.size());
         int blocksEach = 8;
-        try (DecodeAhead ahead = new DecodeAhead(segments, false, 2, blocksEach)) {
+        try (DecodeAhead ahead = new DecodeAhead(segments, DecodeAheadTest::all, 2, blocksEach)) {
             long before = -1;
             for (long held = ahead.queuedBytes(); held != before; held = ahead.queuedBytes()) { // until both decoders wait
                 before = held;
@@ -132,5 +132,10 @@ class DecodeAheadTest {
             long bound = 2L * blocksEach * LineBlocks.BLOCK;
             assertTrue(before > 0 && before <= bound, "held ahead " + before + " bytes, bound " + bound);
         }
+    }
+
+    /** Every row, counted. */
+    private static BlockMatcher all() {
+        return new BlockMatcher(ScanQuery.all(), new RowFilter(ScanQuery.all(), false), true);
     }
 }

@@ -70,4 +70,37 @@ class ScanAllocationTest {
         System.out.println("ScanAllocationTest: " + copied.rowsRead() + " rows, " + copied.matched() + " matched, copy "
                 + perRow + " B/row");
     }
+
+    /** The decoding threads find the matches ({@link BlockMatcher}): their share of the budget, measured on this thread. */
+    @ParameterizedTest
+    @MethodSource("queries")
+    void matchingBlocksAllocatesUnder64BytesPerRow(ScanQuery q) throws Exception {
+        List<SealedSegment> segments = Scanner.of(dir).segments(q);
+        matchAll(q, segments); // warm-up
+        long[] rowsAndBytes = matchAll(q, segments);
+        long perRow = rowsAndBytes[1] / rowsAndBytes[0];
+        assertTrue(rowsAndBytes[0] >= 50_000, "rows: " + rowsAndBytes[0]);
+        assertTrue(perRow <= 64, "matching " + rowsAndBytes[0] + " rows allocated " + perRow + " bytes per row");
+    }
+
+    /** Rows matched and bytes allocated by the matcher's calls alone (decoding is outside the measure). */
+    private static long[] matchAll(ScanQuery q, List<SealedSegment> segments) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        BlockMatcher matcher = new BlockMatcher(q, new RowFilter(q, false), true);
+        long rows = 0;
+        long allocated = 0;
+        for (SealedSegment seg : segments) {
+            matcher.segment(seg);
+            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+                LineBlocks blocks = new LineBlocks(in);
+                while (blocks.next()) {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    BlockMatcher.Matches m = matcher.match(blocks.array(), blocks.start(), blocks.end());
+                    allocated += threads.getCurrentThreadAllocatedBytes() - before;
+                    rows += m.rows();
+                }
+            }
+        }
+        return new long[] {rows, allocated};
+    }
 }

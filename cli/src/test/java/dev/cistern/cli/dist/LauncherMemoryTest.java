@@ -1,6 +1,7 @@
 package dev.cistern.cli.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13, 3: both launchers (the archive's and the source tree's bin/cistern) start the agent with the memory defaults
  * of jvm-memory.sh, and JAVA_OPTS wins over them. The launcher's {@code java} is a stand-in that starts the real JVM
- * with the launcher's flags up to {@code -jar} and has it print the flags and properties in force.
+ * with the launcher's flags up to {@code -jar} and has it print the flags and properties in force. The tools also start
+ * with C1 alone and from a class-data sharing archive the launcher makes in the background (class-share.sh).
  */
 class LauncherMemoryTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -97,10 +99,46 @@ class LauncherMemoryTest {
     }
 
     @Test
+    void toolsCompileWithC1Alone() throws Exception {
+        // C2 spent about a second of CPU compiling cat's filters on 2 cores: cat of 1M or 4M rows ended sooner without it
+        assertEquals("1", flags(archiveHome(), "", "cat").get("TieredStopAtLevel"));
+        assertEquals("4", flags(archiveHome(), "-XX:TieredStopAtLevel=4", "cat").get("TieredStopAtLevel"), "JAVA_OPTS wins");
+        assertEquals("4", flags(archiveHome(), "", "bench").get("TieredStopAtLevel"), "bench measures with both compilers");
+    }
+
+    @Test
+    void aToolRecordsItsClassesAndTheNextStartsFromTheirArchive() throws Exception {
+        Map<String, String> cache = Map.of("CISTERN_CACHE_DIR", dir.resolve("cache").toString());
+        Map<String, String> first = run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", cache);
+        assertTrue(first.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "the first cat records its classes");
+        assertFalse(archiveIn(first), "none yet");
+        Path archive = null;
+        for (int i = 0; i < 600 && archive == null; i++) { // dumped in the background, after the tool's exit
+            try (var files = Files.list(dir.resolve("cache"))) {
+                archive = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
+            }
+            if (archive == null) Thread.sleep(100);
+        }
+        assertTrue(archive != null, "no archive made in 60 s");
+        Map<String, String> next = run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", cache);
+        assertEquals(archive.toString(), next.get("SharedArchiveFile"));
+        assertFalse(next.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "recorded once");
+        assertFalse(archiveIn(run(archiveHome().resolve("bin/cistern"), "", "run", "/bin:/usr/bin", cache)), "the agent starts as ever");
+        Map<String, String> off = new HashMap<>(cache);
+        off.put("CISTERN_CLASS_SHARE", "off");
+        assertFalse(archiveIn(run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", off)));
+    }
+
+    private static boolean archiveIn(Map<String, String> flags) {
+        return flags.getOrDefault("SharedArchiveFile", "").endsWith(".jsa");
+    }
+
+    @Test
     void sourceTreeLauncherUsesTheSameDefaults() throws Exception {
         Path root = dir.resolve("repo");
         copy(REPO.resolve("bin/cistern"), root.resolve("bin/cistern"));
         copy(REPO.resolve("cli/src/dist/bin/jvm-memory.sh"), root.resolve("cli/src/dist/bin/jvm-memory.sh"));
+        copy(REPO.resolve("cli/src/dist/bin/class-share.sh"), root.resolve("cli/src/dist/bin/class-share.sh"));
         Files.createDirectories(root.resolve("cli/target"));
         Files.writeString(root.resolve("cli/target/cistern.jar"), ""); // present, and no sources newer: no build
         Path fakeBin = Files.createDirectories(dir.resolve("path"));
@@ -122,6 +160,9 @@ class LauncherMemoryTest {
         Files.writeString(home.resolve("bin/cistern"), launcher);
         executable(home.resolve("bin/cistern"));
         copy(REPO.resolve("cli/src/dist/bin/jvm-memory.sh"), home.resolve("bin/jvm-memory.sh"));
+        copy(REPO.resolve("cli/src/dist/bin/class-share.sh"), home.resolve("bin/class-share.sh"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.writeString(home.resolve("lib/cistern.jar"), "");
         Files.createDirectories(home.resolve("runtime/bin"));
         fakeJava(home.resolve("runtime/bin/java"));
         return home;
