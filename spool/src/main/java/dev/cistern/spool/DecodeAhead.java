@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * Decodes a scan's segments on threads of their own, ahead of the thread that pages and writes them, and finds each
  * block's matching rows there too ({@link BlockMatcher}), so decoding and filtering run on every core. A segment is
- * one Brotli stream, decoded start to end by one thread; so with {@link #decoders()} threads, thread k decodes segments k, k + n, k + 2n..., and while the reader takes
- * one segment's rows the next segment's thread decodes ahead into a pool of its own, at most
+ * one Brotli stream, decoded start to end by one thread; so with {@link #decoders()} threads, thread k decodes
+ * segments k, k + n, k + 2n..., and while the reader takes one segment's rows the next segment's thread decodes
+ * ahead into a pool of its own, at most
  * {@link #aheadBlocks} blocks: memory stays flat however many files are read. The reader {@link #take}s, in order:
  * each segment (a {@link SealedSegment}), its {@link Block}s (to {@link #release} when done with), and an
  * {@link End} with the segment's problems; null after the last segment.
