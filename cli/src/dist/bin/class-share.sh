@@ -4,7 +4,7 @@
 # first tool run records the classes it loads, then a background JVM dumps them into
 # ${XDG_CACHE_HOME:-~/.cache}/cistern/ (CISTERN_CACHE_DIR to put it elsewhere, CISTERN_CLASS_SHARE=off for none).
 # A JVM given an archive that does not fit it (another jar or build) ignores it silently and starts as without one.
-# cat of a 1M-row spool: about 0.2 s less (docs/benchmarks.md, "Tools: C1 and a class archive").
+# cat of a 1M-row spool: about 0.2 s less (docs/benchmarks.md, "Tools: filters on every core, C1 and a class archive").
 
 # cistern_share_archive JAR JAVA: the archive's path for this jar and runtime; nothing when there is no cache directory.
 cistern_share_archive() {

@@ -29,7 +29,7 @@ cistern_memory_flags() {
     # 1M-row spool took 0.9 s instead of 1.0 (G1 sets up its regions and threads; docs/benchmarks.md, "Decoding on
     # every core, and a lighter start"); and with C1 alone, whose code is ready sooner: C2 spent a second of CPU
     # compiling cat's filters on 2 cores, and cat --label of 1M rows took 1.2-1.3 s instead of 1.5-1.8, of 4M rows
-    # 3.2 s instead of 3.4 ("Tools: C1 and a class archive")
+    # 3.2 s instead of 3.4 ("Tools: filters on every core, C1 and a class archive")
     *) case "$o" in *-XX:+Use*GC*) ;; *) echo " -XX:+UseSerialGC" ;; esac
        case "$o" in *TieredStopAtLevel* | *TieredCompilation*) ;; *) echo " -XX:TieredStopAtLevel=1" ;; esac
        return 0 ;;
