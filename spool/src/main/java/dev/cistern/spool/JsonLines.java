@@ -30,7 +30,10 @@ public final class JsonLines {
         return ts == NO_TIME || ts == BAD_TIME ? defaultTs : ts;
     }
 
-    /** Reads an event time from the value of a row's time field, positioned on it; {@link #BAD_TIME} when it is not one. */
+    /**
+     * Reads an event time from the value of a row's time field, positioned on it; {@link #BAD_TIME} when it is not one.
+     * Called from several threads at once (a scan filters on each decoding thread): it must keep no state.
+     */
     @FunctionalInterface
     public interface TimeReader {
         long read(JsonParser p, JsonToken value) throws IOException;

@@ -58,6 +58,17 @@ class ScannerCopyTest {
     }
 
     @Test
+    void aVisitorThatStopsInABlockHasReadTheRowsUpToItsOwn() throws Exception {
+        int[] seen = {0};
+        Scanner.Summary s = Scanner.of(spoolDir).scanBytes(ScanQuery.all(), (stream, b, off, len) -> ++seen[0] < 700);
+        assertEquals(700, s.rowsRead());
+        assertEquals(700, s.matched());
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        assertEquals(-1, Scanner.of(spoolDir).copy(ScanQuery.all(), all, false).matched(), "not counted when not asked");
+        assertEquals(copy(spoolDir, ScanQuery.all()), all.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void rowsLongerThanABlockComeThroughWhole() throws Exception {
         String big = "x".repeat(700_000);
         try (Spool spool = Spool.open(Fixtures.config(scratch).shardsPerStream(1).build())) {

@@ -107,26 +107,38 @@ class LauncherMemoryTest {
     }
 
     @Test
-    void aToolRecordsItsClassesAndTheNextStartsFromTheirArchive() throws Exception {
-        Map<String, String> cache = Map.of("CISTERN_CACHE_DIR", dir.resolve("cache").toString());
-        Map<String, String> first = run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", cache);
+    void catRecordsItsClassesTheNextToolDumpsThemAndLaterOnesStartFromTheArchive() throws Exception {
+        Path cacheDir = dir.resolve("cache dir"); // a space in the path: the flag must stay one word
+        Map<String, String> cache = Map.of("CISTERN_CACHE_DIR", cacheDir.toString());
+        Path launcher = archiveHome().resolve("bin/cistern");
+        assertFalse(run(launcher, "", "ls", "/bin:/usr/bin", cache).getOrDefault("DumpLoadedClassList", "").contains(".classlist."),
+                "only cat records");
+        Map<String, String> first = run(launcher, "", "cat", "/bin:/usr/bin", cache);
         assertTrue(first.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "the first cat records its classes");
         assertFalse(archiveIn(first), "none yet");
+        try (var files = Files.list(cacheDir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".classlist.")), "its list is written");
+        }
+        Map<String, String> second = run(launcher, "", "ls", "/bin:/usr/bin", cache); // dumps them in the background
+        assertFalse(archiveIn(second));
         Path archive = null;
-        for (int i = 0; i < 600 && archive == null; i++) { // dumped in the background, after the tool's exit
-            try (var files = Files.list(dir.resolve("cache"))) {
+        for (int i = 0; i < 600 && archive == null; i++) {
+            try (var files = Files.list(cacheDir)) {
                 archive = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
             }
             if (archive == null) Thread.sleep(100);
         }
         assertTrue(archive != null, "no archive made in 60 s");
-        Map<String, String> next = run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", cache);
+        Map<String, String> next = run(launcher, "", "cat", "/bin:/usr/bin", cache);
         assertEquals(archive.toString(), next.get("SharedArchiveFile"));
         assertFalse(next.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "recorded once");
-        assertFalse(archiveIn(run(archiveHome().resolve("bin/cistern"), "", "run", "/bin:/usr/bin", cache)), "the agent starts as ever");
+        assertEquals(archive.toString(), run(launcher, "", "verify", "/bin:/usr/bin", cache).get("SharedArchiveFile"), "every tool");
+        assertFalse(archiveIn(run(launcher, "", "run", "/bin:/usr/bin", cache)), "the agent starts as ever");
+        assertEquals("/x.jsa", run(launcher, "-XX:SharedArchiveFile=/x.jsa", "cat", "/bin:/usr/bin", cache).get("SharedArchiveFile"),
+                "JAVA_OPTS wins");
         Map<String, String> off = new HashMap<>(cache);
         off.put("CISTERN_CLASS_SHARE", "off");
-        assertFalse(archiveIn(run(archiveHome().resolve("bin/cistern"), "", "cat", "/bin:/usr/bin", off)));
+        assertFalse(archiveIn(run(launcher, "", "cat", "/bin:/usr/bin", off)));
     }
 
     private static boolean archiveIn(Map<String, String> flags) {
@@ -190,7 +202,8 @@ class LauncherMemoryTest {
         assertEquals(0, p.exitValue(), out);
         Map<String, String> found = new HashMap<>();
         // PrintFlagsFinal: "     size_t MaxHeapSize   = 134217728   {product} {command line}"; properties: "    key = value"
-        Matcher m = Pattern.compile("(?m)^\\s*(?:\\S+\\s+)?([\\w.]+)\\s+:?=\\s+(\\S+)").matcher(out);
+        // (a value runs to the flag's {origin}: a path may hold a space)
+        Matcher m = Pattern.compile("(?m)^\\s*(?:\\S+\\s+)?([\\w.]+)\\s+:?=[ \\t]*(.*?)[ \\t]*(?:\\{.*)?$").matcher(out);
         while (m.find()) found.putIfAbsent(m.group(1), m.group(2));
         return found;
     }
