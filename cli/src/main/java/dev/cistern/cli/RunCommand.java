@@ -36,6 +36,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Logging.start();
         Map<String, String> flags = new LinkedHashMap<>();
         if (data != null) flags.put("data_dir", data);
         if (listen != null) flags.put("listen", listen);
