@@ -21,15 +21,14 @@ final class BlockSearch {
     /** The first position in {@code b[from, to)} where the needle starts or (with escapes) a backslash is, or -1. */
     int next(byte[] b, int from, int to) {
         int i = from;
-        if (needle.oneProbe()) {
+        if (needle.oneProbe() && escapes) {
+            i = withEscapes(b, from, to);
+            if (i < to && isHit(b, i, to)) return i;
+        } else if (needle.oneProbe()) {
             // sixteen positions a step, one branch for both words: a hit is rare, so the loop is nearly all probing
             for (int end = needle.wordsEnd(to) - 8; i < end; i += 16) {
                 long m0 = needle.rareCandidates(b, i);
                 long m1 = needle.rareCandidates(b, i + 8);
-                if (escapes) {
-                    m0 |= Bytes.maybeEqualLanes(Bytes.word(b, i), BACKSLASHES);
-                    m1 |= Bytes.maybeEqualLanes(Bytes.word(b, i + 8), BACKSLASHES);
-                }
                 if ((m0 | m1) == 0) continue;
                 int at = firstHit(b, i, m0);
                 if (at < 0) at = firstHit(b, i + 8, m1);
@@ -57,5 +56,47 @@ final class BlockSearch {
             if (escapes && b[at] == '\\' || needle.matchesAt(b, at)) return at;
         }
         return -1;
+    }
+
+    /**
+     * The one-probe search with escapes, in two loads a step: the two words the rare byte is probed in are probed for
+     * backslashes too, so a step covers needle starts {@code [i, i + 16)} and backslashes {@code [i + at, i + at + 16)}.
+     * Positions below {@code from + at} are checked one by one first, and a step with any candidate is checked one by
+     * one, in order, up to {@code i + 16 + at}: so every position before a step is clear of both. Returns the first hit
+     * found so (then {@link #isHit} is true there), or where the eight-a-step search must go on.
+     */
+    private int withEscapes(byte[] b, int from, int to) {
+        int at = needle.rareAt();
+        int i = from;
+        for (int end = Math.min(to, from + at); i < end; i++) if (isHit(b, i, to)) return i;
+        i = from;
+        long rare = needle.rarePattern();
+        long fold = needle.rareFold();
+        for (int end = needle.wordsEnd(to) - 8; i < end; i += 16) {
+            long w0 = Bytes.word(b, i + at);
+            long w1 = Bytes.word(b, i + at + 8);
+            long r0 = (w0 | fold) ^ rare;
+            long r1 = (w1 | fold) ^ rare;
+            long e0 = w0 ^ BACKSLASHES;
+            long e1 = w1 ^ BACKSLASHES;
+            long needles0 = (r0 - Bytes.ONES) & ~r0 & Bytes.HIGHS;
+            long needles1 = (r1 - Bytes.ONES) & ~r1 & Bytes.HIGHS;
+            long backslashes = ((e0 - Bytes.ONES) & ~e0 | (e1 - Bytes.ONES) & ~e1) & Bytes.HIGHS;
+            if ((needles0 | needles1 | backslashes) == 0) continue;
+            if (backslashes != 0) { // rare: every position in order, as they lie a probe's offset apart
+                for (int p = i, end2 = Math.min(to, i + 16 + at); p < end2; p++) if (isHit(b, p, to)) return p;
+                continue;
+            }
+            int hit = firstHit(b, i, needles0); // no backslash up to i + at + 16: the first needle is the first hit
+            if (hit < 0) hit = firstHit(b, i + 8, needles1);
+            if (hit >= 0) return hit;
+        }
+        return i;
+    }
+
+    /** Whether {@code b[p]} is a backslash (with escapes) or the needle starts there. */
+    private boolean isHit(byte[] b, int p, int to) {
+        if (escapes && b[p] == '\\') return true;
+        return p + needle.length() <= to && needle.rareByteAt(b, p) && needle.matchesAt(b, p);
     }
 }

@@ -163,6 +163,25 @@ final class Needle {
         return Bytes.maybeEqualLanes(Bytes.word(b, i + rareAt) | rareFold, rare);
     }
 
+    /** Where in the needle its rarest byte is: {@link #rareCandidates} probes the word at {@code i} plus this. */
+    int rareAt() {
+        return rareAt;
+    }
+
+    /** The rarest byte in every lane, and the case bit to set in a word before comparing: what {@link #rareCandidates} uses. */
+    long rarePattern() {
+        return rare;
+    }
+
+    long rareFold() {
+        return rareFold;
+    }
+
+    /** Whether the needle's rarest byte is where it would be if the needle started at {@code b[at]} (within the array). */
+    boolean rareByteAt(byte[] b, int at) {
+        return fold(b[at + rareAt]) == bytes[rareAt];
+    }
+
     /** Whether the whole needle starts at {@code b[at]} (which must leave room for it). */
     boolean matchesAt(byte[] b, int at) {
         if (!ignoreCase) return Arrays.equals(b, at, at + bytes.length, bytes, 0, bytes.length);
