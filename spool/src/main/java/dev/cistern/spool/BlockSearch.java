@@ -70,18 +70,12 @@ final class BlockSearch {
         int i = from;
         for (int end = Math.min(to, from + at); i < end; i++) if (isHit(b, i, to)) return i;
         i = from;
-        long rare = needle.rarePattern();
-        long fold = needle.rareFold();
         for (int end = needle.wordsEnd(to) - 8; i < end; i += 16) {
             long w0 = Bytes.word(b, i + at);
             long w1 = Bytes.word(b, i + at + 8);
-            long r0 = (w0 | fold) ^ rare;
-            long r1 = (w1 | fold) ^ rare;
-            long e0 = w0 ^ BACKSLASHES;
-            long e1 = w1 ^ BACKSLASHES;
-            long needles0 = (r0 - Bytes.ONES) & ~r0 & Bytes.HIGHS;
-            long needles1 = (r1 - Bytes.ONES) & ~r1 & Bytes.HIGHS;
-            long backslashes = ((e0 - Bytes.ONES) & ~e0 | (e1 - Bytes.ONES) & ~e1) & Bytes.HIGHS;
+            long needles0 = needle.rareLanes(w0);
+            long needles1 = needle.rareLanes(w1);
+            long backslashes = Bytes.maybeEqualLanes(w0, BACKSLASHES) | Bytes.maybeEqualLanes(w1, BACKSLASHES);
             if ((needles0 | needles1 | backslashes) == 0) continue;
             if (backslashes != 0) { // rare: every position in order, as they lie a probe's offset apart
                 for (int p = i, end2 = Math.min(to, i + 16 + at); p < end2; p++) if (isHit(b, p, to)) return p;

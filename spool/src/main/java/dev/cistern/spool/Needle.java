@@ -160,21 +160,17 @@ final class Needle {
      * such lane, and some more: candidates are checked whole); asked for below {@link #wordsEnd}, as is {@link #candidates}.
      */
     long rareCandidates(byte[] b, int i) {
-        return Bytes.maybeEqualLanes(Bytes.word(b, i + rareAt) | rareFold, rare);
+        return rareLanes(Bytes.word(b, i + rareAt));
+    }
+
+    /** {@link #rareCandidates} of a word read already at {@code i + }{@link #rareAt()}: its lanes that may be the rarest byte. */
+    long rareLanes(long word) {
+        return Bytes.maybeEqualLanes(word | rareFold, rare);
     }
 
     /** Where in the needle its rarest byte is: {@link #rareCandidates} probes the word at {@code i} plus this. */
     int rareAt() {
         return rareAt;
-    }
-
-    /** The rarest byte in every lane, and the case bit to set in a word before comparing: what {@link #rareCandidates} uses. */
-    long rarePattern() {
-        return rare;
-    }
-
-    long rareFold() {
-        return rareFold;
     }
 
     /** Whether the needle's rarest byte is where it would be if the needle started at {@code b[at]} (within the array). */

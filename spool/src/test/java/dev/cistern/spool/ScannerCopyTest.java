@@ -58,6 +58,17 @@ class ScannerCopyTest {
     }
 
     @Test
+    void aFilterThatFailsOnADecodingThreadFailsTheScan() throws Exception {
+        // the filters run on the decoding threads: what one throws reaches the caller, not a silent short answer
+        ScanQuery q = ScanQuery.builder().from(T0 + 250_500).to(T0 + 612_300).timeField("ts", (p, v) -> {
+            throw new IllegalStateException("a time reader that fails");
+        }).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Scanner.of(spoolDir).copy(q, OutputStream.nullOutputStream(), false));
+        assertEquals("a time reader that fails", e.getMessage());
+    }
+
+    @Test
     void aVisitorThatStopsInABlockHasReadTheRowsUpToItsOwn() throws Exception {
         int[] seen = {0};
         Scanner.Summary s = Scanner.of(spoolDir).scanBytes(ScanQuery.all(), (stream, b, off, len) -> ++seen[0] < 700);

@@ -133,6 +133,12 @@ class LauncherMemoryTest {
         assertEquals(archive.toString(), next.get("SharedArchiveFile"));
         assertFalse(next.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "recorded once");
         assertEquals(archive.toString(), run(launcher, "", "verify", "/bin:/usr/bin", cache).get("SharedArchiveFile"), "every tool");
+        byte[] made = Files.readAllBytes(archive);
+        archive.toFile().setWritable(true);
+        Files.write(archive, new byte[] {'n', 'o', 't', ' ', 'a', 'n', ' ', 'a', 'r', 'c', 'h', 'i', 'v', 'e'}); // damaged
+        assertEquals(archive.toString(), run(launcher, "", "cat", "/bin:/usr/bin", cache).get("SharedArchiveFile"),
+                "a damaged archive is handed over, and the JVM starts without it (run() asserts exit 0)");
+        Files.write(archive, made);
         assertFalse(archiveIn(run(launcher, "", "run", "/bin:/usr/bin", cache)), "the agent starts as ever");
         assertEquals("/x.jsa", run(launcher, "-XX:SharedArchiveFile=/x.jsa", "cat", "/bin:/usr/bin", cache).get("SharedArchiveFile"),
                 "JAVA_OPTS wins");
