@@ -21,6 +21,8 @@ final class RowFilter {
     private final KeyedValue[] keyedValues;
     private final RowFields fields;
     private final LastVerdict last = new LastVerdict();
+    private long alike; // rows decided by the last one read (for mostlyAlike)
+    private long looked;
     private final JsonRowMatch parser;
     private final boolean parseEach;
 
@@ -96,15 +98,74 @@ final class RowFilter {
     boolean matches(byte[] b, int off, int end, boolean textChecked, boolean fileInRange) {
         if (text != null && !textChecked && !text.in(b, off, end)) return false;
         if (!needsFields(fileInRange)) return !parseEach || parser.matches(b, off, end - off, fileInRange);
-        // no row's time is read: the verdict is the name's and labels', the same for the next row of a series
-        boolean byLast = !parseEach && (fileInRange || !q.timeBounded());
-        int decided = byLast ? last.of(b, off, end) : LastVerdict.NONE;
-        if (decided == LastVerdict.NONE) {
-            decided = mayHoldValues(b, off, end) ? fieldsMatch(b, off, end, fileInRange) : 0;
-            if (byLast && decided >= 0) last.keep(b, off, end, decided);
+        int decided = !parseEach && last.sameUpTo(b, off, end) == end ? lastDecision(b, fileInRange) : LastVerdict.NONE;
+        return decide(b, off, end, fileInRange, decided);
+    }
+
+    /**
+     * The row that starts at {@code off} and ends at the first newline before {@code to}, for a filter without text
+     * that reads fields: the newline's index when the row matches, its complement ({@code ~index}) when not. A row
+     * alike the last one read is decided, and its end found, by comparing the two; others are searched for their end.
+     */
+    int nextRow(byte[] b, int off, int to, boolean fileInRange) {
+        int le = parseEach ? -1 : last.sameUpTo(b, off, to);
+        int decided = LastVerdict.NONE;
+        if (le >= 0 && le < to && b[le] == '\n') {
+            decided = lastDecision(b, fileInRange);
+        } else {
+            le = Bytes.indexOf(b, off, to, (byte) '\n');
         }
+        return decide(b, off, le, fileInRange, decided) ? le : ~le;
+    }
+
+    /** Rows decided by the last one read, and rows looked at, since this was last asked: then both start again. */
+    boolean mostlyAlike() {
+        boolean mostly = alike * 2 >= looked;
+        alike = 0;
+        looked = 0;
+        return mostly;
+    }
+
+    /** The last row's decision for a row found alike: its verdict on name and labels, and the row's own time if needed. */
+    private int lastDecision(byte[] b, boolean fileInRange) {
+        alike++;
+        int v = last.verdict();
+        if (v != 1 || fileInRange || !q.timeBounded()) return v;
+        if (q.timeReader() != null) return -1;
+        return timeDecision(last.time(b));
+    }
+
+    private boolean decide(byte[] b, int off, int end, boolean fileInRange, int decided) {
+        looked++;
+        if (decided == LastVerdict.NONE) decided = read(b, off, end, fileInRange);
         if (decided == 0) return false;
         return decided == 1 && !parseEach || parser.matches(b, off, end - off, fileInRange);
+    }
+
+    /** 1 when the row matches, 0 when not, -1 when only a parser can tell; kept for the rows alike that follow. */
+    private int read(byte[] b, int off, int end, boolean fileInRange) {
+        if (!mayHoldValues(b, off, end)) {
+            if (!parseEach) last.keep(b, off, end, 0, LastVerdict.NO_TIME);
+            return 0;
+        }
+        if (!fields.read(b, off, end - off)) return -1;
+        int series = seriesMatch(b);
+        if (series >= 0 && !parseEach) last.keep(b, off, end, series, timeStart());
+        if (series != 1 || fileInRange || !q.timeBounded()) return series;
+        if (q.timeReader() != null) return -1;
+        return timeDecision(fields.integralTime());
+    }
+
+    /** Where the row just read has its integral time, or {@link LastVerdict#NO_TIME}, {@link LastVerdict#PARSED_TIME}. */
+    private int timeStart() {
+        if (fields.timeStart < 0) return LastVerdict.NO_TIME;
+        return fields.integralTime() == RowFields.ASK_PARSER ? LastVerdict.PARSED_TIME : fields.timeStart;
+    }
+
+    private int timeDecision(long ts) {
+        if (ts == RowFields.ASK_PARSER) return -1;
+        if (ts == Long.MIN_VALUE) return 0; // no time, in a file only partly in range
+        return ts >= q.from() && ts < q.to() ? 1 : 0;
     }
 
     /** False when a wanted name or label value is nowhere in the row after its key, and nothing in it is escaped. */
@@ -118,9 +179,8 @@ final class RowFilter {
         return Bytes.indexOf(b, off, end, (byte) '\\') >= 0;
     }
 
-    /** 1 when the row matches, 0 when not, -1 when only a parser can tell. */
-    private int fieldsMatch(byte[] b, int off, int end, boolean fileInRange) {
-        if (!fields.read(b, off, end - off)) return -1;
+    /** 1 when the row read has the name and labels, 0 when not, -1 when only a parser can tell. */
+    private int seriesMatch(byte[] b) {
         if (name != null) {
             if (fields.nameStart < 0) return 0;
             if (fields.nameEscaped) return -1;
@@ -130,12 +190,7 @@ final class RowFilter {
             int l = fields.label(labelKeys[i], labelValues[i]);
             if (l != 1) return l;
         }
-        if (fileInRange || !q.timeBounded()) return 1;
-        if (q.timeReader() != null) return -1;
-        long ts = fields.integralTime();
-        if (ts == RowFields.ASK_PARSER) return -1;
-        if (ts == Long.MIN_VALUE) return 0; // no time, in a file only partly in range
-        return ts >= q.from() && ts < q.to() ? 1 : 0;
+        return 1;
     }
 
     /** A matched row as a {@link Row} (parsed: for callers that want objects). */

@@ -1,16 +1,19 @@
 package dev.cistern.spool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A filter that keeps the last row's verdict decides each row of a run as a fresh filter does: rows that differ
  * in numbers only reuse it, rows that differ in a string's digits, a key or the nesting are read again.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a compare that stops moving forward fails, not hangs
 class LastVerdictTest {
     private static final String[] NAMES = {"cpu", "cpu1", "cpu2", "mem"};
     private static final String[] VALUES = {"p-1", "p-2", "p-12", "q"};
@@ -23,13 +26,13 @@ class LastVerdictTest {
     void keptVerdictOnlyForDigitsOutsideStrings() {
         LastVerdict last = new LastVerdict();
         byte[] kept = utf8("{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}");
-        last.keep(kept, 0, kept.length, 1);
+        last.keep(kept, 0, kept.length, 1, LastVerdict.NO_TIME);
         for (String same : List.of(
                 "{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}",
                 "{\"name\":\"cpu1\",\"ts\":1800,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}",
                 "{\"name\":\"cpu1\",\"ts\":1,\"value\":93.75,\"labels\":{\"pod\":\"p-1\"}}")) {
             byte[] b = utf8(same);
-            assertEquals(1, last.of(b, 0, b.length), same);
+            assertEquals(b.length, last.sameUpTo(b, 0, b.length), same);
         }
         for (String other : List.of(
                 "{\"name\":\"cpu2\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}",
@@ -38,13 +41,16 @@ class LastVerdictTest {
                 "{\"name\":\"cpu1\",\"ts\":17,\"value\":\"2.5\",\"labels\":{\"pod\":\"p-1\"}}",
                 "{\"name\":\"cpu1\",\"ts\":17,\"value\":2.,\"labels\":{\"pod\":\"p-1\"}}",
                 "{\"name\":\"cpu1\",\"ts\":17,\"value\":[],\"labels\":{\"pod\":\"p-1\"}}",
-                "{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\",\"pod\":\"q\"}}")) {
+                "{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\",\"pod\":\"q\"}}",
+                "{\"name\":\"cpu1\",\"ts\":17}",
+                "{\"name\":\"cpu1\",\"ts\":-17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}",
+                "{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p-1\"}}x")) {
             byte[] b = utf8(other);
-            assertEquals(LastVerdict.NONE, last.of(b, 0, b.length), other);
+            assertTrue(last.sameUpTo(b, 0, b.length) != b.length, other);
         }
         byte[] escaped = utf8("{\"name\":\"cpu1\",\"ts\":17,\"value\":2.5,\"labels\":{\"pod\":\"p\\u002d1\"}}");
-        last.keep(escaped, 0, escaped.length, 1);
-        assertEquals(LastVerdict.NONE, last.of(escaped, 0, escaped.length), "a row with an escape is not kept");
+        last.keep(escaped, 0, escaped.length, 1, LastVerdict.NO_TIME);
+        assertEquals(-1, last.sameUpTo(escaped, 0, escaped.length), "a row with an escape is not kept");
     }
 
     @Test
@@ -62,6 +68,75 @@ class LastVerdictTest {
                 byte[] b = utf8("x" + r + "\n");
                 boolean fresh = new RowFilter(q, false).matches(b, 1, b.length - 1, false, false);
                 assertEquals(fresh, kept.matches(b, 1, b.length - 1, false, false), q.name() + " " + q.labels() + ": " + r);
+            }
+        }
+    }
+
+    @Test
+    void timeOfARowAlikeIsReadWhereTheKeptRowHasIt() {
+        LastVerdict last = new LastVerdict();
+        byte[] kept = utf8("{\"v\":7,\"name\":\"a1\",\"ts\":1500,\"value\":2.5,\"labels\":{\"ts\":\"9\"}}");
+        int at = new String(kept, StandardCharsets.UTF_8).indexOf("1500");
+        last.keep(kept, 0, kept.length, 1, at);
+        for (String[] alike : new String[][] {
+                {"{\"v\":7,\"name\":\"a1\",\"ts\":1500,\"value\":2.5,\"labels\":{\"ts\":\"9\"}}", "1500"},
+                {"{\"v\":70000,\"name\":\"a1\",\"ts\":3,\"value\":2.5,\"labels\":{\"ts\":\"9\"}}", "3"},
+                {"{\"v\":1,\"name\":\"a1\",\"ts\":1763773200000,\"value\":98765.4321,\"labels\":{\"ts\":\"9\"}}", "1763773200000"},
+                {"{\"v\":7,\"name\":\"a1\",\"ts\":1599,\"value\":2.5,\"labels\":{\"ts\":\"9\"}}", "1599"}}) {
+            byte[] b = utf8("xx" + alike[0] + "\nnext");
+            int end = 2 + alike[0].length();
+            assertEquals(end, last.sameUpTo(b, 2, b.length), alike[0]);
+            assertEquals(Long.parseLong(alike[1]), last.time(b), alike[0]);
+        }
+        byte[] tooLong = utf8("{\"v\":7,\"name\":\"a1\",\"ts\":1234567890123456789,\"value\":2.5,\"labels\":{\"ts\":\"9\"}}");
+        assertEquals(tooLong.length, last.sameUpTo(tooLong, 0, tooLong.length));
+        assertEquals(RowFields.ASK_PARSER, last.time(tooLong), "past 18 digits: the parser reads it");
+        byte[] shorter = utf8("{\"v\":7,\"name\":\"a1\",\"ts\":1500,\"value\":2.5,\"labels\":{\"ts\":\"9\"}");
+        assertEquals(-1, last.sameUpTo(shorter, 0, shorter.length), "the bytes end before the kept row does");
+        byte[] fraction = utf8("{\"ts\":15.5}");
+        last.keep(fraction, 0, fraction.length, 1, LastVerdict.PARSED_TIME);
+        assertEquals(fraction.length, last.sameUpTo(fraction, 0, fraction.length));
+        assertEquals(RowFields.ASK_PARSER, last.time(fraction));
+        byte[] none = utf8("{\"t\":15}");
+        last.keep(none, 0, none.length, 1, LastVerdict.NO_TIME);
+        assertEquals(none.length, last.sameUpTo(none, 0, none.length));
+        assertEquals(Long.MIN_VALUE, last.time(none));
+    }
+
+    /**
+     * Blocks of rows in runs of a series, taken one row at a time as the block matcher does ({@link RowFilter#nextRow}):
+     * each row's end and verdict are a fresh filter's, for name, label and time filters in a file partly in range.
+     */
+    @Test
+    void rowsTakenOneByOneEndAndDecideAsAFreshFilter() {
+        Random rnd = new Random(29);
+        List<ScanQuery> queries = List.of(
+                ScanQuery.builder().name("cpu1").build(),
+                ScanQuery.builder().label("pod", "p-1").from(15).to(400).build(),
+                ScanQuery.builder().from(20).to(60).build(),
+                ScanQuery.builder().name("cpu").label("pod", "p-12").from(0).to(50).build());
+        for (ScanQuery q : queries) {
+            RowFilter kept = new RowFilter(q, false);
+            for (int block = 0; block < 400; block++) {
+                StringBuilder rows = new StringBuilder();
+                List<String> each = new java.util.ArrayList<>();
+                String base = row(rnd);
+                for (int i = 0; i < 1 + rnd.nextInt(40); i++) {
+                    String r = rnd.nextInt(8) == 0 ? (base = row(rnd)) : renumbered(base, rnd);
+                    each.add(r);
+                    rows.append(r).append('\n');
+                }
+                byte[] b = utf8("x" + rows);
+                int ls = 1;
+                for (String r : each) {
+                    byte[] alone = utf8(r);
+                    boolean fresh = new RowFilter(q, false).matches(alone, 0, alone.length, false, false);
+                    int got = kept.nextRow(b, ls, b.length, false);
+                    int le = got >= 0 ? got : ~got;
+                    assertEquals(ls + alone.length, le, "the row's end: " + r);
+                    assertEquals(fresh, got >= 0, q.name() + " " + q.labels() + " " + q.from() + ": " + r);
+                    ls = le + 1;
+                }
             }
         }
     }
