@@ -40,7 +40,9 @@ flags="--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java
 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 share() { # JAR NAME: the flag that starts from an archive of what `cat --label` loads
   [ "${CLASS_SHARE:-on}" = off ] && return 0
-  java $flags -XX:DumpLoadedClassList="$work/$2.classlist" -jar "$1" cat "$SPOOL_FOR_LIST" --label a=b > /dev/null 2>&1 || true
+  # as the launcher records: with picocli (CISTERN_CLASS_LIST), so the archive also holds what other tools load
+  CISTERN_CLASS_LIST=recording java $flags -XX:DumpLoadedClassList="$work/$2.classlist" -jar "$1" cat "$SPOOL_FOR_LIST" --label a=b \
+    > /dev/null 2>&1 || true
   java -Xshare:dump -XX:SharedClassListFile="$work/$2.classlist" -XX:SharedArchiveFile="$work/$2.jsa" -cp "$1" > /dev/null 2>&1 &&
     echo "-XX:SharedArchiveFile=$work/$2.jsa"
 }

@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -28,6 +29,17 @@ final class Errors {
         cmd.getErr().println(prefix(cmd) + describe(e));
         if (Boolean.getBoolean("cistern.debug")) e.printStackTrace(cmd.getErr());
         return 2;
+    }
+
+    /** Runs a command read without picocli ({@link PlainCatLine}), reporting a failure as {@link #onFailure} does. */
+    static int run(Callable<Integer> command, String name) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            System.err.println(name + ": " + describe(e));
+            if (Boolean.getBoolean("cistern.debug")) e.printStackTrace();
+            return 2;
+        }
     }
 
     /** An exception as a sentence: file system errors name the file and what is wrong with it. */

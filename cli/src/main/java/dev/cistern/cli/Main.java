@@ -32,12 +32,20 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this directly). */
     public static int execute(String... args) {
         Logging.configure();
+        // picocli is left out where it can be (a plain cat line), but not while the launcher records the classes a tool
+        // loads for its class archive (class-share.sh): the archive then holds picocli's for every other tool
+        CatCommand plainCat = System.getenv("CISTERN_CLASS_LIST") == null ? PlainCatLine.read(args) : null;
+        if (plainCat != null) return Errors.run(plainCat, "cistern cat");
         CommandLine cl = commandLine(args);
-        // relative paths resolved once, here: the spool's code compares paths and needs one kind
-        cl.registerConverter(Path.class, s -> Path.of(s).toAbsolutePath().normalize());
+        cl.registerConverter(Path.class, Main::path);
         cl.setParameterExceptionHandler(Errors::onBadArguments);
         cl.setExecutionExceptionHandler(Errors::onFailure);
         return cl.execute(args);
+    }
+
+    /** A path from the command line: relative ones resolved once, here (the spool's code compares paths and needs one kind). */
+    static Path path(String s) {
+        return Path.of(s).toAbsolutePath().normalize();
     }
 
     /** The command line for these arguments: with the one subcommand they name, or with every one (help, a typo). */

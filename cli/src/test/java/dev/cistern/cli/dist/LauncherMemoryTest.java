@@ -115,6 +115,7 @@ class LauncherMemoryTest {
                 "only cat records");
         Map<String, String> first = run(launcher, "", "cat", "/bin:/usr/bin", cache);
         assertTrue(first.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "the first cat records its classes");
+        assertEquals("recording", first.get("CISTERN_CLASS_LIST"), "with picocli, which a plain cat line leaves out");
         assertFalse(archiveIn(first), "none yet");
         try (var files = Files.list(cacheDir)) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".classlist.")), "its list is written");
@@ -131,6 +132,7 @@ class LauncherMemoryTest {
         assertTrue(archive != null, "no archive made in 60 s");
         Map<String, String> next = run(launcher, "", "cat", "/bin:/usr/bin", cache);
         assertEquals(archive.toString(), next.get("SharedArchiveFile"));
+        assertEquals("unset", next.get("CISTERN_CLASS_LIST"));
         assertFalse(next.getOrDefault("DumpLoadedClassList", "").contains(".classlist."), "recorded once");
         assertEquals(archive.toString(), run(launcher, "", "verify", "/bin:/usr/bin", cache).get("SharedArchiveFile"), "every tool");
         byte[] made = Files.readAllBytes(archive);
@@ -222,6 +224,7 @@ class LauncherMemoryTest {
                 "args=()",
                 "for a in \"$@\"; do [ \"$a\" = -jar ] && break; args+=(\"$a\"); done",
                 "echo \"MALLOC_ARENA_MAX = ${MALLOC_ARENA_MAX:-unset}\"",
+                "echo \"CISTERN_CLASS_LIST = ${CISTERN_CLASS_LIST:-unset}\"",
                 "exec " + real + " \"${args[@]}\" -XshowSettings:properties -XX:+PrintFlagsFinal -version", "")));
         executable(at);
     }
