@@ -34,8 +34,8 @@ public final class Main {
         Logging.configure();
         // picocli is left out where it can be (a plain cat line), but not while the launcher records the classes a tool
         // loads for its class archive (class-share.sh): the archive then holds picocli's for every other tool
-        CatCommand plainCat = System.getenv("CISTERN_CLASS_LIST") == null ? PlainCatLine.read(args) : null;
-        if (plainCat != null) return Errors.run(plainCat, "cistern cat");
+        CatCommand plainCat = PlainCatLine.read(args);
+        if (plainCat != null && System.getenv("CISTERN_CLASS_LIST") == null) return Errors.run(plainCat, "cistern cat");
         CommandLine cl = commandLine(args);
         cl.registerConverter(Path.class, Main::path);
         cl.setParameterExceptionHandler(Errors::onBadArguments);
