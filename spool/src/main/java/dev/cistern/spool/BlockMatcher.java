@@ -88,7 +88,7 @@ final class BlockMatcher {
                 ls = le + 1;
             }
         }
-        alike = filter.mostlyAlike();
+        alike = filter.mostlyAlike(alike);
         return new Matches(rows, matched, runs, runCount);
     }
 

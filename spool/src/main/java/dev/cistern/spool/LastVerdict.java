@@ -25,8 +25,10 @@ final class LastVerdict {
     private int verdict;
     private int timeOffset; // where the kept row's integral time starts, or NO_TIME, PARSED_TIME
     private int timeAt; // where the time of the row last found alike starts, in its array
-    private int quotesTo; // the kept row's quotes are counted up to here...
-    private boolean inStringThere; // ...and whether an odd number of them lie before it
+    // whether the kept row's byte k lies after an odd number of quotes, for k below parityTo: found as far as a compare
+    // needs, once a kept row (the rows of a series differ at the same places)
+    private boolean[] inStringAt = new boolean[1024];
+    private int parityTo;
 
     /**
      * Keeps {@code b[off, end)}, the verdict on its name and labels, and where its time starts: an index in {@code b}
@@ -38,13 +40,15 @@ final class LastVerdict {
             length = -1;
             return;
         }
-        if (row.length < len) row = new byte[Math.max(len, 2 * row.length)];
+        if (row.length < len) {
+            row = new byte[Math.max(len, 2 * row.length)];
+            inStringAt = new boolean[row.length];
+        }
         System.arraycopy(b, off, row, 0, len);
         length = len;
         this.verdict = verdict;
         this.timeOffset = timeStart < 0 ? timeStart : timeStart - off;
-        quotesTo = 0;
-        inStringThere = false;
+        parityTo = 0;
     }
 
     int verdict() {
@@ -102,15 +106,17 @@ final class LastVerdict {
         return negative ? -v : v;
     }
 
-    /** Whether the kept row's byte {@code i} lies inside a string; positions asked for rise within a compare. */
+    /** Whether the kept row's byte {@code i} ({@code i < length}) lies inside a string. */
     private boolean inString(int i) {
-        if (i < quotesTo) {
-            quotesTo = 0;
-            inStringThere = false;
+        if (i >= parityTo) {
+            boolean in = parityTo > 0 && (inStringAt[parityTo - 1] ^ row[parityTo - 1] == '"');
+            for (int k = parityTo; k <= i; k++) {
+                inStringAt[k] = in;
+                if (row[k] == '"') in = !in;
+            }
+            parityTo = i + 1;
         }
-        if ((Bytes.count(row, quotesTo, i, (byte) '"') & 1) == 1) inStringThere = !inStringThere;
-        quotesTo = i;
-        return inStringThere;
+        return inStringAt[i];
     }
 
     private static boolean isDigit(byte c) {

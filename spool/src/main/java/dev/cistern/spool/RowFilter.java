@@ -118,9 +118,12 @@ final class RowFilter {
         return decide(b, off, le, fileInRange, decided) ? le : ~le;
     }
 
-    /** Rows decided by the last one read, and rows looked at, since this was last asked: then both start again. */
-    boolean mostlyAlike() {
-        boolean mostly = alike * 2 >= looked;
+    /**
+     * Whether at least half the rows looked at since this was last asked were alike the row before them (then both
+     * counts start again); {@code otherwise} when none was looked at (a searched block without a hit says nothing).
+     */
+    boolean mostlyAlike(boolean otherwise) {
+        boolean mostly = looked == 0 ? otherwise : alike * 2 >= looked;
         alike = 0;
         looked = 0;
         return mostly;

@@ -3,6 +3,7 @@ package dev.cistern.spool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonToken;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -56,10 +57,14 @@ class LastVerdictTest {
     @Test
     void runsOfRowsDecideAsAFreshFilter() {
         Random rnd = new Random(13);
+        JsonLines.TimeReader ints = (p, v) -> v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : JsonLines.BAD_TIME;
         List<ScanQuery> queries = List.of(
                 ScanQuery.builder().name("cpu1").build(),
                 ScanQuery.builder().label("pod", "p-1").build(),
-                ScanQuery.builder().name("cpu").label("pod", "p-12").build());
+                ScanQuery.builder().name("cpu").label("pod", "p-12").build(),
+                ScanQuery.builder().label("pod", "p-1").from(15).to(400).build(), // the file partly in range: each row's time
+                ScanQuery.builder().from(20).to(60).build(),
+                ScanQuery.builder().label("pod", "p-12").from(20).to(600).timeField("ts", ints).build()); // a time reader: parsed
         for (ScanQuery q : queries) {
             RowFilter kept = new RowFilter(q, false);
             String base = row(rnd);
@@ -67,7 +72,7 @@ class LastVerdictTest {
                 String r = rnd.nextInt(8) == 0 ? (base = row(rnd)) : renumbered(base, rnd);
                 byte[] b = utf8("x" + r + "\n");
                 boolean fresh = new RowFilter(q, false).matches(b, 1, b.length - 1, false, false);
-                assertEquals(fresh, kept.matches(b, 1, b.length - 1, false, false), q.name() + " " + q.labels() + ": " + r);
+                assertEquals(fresh, kept.matches(b, 1, b.length - 1, false, false), q.name() + " " + q.labels() + " " + q.from() + ": " + r);
             }
         }
     }

@@ -95,4 +95,20 @@ class ScanFilterBlocksTest {
         check(ScanQuery.builder().name("cpu\"quoted").label("container", "istio\"proxy").build(),
                 r -> r.name().equals("cpu\"quoted") && r.labels().get("container").equals("istio\"proxy"));
     }
+
+    /** Rows of as many series as rows: searched (not taken one by one), and each row's time read in files partly in range. */
+    @Test
+    void timeRangesWithLabelsOverRowsOfManySeries() throws Exception {
+        for (int[] range : new int[][] {{10_000, 37_123}, {24_999, 25_001}, {0, ROWS}}) {
+            long from = T0 + range[0];
+            long to = T0 + range[1];
+            long want = 0;
+            for (int i = range[0]; i < range[1]; i++) if (row(i).labels().get("container").equals("istio-proxy")) want++;
+            ScanQuery q = ScanQuery.builder().label("container", "istio-proxy").from(from).to(to).build();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Scanner.Summary s = Scanner.of(dir).copy(q, out);
+            assertEquals(want, s.matched(), range[0] + ".." + range[1]);
+            assertEquals(want, Scanner.of(dir).page(q).total(), "parsed alike");
+        }
+    }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A spool as the agent writes it, each series' rows one after the other: rows alike the one before are decided by
  * comparing the two ({@link LastVerdict}), and their ends found so. Series differ in a string's digits only, some have
- * an escape, values and times change their number of digits; time ranges end inside files. Every count is checked
+ * an escape, values change their number of digits; time ranges end inside files. Every count is checked
  * against what was written, and against the parser's reading of the same files.
  */
 class ScanGroupedRowsTest {
@@ -109,6 +109,8 @@ class ScanGroupedRowsTest {
             check(ScanQuery.builder().from(from).to(to).build(), (w, t) -> t >= from && t < to);
             check(ScanQuery.builder().from(from).to(to).label("container", "istio-proxy").build(),
                     (w, t) -> t >= from && t < to && w.labels().get("container").equals("istio-proxy"));
+            check(ScanQuery.builder().from(from).to(to).text("ISTIO").build(),
+                    (w, t) -> t >= from && t < to && w.labels().get("container").toLowerCase().contains("istio"));
             check(ScanQuery.builder().from(from + 1).to(to).name("cpu12").label("pod", "p-12").build(),
                     (w, t) -> t >= from + 1 && t < to && w.name().equals("cpu12") && w.labels().get("pod").equals("p-12"));
         }
