@@ -12,12 +12,12 @@ import java.util.Set;
 /**
  * A {@code cat} command line read without picocli when it is plain, for a quicker start: picocli's first use costs a
  * tool 0.09-0.11 s whatever the command declares (its classes, converters and reflection), a seventh of a {@code cat}
- * over a million rows (docs/benchmarks.md, "Rows alike, and a plain command line"). Plain means inputs that do not
- * start with {@code -} or {@code @}, and options {@link CatCommand} declares, each as {@code --option value} or
- * {@code --option=value}, once (but {@code --stream} and {@code --label}), and no argument that starts with {@code @}
- * (picocli reads files so, values too); a value given apart does not start with {@code -}. Anything else (help, a
- * typo, a value that does not convert, {@code --}) is left to
- * picocli, which reads the line as always and names what is wrong: a line is never read two ways.
+ * over a million rows (docs/benchmarks.md, "Rows alike, and a plain command line"). Plain means: inputs that do not
+ * start with {@code -}, and options {@link CatCommand} declares, each as {@code --option value} or
+ * {@code --option=value}, once (but {@code --stream} and {@code --label}); no argument that starts with {@code @}
+ * (picocli reads files so, option values too); a value given apart does not start with {@code -}. Anything else
+ * (help, a typo, a value that does not convert, {@code --}) is left to picocli, which reads the line as always and
+ * names what is wrong: a line is never read two ways.
  */
 final class PlainCatLine {
     private static final Set<String> REPEATABLE = Set.of("--stream", "--label");
