@@ -26,9 +26,7 @@ final class Errors {
     /** A command that failed while running: exit 2, the cause in words (its stack with -Dcistern.debug=true). */
     static int onFailure(Exception e, CommandLine cmd, ParseResult parsed) {
         if (e instanceof ParameterException pe) return onBadArguments(pe, parsed.originalArgs().toArray(String[]::new));
-        cmd.getErr().println(prefix(cmd) + describe(e));
-        if (Boolean.getBoolean("cistern.debug")) e.printStackTrace(cmd.getErr());
-        return 2;
+        return report(cmd.getCommandSpec().qualifiedName(), e, cmd.getErr());
     }
 
     /** Runs a command read without picocli ({@link PlainCatLine}), reporting a failure as {@link #onFailure} does. */
@@ -36,10 +34,15 @@ final class Errors {
         try {
             return command.call();
         } catch (Exception e) {
-            System.err.println(name + ": " + describe(e));
-            if (Boolean.getBoolean("cistern.debug")) e.printStackTrace();
-            return 2;
+            return report(name, e, new PrintWriter(System.err, true));
         }
+    }
+
+    private static int report(String command, Exception e, PrintWriter err) {
+        err.println(command + ": " + describe(e));
+        if (Boolean.getBoolean("cistern.debug")) e.printStackTrace(err);
+        err.flush();
+        return 2;
     }
 
     /** An exception as a sentence: file system errors name the file and what is wrong with it. */
