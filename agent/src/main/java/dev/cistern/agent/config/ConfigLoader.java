@@ -26,6 +26,12 @@ import java.util.logging.Logger;
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "CISTERN_";
+    /**
+     * Variables of bin/cistern and the tools (their cache, class archive and native library), not configuration: a user
+     * who set one for the tools must still be able to start the agent.
+     */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("CISTERN_CACHE_DIR", "CISTERN_CLASS_SHARE", "CISTERN_CLASS_LIST",
+            "CISTERN_NATIVE_CACHE");
     private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
@@ -54,7 +60,7 @@ public final class ConfigLoader {
         Map<String, String> envKeys = new TreeMap<>();
         Set<String> serviceLinks = new TreeSet<>();
         env.forEach((k, v) -> {
-            if (!k.startsWith(ENV_PREFIX)) return;
+            if (!k.startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(k)) return;
             String name = k.substring(ENV_PREFIX.length());
             if (ServiceLinks.isServiceLink(name, v)) serviceLinks.add(k);
             else envKeys.put(name.toLowerCase(Locale.ROOT).replace("__", "."), v);

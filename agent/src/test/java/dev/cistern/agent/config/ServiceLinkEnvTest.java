@@ -75,4 +75,15 @@ class ServiceLinkEnvTest {
                 () -> ConfigLoader.load(null, Map.of("CISTERN_PORT", "9464"), Map.of()));
         assertEquals("port", e.key());
     }
+
+    /** The launcher's and the tools' own variables share the prefix: a user who set one can still start the agent. */
+    @Test
+    void launcherVariablesAreNotConfiguration() {
+        Map<String, String> env = new HashMap<>();
+        for (String k : ConfigLoader.LAUNCHER_VARIABLES) env.put(k, "/tmp/x");
+        env.put("CISTERN_SPOOL__QUALITY", "3");
+        assertEquals(3, ConfigLoader.load(null, env, Map.of()).quality());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("CISTERN_CACHE_DIRS", "/tmp/x"), Map.of()),
+                "only those names: a typo of a real key is still an error");
+    }
 }
