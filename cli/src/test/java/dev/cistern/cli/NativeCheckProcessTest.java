@@ -33,7 +33,10 @@ class NativeCheckProcessTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-Djava.io.tmpdir=" + dir, "-cp", cp, Main.class.getName(),
                 "run", "--data", dir.resolve("data").toString(), "--listen", "127.0.0.1:0"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // a cache of its own: a copy unpacked by other tests' JVMs, from the jars left out here, would load
+        b.environment().put("CISTERN_CACHE_DIR", dir.resolve("cache").toString());
+        Process p = b.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the agent should exit by itself");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), out);
