@@ -119,14 +119,18 @@ final class BrotliLibraryCache {
         }
     }
 
-    /** Copies unpacked from other jars (an upgrade, a rebuild), and parts an unpacking that was killed left: a megabyte each. */
+    /**
+     * Copies unpacked from other jars over a week ago (an upgrade, a rebuild: a megabyte each; two jars in use, two
+     * checkouts, keep theirs), and parts an unpacking that was killed left over an hour ago.
+     */
     private static void removeOthers(Path dir, String prefix) throws IOException {
-        long hourAgo = System.currentTimeMillis() - 3_600_000L;
+        long now = System.currentTimeMillis();
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir)) {
             for (Path f : old) {
                 String name = f.getFileName().toString();
-                boolean other = name.endsWith(".so") && !name.startsWith(prefix);
-                boolean leftPart = name.endsWith(".part") && Files.getLastModifiedTime(f).toMillis() < hourAgo;
+                long age = now - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
+                boolean other = name.endsWith(".so") && !name.startsWith(prefix) && age > 7 * 86_400_000L;
+                boolean leftPart = name.endsWith(".part") && age > 3_600_000L;
                 if (name.startsWith("libbrotli-") && (other || leftPart)) Files.deleteIfExists(f);
             }
         }

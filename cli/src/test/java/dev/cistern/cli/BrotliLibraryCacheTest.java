@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,11 @@ class BrotliLibraryCacheTest {
         assertEquals(a, BrotliLibraryCache.prepare(nat, jarA));
         Path b = BrotliLibraryCache.prepare(nat, jarB);
         assertNotEquals(a, b, "another jar, another copy");
-        assertEquals(List.of(b), list(nat), "the other jar's copy is removed");
+        assertEquals(2, list(nat).size(), "two jars in use keep a copy each");
+        assertEquals(b, BrotliLibraryCache.prepare(nat, jarB));
+        Files.setLastModifiedTime(a, FileTime.fromMillis(System.currentTimeMillis() - 8 * 86_400_000L));
+        Path c = BrotliLibraryCache.prepare(nat, Files.writeString(dir.resolve("c.jar"), "ccc"));
+        assertEquals(Set.of(b, c), Set.copyOf(list(nat)), "a copy unpacked over a week ago for another jar is removed");
         Files.setPosixFilePermissions(nat, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertNull(BrotliLibraryCache.prepare(nat, jarB), "a directory others may read: not this user's alone");
     }
