@@ -44,6 +44,7 @@ final class DecodeAhead implements AutoCloseable {
     private final List<SealedSegment> segments;
     private final Supplier<BlockMatcher> matchers;
     private final Decoder[] decoders;
+    private final boolean gather;
     private int reading; // the segment the reader is in
     private volatile boolean closed;
 
@@ -56,10 +57,19 @@ final class DecodeAhead implements AutoCloseable {
         this(segments, matchers, decoderCount, -1);
     }
 
-    /** {@code blocks}: each decoder's share ahead, or -1 for {@link #aheadBlocks} of this heap. */
     DecodeAhead(List<SealedSegment> segments, Supplier<BlockMatcher> matchers, int decoderCount, int blocksEach) {
+        this(segments, matchers, decoderCount, blocksEach, false);
+    }
+
+    /**
+     * {@code blocks}: each decoder's share ahead, or -1 for {@link #aheadBlocks} of this heap; {@code gather}: the
+     * matching rows of blocks not matched whole are copied together ({@link MatchedRows}), for a reader that only
+     * writes them out (rows of one block then come in more than one, and blocks without a match in none).
+     */
+    DecodeAhead(List<SealedSegment> segments, Supplier<BlockMatcher> matchers, int decoderCount, int blocksEach, boolean gather) {
         this.segments = segments;
         this.matchers = matchers;
+        this.gather = gather;
         int n = Math.max(1, Math.min(decoderCount, segments.size()));
         int blocks = blocksEach > 0 ? blocksEach : aheadBlocks(n, Runtime.getRuntime().maxMemory());
         this.decoders = new Decoder[n];
@@ -105,6 +115,7 @@ final class DecodeAhead implements AutoCloseable {
 
     /** Gives a block's array back to its decoder's pool; a grown one is swapped for one of the usual size. */
     void release(Block block) {
+        if (block.array().length == 0) return; // counts of rows without a match
         Decoder d = decoders[block.decoder()];
         d.room.release(d.weight(block.array()));
         d.free.add(block.array().length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : block.array());
@@ -151,6 +162,7 @@ final class DecodeAhead implements AutoCloseable {
         final Semaphore room;
         final Thread thread;
         final BlockMatcher matcher;
+        final MatchedRows gathered = new MatchedRows();
         int made; // blocks allocated so far, at most maxBlocks
 
         Decoder(int index, int maxBlocks) {
@@ -194,6 +206,26 @@ final class DecodeAhead implements AutoCloseable {
             return free.take();
         }
 
+        /**
+         * Copies a block's matching rows to those gathered ({@link MatchedRows}) when it is not matched whole: false when
+         * the block is to be handed over as it is (all of it matches, its rows are longer than a block, or rows are not
+         * gathered in this scan).
+         */
+        private boolean gather(LineBlocks blocks, BlockMatcher.Matches matches) throws InterruptedException {
+            int n = MatchedRows.bytes(matches);
+            if (!gather || n == blocks.end() - blocks.start() || n > LineBlocks.BLOCK) return false;
+            if (!gathered.fits(n)) hand(gathered.take(index));
+            if (n > 0 && !gathered.begun()) gathered.begin(buffer());
+            gathered.add(blocks.array(), matches);
+            return true;
+        }
+
+        /** Hands a block to the reader, once the rows waiting for it leave room for it. */
+        private void hand(Block block) throws InterruptedException {
+            room.acquire(weight(block.array())); // all of it is free while the reader waits for this decoder
+            items.put(block);
+        }
+
         /** Puts the segment's blocks; returns its problems. */
         private List<String> decode(SealedSegment seg) throws InterruptedException {
             List<String> problems = new ArrayList<>(2);
@@ -203,10 +235,11 @@ final class DecodeAhead implements AutoCloseable {
                 LineBlocks blocks = new LineBlocks(in, buffer);
                 while (blocks.next()) {
                     BlockMatcher.Matches matches = matcher.match(blocks.array(), blocks.start(), blocks.end());
+                    if (gather(blocks, matches)) continue; // the next block is decoded into the same array
+                    if (!gathered.isEmpty()) hand(gathered.take(index));
                     Block full = new Block(blocks.array(), blocks.start(), blocks.end(), matches, index);
                     buffer = blocks.carryInto(buffer());
-                    room.acquire(weight(full.array())); // all of it is free while the reader waits for this decoder
-                    items.put(full);
+                    hand(full);
                 }
                 if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
                 String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
@@ -219,6 +252,7 @@ final class DecodeAhead implements AutoCloseable {
             } finally {
                 free.add(buffer.length > LineBlocks.BLOCK ? new byte[LineBlocks.BLOCK] : buffer);
             }
+            if (!gathered.isEmpty()) hand(gathered.take(index)); // also those read before a problem
             return problems;
         }
     }

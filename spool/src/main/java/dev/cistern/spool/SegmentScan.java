@@ -52,7 +52,10 @@ final class SegmentScan {
     /** Reads the segments, decoded and matched a few blocks ahead on threads of their own ({@link DecodeAhead}). */
     Scanner.Summary run(List<SealedSegment> segments, int pruned) {
         int scanned = 0;
-        try (DecodeAhead ahead = new DecodeAhead(segments, () -> new BlockMatcher(q, filters.get(), count))) {
+        // written out whole, a block's matching rows are gathered with the next blocks' on the decoding thread
+        boolean gather = out != null && !paged;
+        try (DecodeAhead ahead = new DecodeAhead(segments, () -> new BlockMatcher(q, filters.get(), count), DecodeAhead.decoders(), -1,
+                gather)) {
             for (Object item = ahead.take(); item != null && !stopped; item = ahead.take()) {
                 if (item instanceof DecodeAhead.Block b) {
                     try {

@@ -134,6 +134,66 @@ class DecodeAheadTest {
         }
     }
 
+    /**
+     * Matching rows gathered from many blocks into one (for a reader that only writes them out) come out as they do
+     * block by block: the same bytes in the same order, every row counted, runs no longer than a write's; blocks
+     * matched whole (a row longer than a block) are handed over as they are, between gathered ones.
+     */
+    @Test
+    void matchingRowsGatheredComeOutAsBlockByBlock() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<SealedSegment> segments = Scanner.of(spoolDir).segments(ScanQuery.all());
+            for (String text : new String[] {"\"i\":1", "\"i\":99", "no such row"}) {
+                for (int decoders : new int[] {1, 2}) {
+                    Gathered plain = read(segments, text, decoders, false);
+                    Gathered gathered = read(segments, text, decoders, true);
+                    String what = text + ", " + decoders + " decoders";
+                    assertEquals(plain.rows, gathered.rows, what);
+                    assertEquals(FILES * ROWS_PER_FILE, gathered.rows, what);
+                    assertEquals(plain.matched, gathered.matched, what);
+                    assertEquals(plain.out.toString(StandardCharsets.UTF_8), gathered.out.toString(StandardCharsets.UTF_8), what);
+                    assertTrue(gathered.longestRun <= LineBlocks.BLOCK * 4 + 64, what); // the long rows, whole
+                    assertTrue(gathered.blocks < plain.blocks, what + ": " + gathered.blocks + " blocks, " + plain.blocks + " without");
+                }
+            }
+            Gathered some = read(segments, "\"i\":1", 2, true);
+            assertTrue(some.matched > 1000 && some.shortRunsOnly, "gathered runs are at most a write's");
+        });
+    }
+
+    private record Gathered(ByteArrayOutputStream out, long rows, long matched, int blocks, int longestRun, boolean shortRunsOnly) {}
+
+    private static Gathered read(List<SealedSegment> segments, String text, int decoders, boolean gather) throws Exception {
+        ScanQuery q = ScanQuery.builder().text(text).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long rows = 0;
+        long matched = 0;
+        int blocks = 0;
+        int longest = 0;
+        boolean shortOnly = true;
+        try (DecodeAhead ahead = new DecodeAhead(segments, () -> new BlockMatcher(q, new RowFilter(q, false), true), decoders, -1,
+                gather)) {
+            for (Object item = ahead.take(); item != null; item = ahead.take()) {
+                if (item instanceof DecodeAhead.End end) assertEquals(List.of(), end.problems());
+                if (item instanceof DecodeAhead.Block b) {
+                    blocks++;
+                    BlockMatcher.Matches m = b.matches();
+                    for (int i = 0; i < m.runCount(); i++) {
+                        int from = m.runs()[2 * i];
+                        int to = m.runs()[2 * i + 1];
+                        out.write(b.array(), from, to - from);
+                        longest = Math.max(longest, to - from);
+                        if (to - from > BlockMatcher.RUN_MAX && to - from < LineBlocks.BLOCK) shortOnly = false;
+                    }
+                    rows += m.rows();
+                    matched += m.matched();
+                    ahead.release(b);
+                }
+            }
+        }
+        return new Gathered(out, rows, matched, blocks, longest, shortOnly);
+    }
+
     /** Every row, counted. */
     private static BlockMatcher all() {
         return new BlockMatcher(ScanQuery.all(), new RowFilter(ScanQuery.all(), false), true);

@@ -1,0 +1,87 @@
+package dev.cistern.spool;
+
+import java.util.Arrays;
+
+/**
+ * The matching rows of a decoding thread's blocks, copied together into one array for the reader, so the thread decodes
+ * its next block into the same array as the last (still in the core's cache) and only the rows that are written out
+ * wait for the reader, not every decoded byte (docs/benchmarks.md, "Matched rows gathered"). Runs of rows next to each
+ * other are joined up to {@link BlockMatcher#RUN_MAX}, as in a block's own matches. Rows looked at and matched are
+ * counted along, those of blocks without a match too.
+ */
+final class MatchedRows {
+    private static final byte[] NONE = new byte[0];
+
+    private byte[] array; // null until a matching row is copied in
+    private int length;
+    private int[] runs = new int[16];
+    private int runCount;
+    private long rows;
+    private long matched;
+    private boolean counted; // rows of some block are in rows and matched
+
+    /** Bytes of the matching rows in {@code m}. */
+    static int bytes(BlockMatcher.Matches m) {
+        int n = 0;
+        for (int i = 0; i < m.runCount(); i++) n += m.runs()[2 * i + 1] - m.runs()[2 * i];
+        return n;
+    }
+
+    /** Whether {@code n} more bytes fit in the array begun (none was: anything fits, in the next one). */
+    boolean fits(int n) {
+        return array == null || n <= array.length - length;
+    }
+
+    boolean isEmpty() {
+        return !counted;
+    }
+
+    /** Whether rows were copied in: the next matching rows need no fresh array. */
+    boolean begun() {
+        return array != null;
+    }
+
+    /** Begins the array the matching rows are copied into (a block's, from the decoder's pool). */
+    void begin(byte[] fresh) {
+        array = fresh;
+    }
+
+    /** Copies the matching rows of the block {@code b} in (begun, when it has any), and counts the block's rows. */
+    void add(byte[] b, BlockMatcher.Matches m) {
+        for (int i = 0; i < m.runCount(); i++) {
+            int from = m.runs()[2 * i];
+            int n = m.runs()[2 * i + 1] - from;
+            System.arraycopy(b, from, array, length, n);
+            join(length, length + n);
+            length += n;
+        }
+        rows += m.rows();
+        matched += m.matched();
+        counted = true;
+    }
+
+    /** The rows gathered, as a block of decoder {@code decoder}; empty again after. */
+    DecodeAhead.Block take(int decoder) {
+        byte[] a = array == null ? NONE : array;
+        DecodeAhead.Block block = new DecodeAhead.Block(a, 0, length, new BlockMatcher.Matches(rows, matched, runs, runCount), decoder);
+        array = null;
+        length = 0;
+        runs = new int[16];
+        runCount = 0;
+        rows = 0;
+        matched = 0;
+        counted = false;
+        return block;
+    }
+
+    private void join(int from, int to) {
+        if (runCount > 0 && runs[2 * runCount - 1] == from && to - runs[2 * runCount - 2] <= BlockMatcher.RUN_MAX) {
+            runs[2 * runCount - 1] = to;
+            return;
+        }
+        if (2 * runCount == runs.length) runs = Arrays.copyOf(runs, runs.length * 2);
+        runs[2 * runCount] = from;
+        runs[2 * runCount + 1] = to;
+        runCount++;
+    }
+}
