@@ -1,7 +1,5 @@
 package dev.cistern.spool;
 
-import java.util.Arrays;
-
 /**
  * Finds which rows of a block of whole rows match a query, on the thread that decoded the block: each decoding
  * thread has a matcher of its own (a filter keeps state: its tuning and the last row's verdict), so the filters run
@@ -36,8 +34,7 @@ final class BlockMatcher {
     // most rows looked at in the last block were alike the row before them: a keyed search would look at every byte
     // of rows a compare passes over at a tenth of the cost (0.05 ns a byte); rows unlike (NDJSON streams) are searched
     private boolean alike = true;
-    private int[] runs;
-    private int runCount;
+    private final RowRuns runs = new RowRuns();
     private long rows; // the block's, or -1 when not counted
     private long matched;
 
@@ -66,8 +63,6 @@ final class BlockMatcher {
             long n = count ? Bytes.count(b, s, e, NL) : -1;
             return new Matches(n, n, new int[] {s, e}, 1);
         }
-        runs = new int[16];
-        runCount = 0;
         rows = 0;
         matched = 0;
         if (finder != null && !(alike && filter.text() == null)) {
@@ -89,7 +84,7 @@ final class BlockMatcher {
             }
         }
         alike = filter.mostlyAlike(alike);
-        return new Matches(rows, matched, runs, runCount);
+        return runs.matches(rows, matched);
     }
 
     /** Rows found by searching the block for what every match holds; counted apart (-1 when not counting). */
@@ -127,13 +122,6 @@ final class BlockMatcher {
     /** A matching row {@code [from, to)}: joins the run it follows, up to {@link #RUN_MAX}. */
     private void add(int from, int to) {
         matched++;
-        if (runCount > 0 && runs[2 * runCount - 1] == from && to - runs[2 * runCount - 2] <= RUN_MAX) {
-            runs[2 * runCount - 1] = to;
-            return;
-        }
-        if (2 * runCount == runs.length) runs = Arrays.copyOf(runs, runs.length * 2);
-        runs[2 * runCount] = from;
-        runs[2 * runCount + 1] = to;
-        runCount++;
+        runs.add(from, to);
     }
 }

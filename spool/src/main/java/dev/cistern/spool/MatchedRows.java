@@ -1,7 +1,5 @@
 package dev.cistern.spool;
 
-import java.util.Arrays;
-
 /**
  * The matching rows of a decoding thread's blocks, copied together into one array for the reader, so the thread decodes
  * its next block into the same array as the last (still in the core's cache) and only the rows that are written out
@@ -14,8 +12,7 @@ final class MatchedRows {
 
     private byte[] array; // null until a matching row is copied in
     private int length;
-    private int[] runs = new int[16];
-    private int runCount;
+    private final RowRuns runs = new RowRuns();
     private long rows;
     private long matched;
     private boolean counted; // rows of some block are in rows and matched
@@ -52,7 +49,7 @@ final class MatchedRows {
             int from = m.runs()[2 * i];
             int n = m.runs()[2 * i + 1] - from;
             System.arraycopy(b, from, array, length, n);
-            join(length, length + n);
+            runs.add(length, length + n);
             length += n;
         }
         rows += m.rows();
@@ -63,25 +60,12 @@ final class MatchedRows {
     /** The rows gathered, as a block of decoder {@code decoder}; empty again after. */
     DecodeAhead.Block take(int decoder) {
         byte[] a = array == null ? NONE : array;
-        DecodeAhead.Block block = new DecodeAhead.Block(a, 0, length, new BlockMatcher.Matches(rows, matched, runs, runCount), decoder);
+        DecodeAhead.Block block = new DecodeAhead.Block(a, 0, length, runs.matches(rows, matched), decoder);
         array = null;
         length = 0;
-        runs = new int[16];
-        runCount = 0;
         rows = 0;
         matched = 0;
         counted = false;
         return block;
-    }
-
-    private void join(int from, int to) {
-        if (runCount > 0 && runs[2 * runCount - 1] == from && to - runs[2 * runCount - 2] <= BlockMatcher.RUN_MAX) {
-            runs[2 * runCount - 1] = to;
-            return;
-        }
-        if (2 * runCount == runs.length) runs = Arrays.copyOf(runs, runs.length * 2);
-        runs[2 * runCount] = from;
-        runs[2 * runCount + 1] = to;
-        runCount++;
     }
 }
