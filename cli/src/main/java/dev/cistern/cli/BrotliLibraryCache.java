@@ -7,7 +7,6 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -188,11 +186,9 @@ final class BrotliLibraryCache {
     private static long crcOf(Path file) throws IOException {
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return -2;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                CRC32 c = new CRC32();
-                c.update(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size())); // mapped: 1 ms less than read into an array
-                return c.getValue();
-            }
+            CRC32 c = new CRC32();
+            c.update(Files.readAllBytes(file)); // 1.5 ms; mapped, 0.4 ms but 10 ms more to set up mapping classes
+            return c.getValue();
         } catch (NoSuchFileException e) {
             return -2;
         }

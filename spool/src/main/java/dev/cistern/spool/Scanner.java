@@ -88,7 +88,13 @@ public final class Scanner {
             listSegments(layout.sealed(), q, out, pruned, ids);
             if (q.includeUploaded()) listSegments(layout.uploaded(), q, out, pruned, ids);
         }
-        out.sort(Comparator.comparingLong((SealedSegment s) -> s.name().minTs()).thenComparing(s -> s.name().id()));
+        out.sort(Scanner::byTimeThenId);
+    }
+
+    /** Oldest first; a lambda of our own, archived with the tools' classes (Comparator.comparing's are made at each start). */
+    private static int byTimeThenId(SealedSegment a, SealedSegment b) {
+        int c = Long.compare(a.name().minTs(), b.name().minTs());
+        return c != 0 ? c : a.name().id().compareTo(b.name().id());
     }
 
     private void listSegments(Path root, ScanQuery q, List<SealedSegment> out, int[] pruned, Set<String> ids)
