@@ -90,7 +90,11 @@ class S3ChecksumTest {
         UploadItem item = new UploadItem(s.path(), s.name(), d.keyFor(s.name()), Files.size(s.path()), Duration.ofSeconds(20))
                 .withChecksum(new FileChecksum(c.fileCrc() ^ 1, c.seal()));
         IOException e = assertThrows(IOException.class, () -> d.put(item));
-        assertTrue(e.getMessage().toLowerCase().contains("digest") || e.getMessage().contains("checksum"), e.getMessage());
+        // S3Proxy answers BadDigest; at times it closes the connection before the client has written the whole body,
+        // which the client reports as that (CI, 2026-12-03): refused either way, and the same body with its right
+        // CRC is stored (the tests above)
+        String m = e.getMessage().toLowerCase();
+        assertTrue(m.contains("digest") || m.contains("checksum") || m.contains("error writing request body"), e.getMessage());
         assertEquals(0, s3.keys(bucket).size(), "nothing stored");
         d.close();
     }
