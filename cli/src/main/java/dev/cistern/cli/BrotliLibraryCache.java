@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,6 +51,8 @@ final class BrotliLibraryCache {
             if (lib == null) return;
             System.load(lib.toString()); // one that does not load (a noexec mount) is left for brotli4j's own copy
             System.setProperty(LIBRARY_PATH, lib.toString());
+            // brotli4j loads it now, while it surely is there (its loader has no second way once this path fails)
+            Brotli4jLoader.isAvailable();
         } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
             // brotli4j unpacks its own, as without a cache
         }
@@ -86,11 +89,13 @@ final class BrotliLibraryCache {
     static Path prepare(Path dir, Path jar) throws IOException {
         String resource = resource();
         if (resource == null || !ownDirectory(dir)) return null;
+        dir = dir.toRealPath(); // from here on, no symbolic link on the way that someone could change
+        if (!safeAncestors(dir)) return null;
         String prefix = "libbrotli-" + key(jar, resource) + "-";
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(dir)) { // no glob: its pattern costs 25 ms a start
             for (Path lib : copies) {
                 if (!lib.getFileName().toString().startsWith(prefix) || !lib.getFileName().toString().endsWith(".so")) continue;
-                if (crcOf(lib) == crcInName(lib, prefix)) return lib;
+                if (crcOf(lib) == crcInName(lib, prefix)) return used(lib);
                 Files.deleteIfExists(lib); // damaged: unpacked again below
             }
         }
@@ -118,8 +123,8 @@ final class BrotliLibraryCache {
     }
 
     /**
-     * Copies unpacked from other jars over a week ago (an upgrade, a rebuild: a megabyte each; two jars in use, two
-     * checkouts, keep theirs), and parts an unpacking that was killed left over an hour ago.
+     * Copies of other jars not used for a week (an upgrade, a rebuild: a megabyte each; two jars in use, two checkouts,
+     * keep theirs: a copy's time is set at each use), and parts an unpacking that was killed left over an hour ago.
      */
     private static void removeOthers(Path dir, String prefix) throws IOException {
         long now = System.currentTimeMillis();
@@ -172,6 +177,34 @@ final class BrotliLibraryCache {
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         return a.isDirectory() && a.owner().getName().equals(System.getProperty("user.name"))
                 && a.permissions().equals(OWNER_ONLY);
+    }
+
+    /**
+     * Every directory above {@code dir} (a real path) is this user's or root's, and no one else may rename what is in
+     * it: not writable by group or others, or sticky like /tmp (where only an entry's owner may rename it). Else
+     * someone could swap the checked directory for one of theirs between the check and the load ({@code
+     * CISTERN_CACHE_DIR=/tmp/x} where another user made /tmp/x).
+     */
+    private static boolean safeAncestors(Path dir) throws IOException {
+        String user = System.getProperty("user.name");
+        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+            String owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            boolean othersWrite = (mode & 0022) != 0;
+            boolean sticky = (mode & 01000) != 0;
+            if (!(owner.equals(user) || owner.equals("root")) || othersWrite && !sticky) return false;
+        }
+        return true;
+    }
+
+    /** A copy found good: its time says it is in use, so another jar's tool does not take it for an old one. */
+    private static Path used(Path lib) {
+        try {
+            Files.setLastModifiedTime(lib, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            // a read-only cache: the copy is still good
+        }
+        return lib;
     }
 
     private static long crcInName(Path lib, String prefix) {

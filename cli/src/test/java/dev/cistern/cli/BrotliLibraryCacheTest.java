@@ -79,11 +79,34 @@ class BrotliLibraryCacheTest {
         assertNotEquals(a, b, "another jar, another copy");
         assertEquals(2, list(nat).size(), "two jars in use keep a copy each");
         assertEquals(b, BrotliLibraryCache.prepare(nat, jarB));
-        Files.setLastModifiedTime(a, FileTime.fromMillis(System.currentTimeMillis() - 8 * 86_400_000L));
+        FileTime weekAndADayAgo = FileTime.fromMillis(System.currentTimeMillis() - 8 * 86_400_000L);
+        Files.setLastModifiedTime(a, weekAndADayAgo);
+        assertEquals(a, BrotliLibraryCache.prepare(nat, jarA), "used again: its time says so");
         Path c = BrotliLibraryCache.prepare(nat, Files.writeString(dir.resolve("c.jar"), "ccc"));
-        assertEquals(Set.of(b, c), Set.copyOf(list(nat)), "a copy unpacked over a week ago for another jar is removed");
+        assertEquals(Set.of(a, b, c), Set.copyOf(list(nat)), "copies in use stay");
+        Files.setLastModifiedTime(a, weekAndADayAgo);
+        Path d = BrotliLibraryCache.prepare(nat, Files.writeString(dir.resolve("d.jar"), "dddd"));
+        assertEquals(Set.of(b, c, d), Set.copyOf(list(nat)), "another jar's copy unused for a week is removed");
         Files.setPosixFilePermissions(nat, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertNull(BrotliLibraryCache.prepare(nat, jarB), "a directory others may read: not this user's alone");
+    }
+
+    /** A directory above the cache that others may write to (and rename in) is not used; /tmp-like sticky ones are. */
+    @Test
+    void aCacheUnderADirectoryOthersMayWriteToIsNotUsed() throws Exception {
+        Path jar = Files.writeString(dir.resolve("a.jar"), "a");
+        Path open = Files.createDirectories(dir.resolve("open"));
+        chmod("777", open);
+        assertNull(BrotliLibraryCache.prepare(open.resolve("cache/native"), jar), "anyone may rename cache/ in open/");
+        chmod("1777", open);
+        assertNotNull(BrotliLibraryCache.prepare(open.resolve("cache/native"), jar), "sticky: only cache/'s owner may");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), open.resolve("cache"));
+        Path viaLink = BrotliLibraryCache.prepare(link.resolve("native"), jar);
+        assertEquals(open.resolve("cache/native").toRealPath(), viaLink.getParent(), "loaded by its real path");
+    }
+
+    private static void chmod(String mode, Path p) throws Exception {
+        assertEquals(0, new ProcessBuilder("chmod", mode, p.toString()).start().waitFor());
     }
 
     /** `cistern cat` of the spool in a child JVM; {@code noTmp}: with a java.io.tmpdir where nothing can be made. */

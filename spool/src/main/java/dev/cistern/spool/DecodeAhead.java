@@ -208,12 +208,13 @@ final class DecodeAhead implements AutoCloseable {
 
         /**
          * Copies a block's matching rows to those gathered ({@link MatchedRows}) when it is not matched whole: false when
-         * the block is to be handed over as it is (all of it matches, its rows are longer than a block, or rows are not
-         * gathered in this scan).
+         * the block is to be handed over as it is (all of it matches, it is in an array grown for rows longer than a
+         * block, or rows are not gathered in this scan).
          */
         private boolean gather(LineBlocks blocks, BlockMatcher.Matches matches) throws InterruptedException {
             int n = MatchedRows.bytes(matches);
-            if (!gather || n == blocks.end() - blocks.start() || n > LineBlocks.BLOCK) return false;
+            // a grown array (rows longer than a block) goes whole, so decoding goes on in one of the usual size
+            if (!gather || n == blocks.end() - blocks.start() || blocks.array().length > LineBlocks.BLOCK) return false;
             if (!gathered.fits(n)) hand(gathered.take(index));
             if (n > 0 && !gathered.begun()) gathered.begin(buffer());
             gathered.add(blocks.array(), matches);
