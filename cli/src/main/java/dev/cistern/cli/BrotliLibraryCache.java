@@ -20,6 +20,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 
@@ -122,20 +125,38 @@ final class BrotliLibraryCache {
         }
     }
 
+    /** Copies of other jars kept besides this one's: the most recently used, for jars in use side by side. */
+    private static final int OTHERS_KEPT = 3;
+
     /**
-     * Copies of other jars not used for a week (an upgrade, a rebuild: a megabyte each; two jars in use, two checkouts,
-     * keep theirs: a copy's time is set at each use), and parts an unpacking that was killed left over an hour ago.
+     * Copies of other jars not used for a week or beyond the {@link #OTHERS_KEPT} most recently used (an upgrade, each
+     * rebuild of a developer's: a megabyte each; two jars in use, two checkouts, keep theirs: a copy's time is set at
+     * each use), and parts an unpacking that was killed left over an hour ago.
      */
     private static void removeOthers(Path dir, String prefix) throws IOException {
         long now = System.currentTimeMillis();
+        List<Path> others = new ArrayList<>();
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir)) {
             for (Path f : old) {
                 String name = f.getFileName().toString();
+                if (!name.startsWith("libbrotli-")) continue;
                 long age = now - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
-                boolean other = name.endsWith(".so") && !name.startsWith(prefix) && age > 7 * 86_400_000L;
-                boolean leftPart = name.endsWith(".part") && age > 3_600_000L;
-                if (name.startsWith("libbrotli-") && (other || leftPart)) Files.deleteIfExists(f);
+                if (name.endsWith(".part") && age > 3_600_000L || name.endsWith(".so") && age > 7 * 86_400_000L) {
+                    Files.deleteIfExists(f);
+                } else if (name.endsWith(".so") && !name.startsWith(prefix)) {
+                    others.add(f);
+                }
             }
+        }
+        others.sort(Comparator.comparing(BrotliLibraryCache::lastUsed).reversed());
+        for (Path f : others.subList(Math.min(OTHERS_KEPT, others.size()), others.size())) Files.deleteIfExists(f);
+    }
+
+    private static FileTime lastUsed(Path f) {
+        try {
+            return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 

@@ -91,6 +91,19 @@ class BrotliLibraryCacheTest {
         assertNull(BrotliLibraryCache.prepare(nat, jarB), "a directory others may read: not this user's alone");
     }
 
+    /** A developer's rebuilds each make a copy: beside this jar's, the three used last are kept. */
+    @Test
+    void copiesOfManyJarsAreBoundedToTheOnesUsedLast() throws Exception {
+        Path nat = dir.resolve("native");
+        List<Path> copies = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Path lib = BrotliLibraryCache.prepare(nat, Files.writeString(dir.resolve(i + ".jar"), "x".repeat(i + 1)));
+            Files.setLastModifiedTime(lib, FileTime.fromMillis(System.currentTimeMillis() - (10 - i) * 60_000L));
+            copies.add(lib);
+        }
+        assertEquals(Set.copyOf(copies.subList(2, 6)), Set.copyOf(list(nat)), "the last jar's, and three others");
+    }
+
     /** A directory above the cache that others may write to (and rename in) is not used; /tmp-like sticky ones are. */
     @Test
     void aCacheUnderADirectoryOthersMayWriteToIsNotUsed() throws Exception {
