@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +32,8 @@ final class DecodeAhead implements AutoCloseable {
 
     /**
      * Whole lines {@code array[start, end)}, each ending in a newline, and which of them match the scan's query (found
-     * on the decoding thread, so filters run on every core); {@code decoder} the pool the array goes back to.
+     * on the decoding thread, so filters run on every core, or by the reader for the last thread decoding: null until
+     * {@link #take} fills them in); {@code decoder} the pool the array goes back to.
      */
     record Block(byte[] array, int start, int end, BlockMatcher.Matches matches, int decoder) {}
 
@@ -46,6 +48,11 @@ final class DecodeAhead implements AutoCloseable {
     private final Decoder[] decoders;
     private final boolean gather;
     private int reading; // the segment the reader is in
+    private final AtomicInteger decoding; // decoding threads with segments left
+    private SealedSegment segment; // the reader's
+    private BlockMatcher readerMatcher; // for blocks left unmatched
+    private SealedSegment readerSegment;
+    private long matchedHere;
     private volatile boolean closed;
 
     /** @param matchers a matcher for each decoding thread (a filter keeps state), finding each block's matching rows */
@@ -73,6 +80,7 @@ final class DecodeAhead implements AutoCloseable {
         int n = Math.max(1, Math.min(decoderCount, segments.size()));
         int blocks = blocksEach > 0 ? blocksEach : aheadBlocks(n, Runtime.getRuntime().maxMemory());
         this.decoders = new Decoder[n];
+        this.decoding = new AtomicInteger(n);
         for (int k = 0; k < n; k++) decoders[k] = new Decoder(k, blocks);
         try {
             for (Decoder d : decoders) d.thread.start();
@@ -110,7 +118,28 @@ final class DecodeAhead implements AutoCloseable {
             throw new IllegalStateException(f.cause());
         }
         if (item instanceof End) reading++;
+        if (item instanceof SealedSegment seg) segment = seg;
+        if (item instanceof Block b && b.matches() == null) item = matchHere(b);
         return item;
+    }
+
+    /**
+     * A block the last decoding thread left unmatched: the others have no segment left, so the reader finds its matches
+     * while that thread decodes on (the last file would otherwise be decoded and matched on one core, the others idle).
+     */
+    private Block matchHere(Block b) {
+        if (readerMatcher == null) readerMatcher = matchers.get();
+        if (readerSegment != segment) {
+            readerMatcher.segment(segment);
+            readerSegment = segment;
+        }
+        matchedHere++;
+        return new Block(b.array(), b.start(), b.end(), readerMatcher.match(b.array(), b.start(), b.end()), b.decoder());
+    }
+
+    /** Blocks the reader found the matches of (for tests). */
+    long matchedHere() {
+        return matchedHere;
     }
 
     /** Gives a block's array back to its decoder's pool; a grown one is swapped for one of the usual size. */
@@ -187,6 +216,8 @@ final class DecodeAhead implements AutoCloseable {
                 // closed by the reader
             } catch (Throwable t) {
                 if (!closed) items.add(new Failure(t));
+            } finally {
+                decoding.decrementAndGet();
             }
         }
 
@@ -235,8 +266,10 @@ final class DecodeAhead implements AutoCloseable {
             try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
                 LineBlocks blocks = new LineBlocks(in, buffer);
                 while (blocks.next()) {
-                    BlockMatcher.Matches matches = matcher.match(blocks.array(), blocks.start(), blocks.end());
-                    if (gather(blocks, matches)) continue; // the next block is decoded into the same array
+                    // the only thread still decoding leaves its blocks to the reader to match (matchHere)
+                    boolean alone = decoders.length > 1 && decoding.get() == 1;
+                    BlockMatcher.Matches matches = alone ? null : matcher.match(blocks.array(), blocks.start(), blocks.end());
+                    if (!alone && gather(blocks, matches)) continue; // the next block is decoded into the same array
                     if (!gathered.isEmpty()) hand(gathered.take(index));
                     Block full = new Block(blocks.array(), blocks.start(), blocks.end(), matches, index);
                     buffer = blocks.carryInto(buffer());

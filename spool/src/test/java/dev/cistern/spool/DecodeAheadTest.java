@@ -169,7 +169,36 @@ class DecodeAheadTest {
         });
     }
 
-    private record Gathered(ByteArrayOutputStream out, long rows, long matched, int blocks, int longestRun, boolean shortRunsOnly) {}
+    /**
+     * The thread left decoding alone (the other has no segment left) leaves its blocks for the reader to match: a long
+     * file and a short one on two threads, read as one thread reads them.
+     */
+    @Test
+    void theLastThreadDecodingLeavesTheMatchingToTheReader(@TempDir Path twoFiles) throws Exception {
+        try (Spool spool = Spool.open(Fixtures.config(twoFiles).shardsPerStream(1).rotation(Fixtures.NEVER).build())) {
+            StreamWriter w = spool.writer("events");
+            for (int i = 0; i < 100_010; i++) {
+                Fixtures.appendJson(w, "{\"ts\":" + (T0 + i) + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 50) + "\"}");
+                if (i == 99_999) w.seal(); // 100,000 rows (some 25 blocks), then 10
+            }
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<SealedSegment> segments = Scanner.of(twoFiles).segments(ScanQuery.all());
+            assertEquals(2, segments.size());
+            for (boolean gather : new boolean[] {false, true}) {
+                Gathered one = read(segments, "\"i\":7", 1, gather);
+                Gathered two = read(segments, "\"i\":7", 2, gather);
+                assertEquals(one.out.toString(StandardCharsets.UTF_8), two.out.toString(StandardCharsets.UTF_8));
+                assertEquals(100_010, two.rows);
+                assertEquals(one.matched, two.matched);
+                assertTrue(two.matchedHere > 0, "the reader matched none of the long file's blocks");
+                assertEquals(0, one.matchedHere, "one thread matches its own");
+            }
+        });
+    }
+
+    private record Gathered(ByteArrayOutputStream out, long rows, long matched, int blocks, int longestRun, boolean shortRunsOnly,
+            long matchedHere) {}
 
     private static Gathered read(List<SealedSegment> segments, String text, int decoders, boolean gather) throws Exception {
         ScanQuery q = ScanQuery.builder().text(text).build();
@@ -198,8 +227,8 @@ class DecodeAheadTest {
                     ahead.release(b);
                 }
             }
+            return new Gathered(out, rows, matched, blocks, longest, shortOnly, ahead.matchedHere());
         }
-        return new Gathered(out, rows, matched, blocks, longest, shortOnly);
     }
 
     /** Every row, counted. */
