@@ -15,6 +15,7 @@
 # Environment: ROUNDS (5), SPOOL (an existing spool to read instead of writing one), JAR (cli/target/cistern.jar),
 #              CLASS_SHARE (on: each jar starts from a class archive, as the launcher's tools do; off: without),
 #              BEFORE_JAR (another build, e.g. main's before a change: its cat lines run interleaved too),
+#              BEFORE_FLAGS (JVM flags for BEFORE_JAR's lines after the launcher's, e.g. -XX:-UseTransparentHugePages),
 #              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp), NICE (unset).
 # Needs: java 17, a built cli/target/cistern.jar (mvn -B -q -pl cli -am package -DskipTests),
 #        brotli and GNU time (apt-get install brotli time).
@@ -35,9 +36,10 @@ work="$(mktemp -d "${WORK_PARENT:-/tmp}/cistern-bench-cat.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 # the launcher's flags for a tool (bin/cistern, jvm-memory.sh), without its check for changed sources; its class
 # archive (class-share.sh) is made here for each jar, as the launcher makes it on a tool's first run (CLASS_SHARE=off: none)
+. cli/src/dist/bin/jvm-memory.sh
 flags="--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
 --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
--XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+-XX:+ExitOnOutOfMemoryError$(cistern_memory_flags "" cat java | tr -d '\n')"
 share() { # JAR NAME: the flag that starts from an archive of what `cat --label` loads
   [ "${CLASS_SHARE:-on}" = off ] && return 0
   # as the launcher records: with picocli (CISTERN_CLASS_LIST), so the archive also holds what other tools load
@@ -86,7 +88,7 @@ cases=(
 if [ -n "${BEFORE_JAR:-}" ]; then
   for i in "${!cases[@]}"; do
     case "${cases[$i]}" in
-      cat*|start-up*) c="${cases[$i]}"; cases+=("[before] ${c%%|*}|$(cut -d'|' -f2 <<< "$c")|$(sed "s|-XX:SharedArchiveFile=[^ ]* ||; s|-jar $jar|$before_share -jar $BEFORE_JAR|" <<< "${c#*|*|}")") ;;
+      cat*|start-up*) c="${cases[$i]}"; cases+=("[before] ${c%%|*}|$(cut -d'|' -f2 <<< "$c")|$(sed "s|-XX:SharedArchiveFile=[^ ]* ||; s|-jar $jar|$before_share ${BEFORE_FLAGS:-} -jar $BEFORE_JAR|" <<< "${c#*|*|}")") ;;
     esac
   done
 fi

@@ -107,6 +107,20 @@ class LauncherMemoryTest {
     }
 
     @Test
+    void toolsAskForHugePagesWhereTheKernelHasThemAndTheAgentDoesNot() throws Exception {
+        // cat's decoded blocks fill an eden never touched: a page fault each 4 KiB cost a fifth of its CPU
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String thp = Files.isReadable(setting) ? Files.readString(setting) : "";
+        boolean offered = thp.contains("[always]") || thp.contains("[madvise]");
+        assertEquals(String.valueOf(offered), flags(archiveHome(), "", "cat").get("UseTransparentHugePages"), thp);
+        assertEquals(String.valueOf(offered), flags(archiveHome(), "", "verify").get("UseTransparentHugePages"), thp);
+        assertEquals("false", flags(archiveHome(), "-XX:-UseTransparentHugePages", "cat").get("UseTransparentHugePages"),
+                "JAVA_OPTS wins");
+        assertEquals("false", flags(archiveHome(), "", "run").get("UseTransparentHugePages"), "the agent's resident set is sized");
+        assertEquals("false", flags(archiveHome(), "", "bench").get("UseTransparentHugePages"));
+    }
+
+    @Test
     void catRecordsItsClassesTheNextToolDumpsThemAndLaterOnesStartFromTheArchive() throws Exception {
         Path cacheDir = dir.resolve("cache dir"); // a space in the path: the flag must stay one word
         Map<String, String> cache = Map.of("CISTERN_CACHE_DIR", cacheDir.toString());
