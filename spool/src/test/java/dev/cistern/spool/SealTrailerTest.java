@@ -68,6 +68,20 @@ class SealTrailerTest {
         assertArrayEquals(t, SealTrailer.encode(123_456_789L, 0xdeadbeef, 0x01020304));
     }
 
+    @Test
+    void theLineIsTheOneDocsFormatGives() {
+        // docs/format.md: zero-padded decimal and lowercase hex of eight digits, whatever the values
+        for (long[] v : new long[][] {{0, 0, 0}, {123_456_789L, 0xdeadbeefL, 0x0102L}, {Long.MAX_VALUE, -1, 0x7fffffff}}) {
+            byte[] t = SealTrailer.encode((long) v[0], (int) v[1], (int) v[2]);
+            String line = new String(t, 2, t.length - 3, StandardCharsets.US_ASCII);
+            String before = String.format("cistern-seal 1 prefix_bytes=%019d prefix_crc32c=%08x content_crc32c=%08x", v[0], (int) v[1],
+                    (int) v[2]);
+            CRC32C crc = new CRC32C();
+            crc.update(before.getBytes(StandardCharsets.US_ASCII));
+            assertEquals(before + String.format(" crc32c=%08x\n", (int) crc.getValue()), line);
+        }
+    }
+
     /** The brief of issue 17: flip every bit of a small sealed file in turn; every flip must be detected. */
     @Test
     void everySingleBitFlipIsDetected() throws Exception {
