@@ -25,8 +25,9 @@ public final class Main {
     /**
      * The commands that encode or decode, which load brotli4j's library from the user's cache: 35-45 ms less at each
      * start of a tool, and no copy left in /tmp by a JVM that is killed (brotli4j deletes its own only at a clean exit).
+     * {@code upload} decodes each file before it goes (the uploader's integrity gate).
      */
-    private static final Set<String> BROTLI_COMMANDS = Set.of("run", "cat", "verify", "stats", "replay", "bench");
+    private static final Set<String> BROTLI_COMMANDS = Set.of("run", "cat", "verify", "stats", "replay", "bench", "upload");
 
     static {
         ChronicleSettings.apply(); // before any Chronicle class can load
