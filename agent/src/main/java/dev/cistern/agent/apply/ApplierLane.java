@@ -10,6 +10,7 @@ import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 import dev.cistern.agent.remotewrite.JournaledRequests;
 import dev.cistern.agent.remotewrite.ReplayGate;
 import dev.cistern.agent.remotewrite.SeriesCache;
+import dev.cistern.agent.journal.AppendSignal;
 import dev.cistern.agent.journal.JournalEntry;
 import dev.cistern.agent.journal.JournalTailer;
 import dev.cistern.agent.journal.ResumePlan;
@@ -19,12 +20,13 @@ import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.Series;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /** One lane of the {@link JournalApplier}: a thread, its journal tailer and its own series cache. */
 final class ApplierLane implements Runnable {
     private static final Logger LOG = Logger.getLogger(ApplierLane.class.getName());
+    /** A lane caught up waits for the next entry's signal, or this long (a stop, a roll's tick, an entry not signalled). */
+    private static final long IDLE_NANOS = 20_000_000;
 
     private final JournalApplier applier;
     final int lane;
@@ -89,8 +91,9 @@ final class ApplierLane implements Runnable {
 
     /** Runs steps until stopped (true) or a step failed (false). */
     private boolean loop() {
-        int idle = 0;
+        AppendSignal entries = applier.journal.readySignal();
         while (!applier.halted()) {
+            long seen = entries.ready();
             Step step = step();
             if (step == Step.FAILED) {
                 return false;
@@ -98,13 +101,11 @@ final class ApplierLane implements Runnable {
                 applier.supervisor.progressed(role); // it read to the end without failing
                 progressAt = System.nanoTime();
                 if (applier.stopping() && applier.journal.lastIndex() <= lastSeen) return true;
-                idle = Math.min(idle + 1, 20);
-                LockSupport.parkNanos(idle < 10 ? 50_000 : 1_000_000);
+                entries.await(seen, IDLE_NANOS);
             } else {
                 // replaying entries it had written before a failure is not progress: the one that failed may fail again
                 if (lastSeen > reachedBeforeFailure) applier.supervisor.progressed(role);
                 progressAt = System.nanoTime();
-                idle = 0;
             }
         }
         return true;

@@ -164,6 +164,7 @@ public final class JournalApplier {
      */
     public boolean drainAndStop(long deadlineNanos) throws InterruptedException {
         stopping = true;
+        journal.readySignal().signal(); // a lane waiting for entries looks again, and sees it may stop
         joinUntil(deadlineNanos);
         if (!anyAlive()) return true;
         halted = true; // stop between entries, before the journal closes under them

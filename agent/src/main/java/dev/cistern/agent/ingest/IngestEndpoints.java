@@ -107,6 +107,7 @@ public final class IngestEndpoints {
         long index = append(protocol == RemoteWriteProtocol.V2 ? JournalEntry.Kind.REMOTE_WRITE_V2 : JournalEntry.Kind.REMOTE_WRITE,
                 "", journaled);
         handoff.offer(index, rows);
+        journal.readySignal().signal(); // after the hand-over: a lane woken before it would decode the body again
         metrics.samplesAccepted(samples);
         written(ex, samples, rows.histograms(), rows.exemplars());
         return Responses.empty(ex, 204);
@@ -164,6 +165,7 @@ public final class IngestEndpoints {
             space.droppedNewest(stream, body, rows, times.time());
         } else {
             append(JournalEntry.Kind.NDJSON, stream, body);
+            journal.readySignal().signal();
             metrics.ndjsonRowsAccepted(rows);
         }
         if (times.unparsable() > 0) metrics.eventTimeUnparsable(stream, times.time().onUnparsable().configName(), times.unparsable());

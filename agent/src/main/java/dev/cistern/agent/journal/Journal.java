@@ -44,6 +44,7 @@ public final class Journal implements AutoCloseable {
     private final JournalDamage damage = new JournalDamage();
     private final JournalOwnership ownership = new JournalOwnership(this);
     private final FileChannel lockChannel;
+    private final AppendSignal ready = new AppendSignal();
     /** The highest index appended (at open: the last one there): a sealed name past it is not this journal's. */
     private volatile long end;
     private long leadWarnedAt;
@@ -121,10 +122,7 @@ public final class Journal implements AutoCloseable {
         return newest > queue.lastCycle() && newest <= now + MAX_LEAD_CYCLES ? (int) newest : -1;
     }
 
-    /**
-     * After recovery cut entries off the newest cycle, appends go into a later one: an index of an entry
-     * lost may be in a sealed name already, and used again it would pass for sealed.
-     */
+    /** After recovery cut entries off the newest cycle, appends go into a later one (a lost index may be in a sealed name). */
     private void rollPast(int cycle) throws IOException {
         clock.notBefore(startOf(cycle + 1));
         try {
@@ -158,8 +156,7 @@ public final class Journal implements AutoCloseable {
 
     /** A Chronicle roll cycle by name; the TEST_* cycles (seconds long) exist for tests. */
     public static RollCycle rollCycle(String name) {
-        if (name.startsWith("TEST")) return TestRollCycles.valueOf(name);
-        return RollCycles.valueOf(name);
+        return name.startsWith("TEST") ? TestRollCycles.valueOf(name) : RollCycles.valueOf(name);
     }
 
     /**
@@ -172,6 +169,11 @@ public final class Journal implements AutoCloseable {
         long index = appender.append(kind, stream, payload, off, len);
         if (index > end) end = index; // appends are serialised by the appender; a lagging reader only errs low
         return index;
+    }
+
+    /** Wakes the lanes waiting for an entry: its writer signals once the entry can be read whole. */
+    public AppendSignal readySignal() {
+        return ready;
     }
 
     /** The most an entry (payload, stream and frame) may take; a larger one is refused ({@link EntryTooLargeException}). */
@@ -220,10 +222,7 @@ public final class Journal implements AutoCloseable {
         return cycles.diskBytes();
     }
 
-    /**
-     * Deletes cycle files wholly before the cycle holding {@code firstNeededIndex}: every entry in
-     * them has been sealed. Returns how many files were deleted.
-     */
+    /** Deletes cycle files wholly before the cycle holding {@code firstNeededIndex} (all sealed); returns how many. */
     public int releaseBefore(long firstNeededIndex) {
         int deleted = cycles.releaseBefore(firstNeededIndex);
         if (deleted > 0) queue.refreshDirectoryListing();
@@ -253,6 +252,7 @@ public final class Journal implements AutoCloseable {
             clock.notBefore(next);
         }
         long tick = append(JournalEntry.Kind.TICK, "", new byte[0], 0, 0);
+        ready.signal();
         if (rollCycle.toCycle(tick) <= lastCycle) LOG.warning("journal did not roll: tick " + tick + " is in cycle " + lastCycle);
         return tick;
     }
