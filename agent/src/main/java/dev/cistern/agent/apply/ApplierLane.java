@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 final class ApplierLane implements Runnable {
     private static final Logger LOG = Logger.getLogger(ApplierLane.class.getName());
     /** A lane caught up waits for the next entry's signal, or this long (a stop, a roll's tick, an entry not signalled). */
-    private static final long IDLE_NANOS = 20_000_000;
+    private static final long IDLE_NANOS = 100_000_000;
 
     private final JournalApplier applier;
     final int lane;
