@@ -16,6 +16,8 @@
 #              CLASS_SHARE (on: each jar starts from a class archive, as the launcher's tools do; off: without),
 #              BEFORE_JAR (another build, e.g. main's before a change: its cat lines run interleaved too),
 #              BEFORE_FLAGS (JVM flags for BEFORE_JAR's lines after the launcher's, e.g. -XX:-UseTransparentHugePages),
+#              (the launcher's flags come from jvm-memory.sh, which also exports MALLOC_ARENA_MAX=2 to every line, as
+#              the launcher does; runs before 2026-12-03 21:00 UTC had neither it nor huge pages),
 #              CORPUS (../shared/corpus/k8s-node.prom), WORK_PARENT (/tmp), NICE (unset).
 # Needs: java 17, a built cli/target/cistern.jar (mvn -B -q -pl cli -am package -DskipTests),
 #        brotli and GNU time (apt-get install brotli time).

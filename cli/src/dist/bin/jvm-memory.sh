@@ -18,7 +18,7 @@ cistern_heap_mib() {
 
 # cistern_thp_offered: whether the kernel gives transparent huge pages to memory that asks (madvise) or to all
 cistern_thp_offered() {
-  t="$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)" || return 1
+  { read -r t < /sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null || return 1
   case "$t" in *"[always]"* | *"[madvise]"*) return 0 ;; *) return 1 ;; esac
 }
 
@@ -40,9 +40,12 @@ cistern_memory_flags() {
        case "$o" in *TieredStopAtLevel* | *TieredCompilation*) ;; *) echo " -XX:TieredStopAtLevel=1" ;; esac
        # and the heap in transparent huge pages where the kernel has them: cat's decoded blocks fill an eden never
        # touched before, a page fault every 4 KiB (19,000 over 1M rows, a fifth of the CPU); 2 MiB at a time, cat
-       # --from --to of 1M rows took 0.43 s instead of 0.57, --grep 0.43 instead of 0.49, for 15-20 MB more RSS
-       # (docs/benchmarks.md, "Huge pages for the tools' heap"). Not for the agent: its resident set is sized.
-       case "$o" in *HugePages* | *LargePages*) ;; *) cistern_thp_offered && echo " -XX:+UseTransparentHugePages" ;; esac
+       # --from --to of 1M rows took 0.42 s instead of 0.53, --grep 0.41 instead of 0.49, for 13-35 MB more RSS
+       # (docs/benchmarks.md, "Huge pages for the tools' heap"). Not for the agent nor a long-running upload: their
+       # resident set is sized.
+       case "${2:-}$o" in upload* | *HugePages* | *LargePages* | *HugeTLBFS* | *UseSHM*) ;;
+         *) cistern_thp_offered && echo " -XX:+UseTransparentHugePages" ;;
+       esac
        return 0 ;;
   esac
   f=""

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 /** One lane of the {@link JournalApplier}: a thread, its journal tailer and its own series cache. */
 final class ApplierLane implements Runnable {
     private static final Logger LOG = Logger.getLogger(ApplierLane.class.getName());
-    /** A lane caught up waits for the next entry's signal, or this long (a stop, a roll's tick, an entry not signalled). */
+    /** A lane caught up waits for the next entry's signal, or this long at most (for anything that does not signal). */
     private static final long IDLE_NANOS = 100_000_000;
 
     private final JournalApplier applier;

@@ -138,9 +138,9 @@ public final class JournalApplier {
     }
 
     /**
-     * Records in the spool's ledger, per lane, the index through which every stream is sealed: the
-     * lowest index of the lane in an unsealed segment, else the lane's next unread entry, minus one
-     * (see {@link ResumePlan}). Call it periodically, and at a clean stop once everything is sealed.
+     * Records in the spool's ledger, per lane, the index through which every stream is sealed: the lowest index of the
+     * lane in an unsealed segment, else its next unread entry, minus one (see {@link ResumePlan}). Call it periodically,
+     * and at a clean stop once everything is sealed.
      */
     public void recordProgress() {
         long[] through = new long[lanes.length];
@@ -168,6 +168,7 @@ public final class JournalApplier {
         joinUntil(deadlineNanos);
         if (!anyAlive()) return true;
         halted = true; // stop between entries, before the journal closes under them
+        journal.readySignal().signal();
         joinUntil(Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
         return !anyAlive();
     }
@@ -239,9 +240,8 @@ public final class JournalApplier {
     }
 
     /**
-     * After a write failure in any lane: waits for every lane to finish its entry, drops every open
-     * segment (as recovery would after a crash), and re-reads the plan from sealed output. A failure
-     * already covered by a replan since is ignored.
+     * After a write failure in any lane: waits for every lane to finish its entry, drops every open segment (as
+     * recovery would after a crash), and re-reads the plan from sealed output. A failure covered by a replan since is ignored.
      */
     void replan(long failedInEpoch) {
         writing.writeLock().lock();
@@ -253,6 +253,7 @@ public final class JournalApplier {
                     Set<String> discarded = spool.discardOpenSegments();
                     plan = ResumePlan.forJournal(journal, spool.spool().layout(), spool.progress(), discarded, dealing);
                     epoch++;
+                    journal.readySignal().signal(); // the other lanes seek to the new plan now, not at their next wake
                     LOG.info("applier: " + plan);
                     return;
                 } catch (IOException | RuntimeException ex) {

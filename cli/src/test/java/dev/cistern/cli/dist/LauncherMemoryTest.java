@@ -118,6 +118,7 @@ class LauncherMemoryTest {
                 "JAVA_OPTS wins");
         assertEquals("false", flags(archiveHome(), "", "run").get("UseTransparentHugePages"), "the agent's resident set is sized");
         assertEquals("false", flags(archiveHome(), "", "bench").get("UseTransparentHugePages"));
+        assertEquals("false", flags(archiveHome(), "", "upload").get("UseTransparentHugePages"), "upload may run for days");
     }
 
     @Test
