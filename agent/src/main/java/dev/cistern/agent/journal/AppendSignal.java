@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Wakes the journal's readers (the applier lanes) when an entry is ready for them, so a reader that has caught up
  * parks until then instead of polling: two lanes looking every 50 µs, then every millisecond, woke 2,000 times a
- * second in an idle agent (2.5-2.9 % of a core; 0.5 % now). The writer says so once the entry can be read whole (after it has handed
- * over the entry's decoded rows), not at the append itself: a reader woken before that would decode it again.
+ * second in an idle agent (2.5-2.9 % of a core; 0.5 % now). The writer says so once the entry can be read whole
+ * (after it has handed over the entry's decoded rows), not at the append itself: a reader woken before that would
+ * decode it again.
  */
 public final class AppendSignal {
     private final AtomicLong ready = new AtomicLong();
