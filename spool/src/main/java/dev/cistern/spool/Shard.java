@@ -11,7 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, so N shards keep N cores compressing. Every method runs under {@link #lock}.
  */
 final class Shard implements RowSink {
-    private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
     static final int STAGE_BYTES = 1 << 16;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -19,9 +18,7 @@ final class Shard implements RowSink {
     private final String stream;
     private final Rotation rotation;
     private final RowBuffer staged = new RowBuffer(STAGE_BYTES + (STAGE_BYTES >> 2));
-    // Samples of one scrape share a timestamp: its digits and the value field name are encoded once.
-    private final RowBuffer tsField = new RowBuffer(32);
-    private long tsFieldFor;
+    private final TimestampFields tsFields = new TimestampFields();
     /** Samples held back so that a series' rows reach the encoder together; null: arrival order. */
     private final SeriesBlock block;
     private JsonGenerator generator;
@@ -55,13 +52,7 @@ final class Shard implements RowSink {
         int start = b.size();
         byte[] json = series.json;
         b.write(json, 0, series.tailAt);
-        if (ts != tsFieldFor || tsField.size() == 0) {
-            tsField.clear();
-            tsField.putLong(ts);
-            tsField.put(VALUE_FIELD);
-            tsFieldFor = ts;
-        }
-        b.write(tsField.array(), 0, tsField.size());
+        tsFields.writeTo(b, ts);
         b.putDouble(value);
         b.write(json, series.tailAt, json.length - series.tailAt);
         seg.countRow(ts, b.size() - start);

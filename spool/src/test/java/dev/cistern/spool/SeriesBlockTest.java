@@ -77,6 +77,30 @@ class SeriesBlockTest {
     }
 
     @Test
+    void copiesKnownByIdentityStillGroupByContentAcrossHashCollisionsAndBlocks() throws IOException {
+        // "Aa" and "BB" hash alike (as Strings and as bytes): their copies share a probe chain and must not share a group
+        assertEquals(series("Aa").hash, series("BB").hash);
+        String[] nodes = {"c", "BB", "Aa"};
+        Series[][] threads = new Series[3][nodes.length]; // every HTTP thread its own copies
+        for (Series[] copies : threads) for (int n = 0; n < nodes.length; n++) copies[n] = series(nodes[n]);
+        SeriesBlock block = new SeriesBlock(1000, 1 << 20);
+        for (int round = 0; round < 2; round++) { // a second block after writeTo: no copy of the first is remembered
+            for (int scrape = 0; scrape < 4; scrape++) {
+                Series[] copies = threads[(scrape + round) % threads.length]; // each scrape from another thread
+                for (int n = 0; n < nodes.length; n++) block.add(copies[n], scrape, scrape * 10.0 + n);
+            }
+            List<Sample> out = written(block);
+            assertEquals(12, out.size());
+            for (int i = 0; i < out.size(); i++) {
+                int n = i / 4;
+                int scrape = i % 4;
+                assertEquals(nodes[n], out.get(i).series().labels().value(1), "row " + i + " of block " + round);
+                assertEquals(scrape * 10.0 + n, out.get(i).value(), "row " + i + " of block " + round);
+            }
+        }
+    }
+
+    @Test
     void fullByRowsOrByDistinctSeriesBytes() {
         SeriesBlock byRows = new SeriesBlock(4, 1 << 20);
         Series a = series("a");

@@ -42,6 +42,8 @@ public final class SeriesCache {
     private final LinkedHashMap<SeriesKey, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
     private final SeriesKey probe = new SeriesKey();
     private Slot last; // the slot the previous lookup returned
+    @SuppressWarnings("unused") // written so that the reads in lookAhead are done
+    private int touched;
     private long routing; // the routing generation its entries were made under
     private long heldBytes;
     private long hits;
@@ -91,13 +93,13 @@ public final class SeriesCache {
     /** The key length of the series expected next (the one that followed the last one found), or -1. */
     int followerLength() {
         Slot guess = last == null ? null : last.next;
-        return guess == null || guess.evicted ? -1 : guess.key.len;
+        return guess == null || guess.evicted ? -1 : guess.keyLen;
     }
 
     /** The key bytes of the series expected next (its first {@link #followerLength} bytes; do not change them), or null. */
     byte[] followerKey() {
         Slot guess = last == null ? null : last.next;
-        return guess == null || guess.evicted ? null : guess.key.b;
+        return guess == null || guess.evicted ? null : guess.keyBytes;
     }
 
     /** The entry of the series expected next, for a caller that compared its key itself; null if none. */
@@ -113,8 +115,8 @@ public final class SeriesCache {
      */
     Entry peekFollower(byte[] b, int off, int len) {
         Slot guess = last == null ? null : last.next;
-        if (guess != null && !guess.evicted && guess.key.len == len
-                && Arrays.equals(b, off, off + len, guess.key.b, 0, len)) {
+        if (guess != null && !guess.evicted && guess.keyLen == len
+                && Arrays.equals(b, off, off + len, guess.keyBytes, 0, len)) {
             return guess.entry;
         }
         return null;
@@ -125,6 +127,7 @@ public final class SeriesCache {
         hits++;
         followed++;
         last = last.next;
+        lookAhead();
     }
 
     /** The entry for these label-field bytes, or null. */
@@ -194,6 +197,17 @@ public final class SeriesCache {
     private void follow(Slot s) {
         if (last != null) last.next = s;
         last = s;
+        lookAhead();
+    }
+
+    /**
+     * Reads the next guess' slot and the start of its key now, while the caller decodes this series' samples: the
+     * cached key was last read a scrape ago and is likely out of the CPU's caches, and its compare would otherwise
+     * wait for two misses in a row (the slot, then the key).
+     */
+    private void lookAhead() {
+        Slot guess = last.next;
+        if (guess != null) touched = guess.keyBytes.length; // the array's header shares a cache line with its first bytes
     }
 
     /**
@@ -250,6 +264,9 @@ public final class SeriesCache {
     /** A cached series, and the one that followed it last time. */
     private static final class Slot {
         final SeriesKey key;
+        /** The key's bytes and length again, so that the follower compare reads the slot and the bytes, not the key too. */
+        final byte[] keyBytes;
+        final int keyLen;
         final Entry entry;
         final int cost;
         Slot next;
@@ -257,6 +274,8 @@ public final class SeriesCache {
 
         Slot(SeriesKey key, Entry entry, int cost) {
             this.key = key;
+            this.keyBytes = key.b;
+            this.keyLen = key.len;
             this.entry = entry;
             this.cost = cost;
         }
