@@ -30,12 +30,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /** Every metric the agent exports on /metrics. Documented in docs/metrics.md. */
 public final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Counter samplesAccepted;
     private final Counter ndjsonRowsAccepted;
     private final Counter paced;
@@ -77,12 +80,14 @@ public final class AgentMetrics {
     }
 
     public void request(String endpoint, int status, long nanos) {
-        Timer.builder("cistern.http.requests")
+        requestTimers.computeIfAbsent(new RequestKey(endpoint, status), k -> Timer.builder("cistern.http.requests")
                 .description("HTTP requests by endpoint and status, with latency")
-                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                .tags("endpoint", k.endpoint, "status", Integer.toString(k.status))
                 .serviceLevelObjectives(KnownLabels.LATENCY_BUCKETS)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS); // found, not built and looked up, each request
     }
+
+    private record RequestKey(String endpoint, int status) {}
 
     public void rejected(String endpoint, String reason) {
         rejectedCounter(endpoint, reason).increment();

@@ -29,7 +29,7 @@ public final class SeriesCache {
     /** A series with the streams its rows go to: a route mask, bit i for the router's stream i. */
     public record Entry(Series series, long route) {}
 
-    /** Objects per series whatever its labels: map entry, key, slot, entry, series, labels, their arrays and headers. */
+    /** Objects per series whatever its labels: map entry, slot (its own key), entry, series, labels, their arrays and headers. */
     private static final int ENTRY_OVERHEAD = 400;
     /** Per label: its two strings (about 40 bytes each besides the characters) and a bit of the series' JSON. */
     private static final int LABEL_OVERHEAD = 96;
@@ -41,6 +41,7 @@ public final class SeriesCache {
     private final long budgetBytes;
     private final LinkedHashMap<SeriesKey, Slot> map = new LinkedHashMap<>(1024, 0.75f, true);
     private final SeriesKey probe = new SeriesKey();
+    private final KeyArena arena = new KeyArena();
     private Slot last; // the slot the previous lookup returned
     @SuppressWarnings("unused") // written so that the reads in lookAhead are done
     private int touched;
@@ -84,6 +85,7 @@ public final class SeriesCache {
         if (generation == routing) return;
         for (Slot s : map.values()) s.evicted = true; // follower links to them must not bring them back
         map.clear();
+        arena.clear();
         last = null;
         HELD_ALL.addAndGet(-heldBytes);
         heldBytes = 0;
@@ -93,13 +95,7 @@ public final class SeriesCache {
     /** The key length of the series expected next (the one that followed the last one found), or -1. */
     int followerLength() {
         Slot guess = last == null ? null : last.next;
-        return guess == null || guess.evicted ? -1 : guess.keyLen;
-    }
-
-    /** The key bytes of the series expected next (its first {@link #followerLength} bytes; do not change them), or null. */
-    byte[] followerKey() {
-        Slot guess = last == null ? null : last.next;
-        return guess == null || guess.evicted ? null : guess.keyBytes;
+        return guess == null || guess.evicted ? -1 : guess.len;
     }
 
     /** The entry of the series expected next, for a caller that compared its key itself; null if none. */
@@ -115,8 +111,8 @@ public final class SeriesCache {
      */
     Entry peekFollower(byte[] b, int off, int len) {
         Slot guess = last == null ? null : last.next;
-        if (guess != null && !guess.evicted && guess.keyLen == len
-                && Arrays.equals(b, off, off + len, guess.keyBytes, 0, len)) {
+        if (guess != null && !guess.evicted && guess.len == len
+                && Arrays.equals(b, off, off + len, guess.b, guess.off, guess.off + len)) {
             return guess.entry;
         }
         return null;
@@ -163,13 +159,14 @@ public final class SeriesCache {
             last = null; // no follower link to a series not kept
             return false;
         }
-        SeriesKey k = new SeriesKey();
-        k.set(Arrays.copyOfRange(b, off, off + len), 0, len);
-        Slot s = new Slot(k, e, cost);
-        Slot replaced = map.put(k, s);
+        Slot s = new Slot(e, cost);
+        arena.store(s, b, off, len, map.keySet());
+        Slot replaced = map.remove(s); // so that the map's key is the new slot, which is its own key
+        map.put(s, s);
         long added = s.cost;
         if (replaced != null) {
             replaced.evicted = true;
+            arena.released(replaced);
             added -= replaced.cost;
         }
         follow(s);
@@ -181,6 +178,7 @@ public final class SeriesCache {
             orphanedBytes += eldest.cost;
             eldest.evicted = true; // a stale follower link must not bring it back
             it.remove();
+            arena.released(eldest);
         }
         heldBytes += added;
         HELD_ALL.addAndGet(added);
@@ -201,18 +199,17 @@ public final class SeriesCache {
     }
 
     /**
-     * Reads the next guess' slot and the start of its key now, while the caller decodes this series' samples: the
-     * cached key was last read a scrape ago and is likely out of the CPU's caches, and its compare would otherwise
-     * wait for two misses in a row (the slot, then the key).
+     * Reads the next guess' slot now, while the caller decodes this series' samples: it was last read a scrape ago
+     * and is likely out of the CPU's caches (its key, read in arena order, streams in).
      */
     private void lookAhead() {
         Slot guess = last.next;
-        if (guess != null) touched = guess.keyBytes.length; // the array's header shares a cache line with its first bytes
+        if (guess != null) touched = guess.len;
     }
 
     /**
-     * The heap a series takes: its key, its label strings and its JSON head and tail (each about the key's length
-     * again), so three times the key; and per label field, two strings' overhead; and the objects around them.
+     * The heap a series takes: its key (twice, see {@link #cost(int, int, int)}), its label strings and its JSON head
+     * and tail (each about the key's length again); and per label field, two strings' overhead; and the objects around them.
      */
     static int cost(byte[] key, int off, int len) {
         int fields = 0;
@@ -231,9 +228,12 @@ public final class SeriesCache {
         return cost(len, len, fields);
     }
 
-    /** The heap a series takes whose key is {@code keyLen} bytes: the key, its labels' strings and JSON (twice their bytes). */
+    /**
+     * The heap a series takes whose key is {@code keyLen} bytes: the key twice (the arena keeps at most as much again
+     * free), its labels' strings and JSON (twice their bytes).
+     */
     static int cost(int keyLen, int labelBytes, int labels) {
-        return keyLen + 2 * labelBytes + LABEL_OVERHEAD * labels + ENTRY_OVERHEAD;
+        return 2 * keyLen + 2 * labelBytes + LABEL_OVERHEAD * labels + ENTRY_OVERHEAD;
     }
 
     long heldBytes() {
@@ -261,21 +261,17 @@ public final class SeriesCache {
         return misses;
     }
 
-    /** A cached series, and the one that followed it last time. */
-    private static final class Slot {
-        final SeriesKey key;
-        /** The key's bytes and length again, so that the follower compare reads the slot and the bytes, not the key too. */
-        final byte[] keyBytes;
-        final int keyLen;
+    /**
+     * A cached series, its own key (so that the follower compare reads the slot and the arena only), and the one that
+     * followed it last time.
+     */
+    private static final class Slot extends SeriesKey {
         final Entry entry;
         final int cost;
         Slot next;
         boolean evicted;
 
-        Slot(SeriesKey key, Entry entry, int cost) {
-            this.key = key;
-            this.keyBytes = key.b;
-            this.keyLen = key.len;
+        Slot(Entry entry, int cost) {
             this.entry = entry;
             this.cost = cost;
         }

@@ -5,20 +5,27 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** A byte range with its hash; the probe is a reused view, stored keys own their bytes. */
-final class SeriesKey {
+/** A byte range with its hash; the probe is a reused view, stored keys view their bytes in a {@link KeyArena}. */
+class SeriesKey {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    byte[] b; // read by the cache for its follower compare
-    private int off;
+    // read by the cache for its follower compare
+    byte[] b;
+    int off;
     int len;
     private int hash;
 
-    void set(byte[] b, int off, int len) {
+    final void set(byte[] b, int off, int len) {
         this.b = b;
         this.off = off;
         this.len = len;
         this.hash = hash(b, off, len);
+    }
+
+    /** The same bytes, now at {@code off} in {@code b}: the hash stays. */
+    final void moveTo(byte[] b, int off) {
+        this.b = b;
+        this.off = off;
     }
 
     /** Four independent lanes over 32-byte blocks keep the multiplier busy; the key bytes are mostly ASCII. */
@@ -47,12 +54,12 @@ final class SeriesKey {
     }
 
     @Override
-    public int hashCode() {
+    public final int hashCode() {
         return hash;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public final boolean equals(Object o) {
         return o instanceof SeriesKey k && k.hash == hash && k.len == len
                 && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
     }
