@@ -23,6 +23,8 @@ public final class Series {
     final int tailAt;
     /** Of {@link #json}, spread over the low bits: series are grouped by their JSON ({@link SeriesBlock}). */
     final int hash;
+    /** {@link #json}'s length, here beside the hash: a series block counts each sample's bytes without reading the array. */
+    final int jsonLength;
 
     private Series(String name, Labels labels) {
         this.name = Objects.requireNonNull(name, "name");
@@ -43,6 +45,7 @@ public final class Series {
         }
         j.writeBytes("}}\n".getBytes());
         json = j.toByteArray();
+        jsonLength = json.length;
         int h = Arrays.hashCode(json);
         hash = h ^ (h >>> 16);
     }
