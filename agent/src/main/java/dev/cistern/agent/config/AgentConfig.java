@@ -78,9 +78,19 @@ public final class AgentConfig {
         /** Limit on a request body, and separately on its decompressed size. */
         @JsonProperty("max_body_bytes") public String maxBodyBytes = "16MiB";
         @JsonProperty("static_labels") public Map<String, String> staticLabels = new LinkedHashMap<>();
-        @JsonProperty("threads") public int threads = 4;
+        /**
+         * HTTP threads that decode and journal requests. By default one a core, 2-4: the work is CPU-bound, and past the
+         * cores the threads only take turns, each with its own series cache (on 2 cores, 2 threads took 0.95-1.10 µs a
+         * sample where 4 took 0.94-1.21; docs/benchmarks.md, "The lanes' and the series cache's memory traffic").
+         */
+        @JsonProperty("threads") public int threads = defaultThreads(Runtime.getRuntime().availableProcessors());
         @JsonProperty("ndjson") public Ndjson ndjson = new Ndjson();
         @JsonProperty("remote_write") public RemoteWrite remoteWrite = new RemoteWrite();
+
+        /** {@code ingest.threads} when the config does not say: one a core, at least 2 and at most 4. */
+        static int defaultThreads(int cores) {
+            return Math.max(2, Math.min(4, cores));
+        }
     }
 
     public static final class Ndjson {
