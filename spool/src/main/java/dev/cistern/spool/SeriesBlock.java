@@ -32,6 +32,8 @@ final class SeriesBlock {
     static final int DEFAULT_ROWS = 1 << 16;
     /** What a row adds to its series' JSON, for the estimate: the timestamp, the value and their field names. */
     private static final int ROW_EXTRA_BYTES = 32;
+    /** Copies of one series a block remembers; more are compared by JSON, as every copy was before. */
+    static final int COPIES_KEPT = 8;
 
     private final int maxRows;
     private final long maxSeriesBytes;
@@ -43,13 +45,16 @@ final class SeriesBlock {
 
     private int groups;
     private Series[] groupSeries = new Series[0];
+    private int[] groupCopies = new int[0];
     private int[] groupStart = new int[0];
     /** The samples' timestamps and values in writing order, group by group: written out in one sequential pass. */
     private long[] sortedTs = new long[0];
     private double[] sortedValues = new double[0];
     /**
-     * Every copy of a series seen in the block, with its group: a copy seen before is found by identity, without
+     * Copies of a series seen in the block, with their group: a copy seen before is found by identity, without
      * reading its JSON (each HTTP thread sends its own copy, and comparing them byte by byte was a tenth of a lane).
+     * At most {@link #COPIES_KEPT} a group: the copies of a series share a probe chain, and a cache over its budget
+     * makes a new copy for every request, which would make that chain as long as the block.
      */
     private int copies;
     private Series[] copySeries = new Series[0];
@@ -66,6 +71,7 @@ final class SeriesBlock {
     }
 
     int size() { return size; }
+    int copies() { return copies; }
     boolean isEmpty() { return size == 0; }
 
     /** The bytes its rows will take when written, near enough to rotate a segment by size. */
@@ -152,8 +158,11 @@ final class SeriesBlock {
         if (g < 0) {
             g = groups++;
             groupSeries[g] = s;
+            groupCopies[g] = 0;
             seriesBytes += s.jsonLength;
         }
+        if (groupCopies[g] == COPIES_KEPT) return g;
+        groupCopies[g]++;
         copySeries[copies] = s;
         copyGroup[copies] = g;
         slots[free] = ++copies;
@@ -175,10 +184,11 @@ final class SeriesBlock {
     private void growGroups() {
         int cap = Math.max(256, groupSeries.length * 2);
         groupSeries = Arrays.copyOf(groupSeries, cap);
+        groupCopies = Arrays.copyOf(groupCopies, cap);
         groupStart = new int[cap + 1];
     }
 
-    /** Doubles the arrays of copies (at most one a sample); the table stays at most half full. */
+    /** Doubles the arrays of copies (at most one a sample, and {@link #COPIES_KEPT} a group); the table stays at most half full. */
     private void growCopies() {
         int cap = Math.max(256, copySeries.length * 2);
         copySeries = Arrays.copyOf(copySeries, cap);

@@ -101,6 +101,17 @@ class SeriesBlockTest {
     }
 
     @Test
+    void aFreshCopyForEverySampleIsRememberedOnlyAFewTimes() throws IOException {
+        // a series cache over its budget makes a new copy of a series for every request: the copies must not pile up
+        SeriesBlock block = new SeriesBlock(65_536, 1L << 30);
+        for (int t = 0; t < 65_536; t++) block.add(series("n" + (t % 4)), t, t);
+        assertEquals(4 * SeriesBlock.COPIES_KEPT, block.copies());
+        List<Sample> out = written(block);
+        assertEquals(65_536, out.size());
+        for (int i = 0; i < out.size(); i++) assertEquals(i % 16_384 * 4 + i / 16_384, out.get(i).ts(), "row " + i);
+    }
+
+    @Test
     void fullByRowsOrByDistinctSeriesBytes() {
         SeriesBlock byRows = new SeriesBlock(4, 1 << 20);
         Series a = series("a");

@@ -1,13 +1,16 @@
 package dev.cistern.agent.remotewrite;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 
 /**
  * The label bytes of a cache's series back to back, in the order they were first seen. A scrape comes in the
  * same order every time, so the follower compare ({@link SeriesCache}) reads one key after the other in memory,
  * which the CPU's prefetcher streams in; a copy of its own per key landed anywhere in the heap, and each compare
  * waited for memory (on the issue-13 load, a third of the remote-write decode). Keys that go leave a hole until
- * the arena is full; then the live ones move, in the cache's order, to an arena twice their size.
+ * the arena is full; then the live ones move, still in the order first seen, to an arena twice their size. So the
+ * arena holds at most twice the most key bytes the cache has held at once (its estimate counts every key twice).
  */
 final class KeyArena {
     private static final int MIN_BYTES = 16 << 10;
@@ -41,11 +44,16 @@ final class KeyArena {
         return bytes.length;
     }
 
+    /** Moves {@code keys}, in the order they were stored, to an arena twice their size and {@code extra} more. */
     private void relocate(Collection<? extends SeriesKey> keys, int extra) {
-        long want = Math.max(MIN_BYTES, 2 * (live + extra));
+        SeriesKey[] inOrder = keys.toArray(new SeriesKey[0]);
+        Arrays.sort(inOrder, Comparator.comparingInt(k -> k.off)); // all in this arena: first seen, first
+        long liveNow = 0;
+        for (SeriesKey k : inOrder) liveNow += k.len;
+        long want = Math.max(MIN_BYTES, 2 * (liveNow + extra));
         byte[] to = new byte[(int) Math.min(Integer.MAX_VALUE - 16, want)];
         int at = 0;
-        for (SeriesKey k : keys) {
+        for (SeriesKey k : inOrder) {
             System.arraycopy(k.b, k.off, to, at, k.len);
             k.moveTo(to, at);
             at += k.len;

@@ -167,6 +167,7 @@ public final class SeriesCache {
         if (replaced != null) {
             replaced.evicted = true;
             arena.released(replaced);
+            replaced.moveTo(null, 0); // a follower link may keep the slot: not the arena too
             added -= replaced.cost;
         }
         follow(s);
@@ -179,6 +180,7 @@ public final class SeriesCache {
             eldest.evicted = true; // a stale follower link must not bring it back
             it.remove();
             arena.released(eldest);
+            eldest.moveTo(null, 0);
         }
         heldBytes += added;
         HELD_ALL.addAndGet(added);
