@@ -5,14 +5,13 @@ import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealedSegment;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
+import dev.cistern.spool.TreeFiles;
 import dev.cistern.spool.Verifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,10 +32,8 @@ final class VerifyCommand implements Callable<Integer> {
         Cli.requireSpoolDir(dir);
         SpoolLayout layout = new SpoolLayout(dir);
         List<Path> stray = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(layout.sealed())) {
-            s.filter(Files::isRegularFile)
-                    .filter(p -> SegmentName.tryParse(p.getFileName().toString()) == null)
-                    .forEach(stray::add);
+        for (Path p : TreeFiles.under(layout.sealed())) {
+            if (SegmentName.tryParse(p.getFileName().toString()) == null) stray.add(p);
         }
         List<SealedSegment> segments = Scanner.of(dir).segments(ScanQuery.all());
         List<Map<String, Object>> problems = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -263,7 +263,9 @@ final class DecodeAhead implements AutoCloseable {
             List<String> problems = new ArrayList<>(2);
             byte[] buffer = buffer();
             matcher.segment(seg);
-            try (SegmentDecoder in = new SegmentDecoder(seg.path())) {
+            try (SegmentDecoder in = MovedFiles.read(seg, seg.path(), SegmentDecoder::new)) {
+                if (in == null) return problems; // dropped between listing and reading: not a problem
+                Path path = in.path(); // under uploaded/ when an uploader moved it there since it was listed
                 LineBlocks blocks = new LineBlocks(in, buffer);
                 while (blocks.next()) {
                     // the only thread still decoding leaves its blocks to the reader to match (matchHere)
@@ -275,11 +277,9 @@ final class DecodeAhead implements AutoCloseable {
                     buffer = blocks.carryInto(buffer());
                     hand(full);
                 }
-                if (blocks.tailBytes() > 0) problems.add(seg.path() + ": " + blocks.tailBytes() + " bytes after the last newline");
-                String sealProblem = SealTrailer.contentProblem(seg.path(), seg.name(), in.contentCrc());
-                if (sealProblem != null) problems.add(seg.path() + ": " + sealProblem);
-            } catch (NoSuchFileException e) {
-                // uploaded or dropped between listing and reading: not a problem
+                if (blocks.tailBytes() > 0) problems.add(path + ": " + blocks.tailBytes() + " bytes after the last newline");
+                String sealProblem = MovedFiles.read(seg, path, p -> SealTrailer.contentProblem(p, seg.name(), in.contentCrc()));
+                if (sealProblem != null) problems.add(path + ": " + sealProblem);
             } catch (IOException e) {
                 if (closed) throw new InterruptedException();
                 problems.add(e.getMessage());

@@ -1,8 +1,6 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A journal-fed spool's ledger of what is sealed, kept durable in {@code journal-progress.json} so
@@ -111,14 +108,9 @@ public final class JournalProgress {
     }
 
     private void mergeNames(Path root) throws IOException {
-        if (!Files.isDirectory(root)) return;
-        try (Stream<Path> files = Files.walk(root)) {
-            files.forEach(f -> {
-                SegmentName n = SegmentName.tryParse(f.getFileName().toString());
-                if (n != null) raise(n);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        for (Path f : TreeFiles.under(root)) {
+            SegmentName n = SegmentName.tryParse(f.getFileName().toString());
+            if (n != null) raise(n);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,16 +86,15 @@ final class Recovery {
     /** Quarantines sealed files whose names do not parse or that are empty; returns the ids present. */
     private Set<String> checkSealedNames() throws IOException {
         Set<String> ids = new HashSet<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(layout.sealed())) {
-            files = s.filter(Files::isRegularFile).toList();
-        }
-        for (Path f : files) {
+        for (Path f : TreeFiles.under(layout.sealed())) {
             SegmentName name = SegmentName.tryParse(f.getFileName().toString());
             String stream = layout.sealed().relativize(f).getName(0).toString();
+            long size = name == null ? GONE : sizeOrGone(f);
             if (name == null) {
                 quarantine(f, stream, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
-            } else if (Files.size(f) == 0) {
+            } else if (size == GONE) {
+                ids.add(name.id()); // sealed, then shipped by an uploader beside us: its temp file is not salvaged again
+            } else if (size == 0) {
                 quarantine(f, name.stream(), QuarantineReason.EMPTY, "zero-length sealed file");
             } else if (!checkTrailer(f, name)) {
                 // quarantined; its id is not sealed, so a temp file of the same id is salvaged again
@@ -103,6 +103,17 @@ final class Recovery {
             }
         }
         return ids;
+    }
+
+    private static final long GONE = -1;
+
+    /** A file's size, or {@link #GONE} once an uploader beside us (another process) has moved or deleted it. */
+    private static long sizeOrGone(Path f) throws IOException {
+        try {
+            return Files.size(f);
+        } catch (NoSuchFileException e) {
+            return GONE;
+        }
     }
 
     /**
@@ -114,6 +125,8 @@ final class Recovery {
         SealTrailer.Check c;
         try {
             c = SealTrailer.readTrailer(f);
+        } catch (NoSuchFileException e) {
+            return true; // shipped by an uploader beside us since it was listed
         } catch (IOException e) {
             event(f, "left in place", "could not read its seal trailer (the uploader checks it again): " + e);
             return true;

@@ -1,10 +1,8 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +15,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Keeps a spool within its {@link RetentionPolicy}. Space is reclaimed from uploaded files first,
@@ -232,33 +229,23 @@ public final class Retention {
 
     private static List<SealedSegment> segmentsOldestFirst(Path root) throws IOException {
         List<SealedSegment> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) return out;
-        try (Stream<Path> files = Files.walk(root)) {
-            files.forEach(p -> {
-                SealedSegment s = SealedSegment.of(p);
-                if (s != null) out.add(s);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        for (Path p : TreeFiles.under(root)) {
+            SealedSegment s = SealedSegment.of(p);
+            if (s != null) out.add(s);
         }
         out.sort(Comparator.comparingLong(Retention::createdAt).thenComparing(s -> s.name().id()));
         return out;
     }
 
     private static long treeBytes(Path root) throws IOException {
-        if (!Files.isDirectory(root)) return 0;
-        long[] total = {0};
-        try (Stream<Path> files = Files.walk(root)) {
-            files.forEach(p -> total[0] += sizeOf(p));
-        } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof NoSuchFileException)) throw e.getCause();
-        }
-        return total[0];
+        long total = 0;
+        for (Path p : TreeFiles.under(root)) total += sizeOf(p);
+        return total;
     }
 
     private static long sizeOf(Path p) {
         try {
-            return Files.isRegularFile(p) ? Files.size(p) : 0;
+            return Files.size(p);
         } catch (IOException e) {
             return 0;
         }

@@ -2,9 +2,7 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,13 +103,9 @@ public final class Scanner {
             streamDirs = s.filter(p -> q.wantsStream(p.getFileName().toString())).sorted().toList();
         }
         for (Path dir : streamDirs) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(dir, 3)) {
-                files = s.filter(Scanner::isSegmentFile).toList();
-            } catch (NoSuchFileException | UncheckedIOException e) {
-                continue; // moved by an uploader or retention while we listed
+            for (Path f : TreeFiles.under(dir, 3)) {
+                if (isSegmentFile(f)) add(f, q, out, pruned, ids);
             }
-            for (Path f : files) add(f, q, out, pruned, ids);
         }
     }
 
@@ -121,10 +115,8 @@ public final class Scanner {
             add(root, q, out, pruned, ids);
             return;
         }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path f : s.filter(Scanner::isSegmentFile).toList()) {
-                add(f, q, out, pruned, ids);
-            }
+        for (Path f : TreeFiles.under(root)) {
+            if (isSegmentFile(f)) add(f, q, out, pruned, ids);
         }
     }
 

@@ -29,6 +29,7 @@ final class SegmentDecoder extends InputStream {
         CorruptException(String message) { super(message); }
     }
 
+    private final Path path;
     private final Source source;
     private final CRC32C crc = new CRC32C();
     private long decodedBytes;
@@ -38,7 +39,13 @@ final class SegmentDecoder extends InputStream {
     }
 
     SegmentDecoder(Path path, Codec codec) throws IOException {
+        this.path = path;
         this.source = codec.decoder(path);
+    }
+
+    /** The file this reads. */
+    Path path() {
+        return path;
     }
 
     /** Uncompressed bytes returned so far. */

@@ -46,12 +46,8 @@ public record SpoolStats(Map<String, StreamStats> streams) {
     public static SpoolStats of(Scanner scanner) throws IOException {
         Map<String, StreamStats> out = new TreeMap<>();
         for (SealedSegment s : scanner.segments(ScanQuery.all())) {
-            long size;
-            try {
-                size = Files.size(s.path());
-            } catch (NoSuchFileException e) {
-                continue; // moved away while we looked
-            }
+            Long size = MovedFiles.read(s, s.path(), Files::size);
+            if (size == null) continue; // dropped since it was listed
             String stream = s.name().stream();
             StreamStats cur = out.getOrDefault(stream, new StreamStats(stream, 0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE));
             out.put(stream, cur.plus(s.name(), size));
@@ -70,20 +66,33 @@ public record SpoolStats(Map<String, StreamStats> streams) {
         Map<String, StreamStats> byContent = new TreeMap<>();
         List<Verifier.Result> problems = new ArrayList<>();
         for (SealedSegment s : scanner.segments(ScanQuery.all())) {
-            long size;
-            try {
-                size = Files.size(s.path());
-            } catch (NoSuchFileException e) {
-                continue; // moved away while we looked
-            }
-            Verifier.Result r = Verifier.verify(s.path());
-            if (!Files.exists(s.path())) continue; // moved while it was read: counted where it went, if at all
+            Verified v = verifiedWhereItIs(s);
+            if (v == null) continue; // dropped since it was listed
             String stream = s.name().stream();
-            byName.put(stream, empty(byName, stream).plus(s.name(), size));
-            byContent.put(stream, empty(byContent, stream).plus(s.name(), r.rows(), r.decodedBytes(), size));
-            if (!r.ok()) problems.add(r);
+            byName.put(stream, empty(byName, stream).plus(s.name(), v.size));
+            byContent.put(stream, empty(byContent, stream).plus(s.name(), v.result.rows(), v.result.decodedBytes(), v.size));
+            if (!v.result.ok()) problems.add(v.result);
         }
         return new Deep(new SpoolStats(byName), new SpoolStats(byContent), List.copyOf(problems));
+    }
+
+    private record Verified(long size, Verifier.Result result) {}
+
+    /** Verifies a listed file where it is now (an uploader beside us may move it to uploaded/); null when it is gone. */
+    private static Verified verifiedWhereItIs(SealedSegment s) throws IOException {
+        for (Path p : new Path[] {s.path(), s.uploadedPath()}) {
+            if (p == null) continue;
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            Verifier.Result r = Verifier.verify(p);
+            if (r.ok() || Files.exists(p)) return new Verified(size, r);
+            // moved while it was read: read again where it went
+        }
+        return null;
     }
 
     private static StreamStats empty(Map<String, StreamStats> m, String stream) {

@@ -3,8 +3,8 @@ package dev.cistern.agent.journal;
 import dev.cistern.spool.JournalProgress;
 import dev.cistern.spool.SegmentName;
 import dev.cistern.spool.SpoolLayout;
+import dev.cistern.spool.TreeFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Where the applier lanes resume after a restart, read from the spool's journal ledger and its sealed names.
@@ -110,18 +109,13 @@ public final class ResumePlan {
         Map<String, long[]> highest = new HashMap<>();
         ledger.sealedThrough().forEach((s, own) -> highest.put(s, untrusted.ledger("sealed_through." + s, own.clone())));
         for (Path root : new Path[] {layout.sealed(), layout.uploaded()}) {
-            if (!Files.isDirectory(root)) continue;
-            try (Stream<Path> files = Files.walk(root)) {
-                files.forEach(p -> {
-                    SegmentName n = SegmentName.tryParse(p.getFileName().toString());
-                    if (n == null || n.source() == SegmentName.NO_SOURCE || !untrusted.owns(n, p)) return;
-                    long journalIndex = n.source(); // the .j<index> of the name
-                    long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(count));
-                    int lane = lanes.laneOf(journalIndex);
-                    own[lane] = Math.max(own[lane], journalIndex);
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+            for (Path p : TreeFiles.under(root)) {
+                SegmentName n = SegmentName.tryParse(p.getFileName().toString());
+                if (n == null || n.source() == SegmentName.NO_SOURCE || !untrusted.owns(n, p)) continue;
+                long journalIndex = n.source(); // the .j<index> of the name
+                long[] own = highest.computeIfAbsent(n.stream(), s -> minusOnes(count));
+                int lane = lanes.laneOf(journalIndex);
+                own[lane] = Math.max(own[lane], journalIndex);
             }
         }
         untrusted.report();
