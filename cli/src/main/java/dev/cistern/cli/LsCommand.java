@@ -1,5 +1,6 @@
 package dev.cistern.cli;
 
+import dev.cistern.spool.MovedFiles;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.SealedSegment;
 import java.nio.file.Files;
@@ -66,6 +67,7 @@ final class LsCommand implements Callable<Integer> {
     }
 
     private static long size(SealedSegment s) throws Exception {
-        return Files.exists(s.path()) ? Files.size(s.path()) : 0;
+        Long size = MovedFiles.read(s, s.path(), Files::size); // where an uploader beside us moved it since it was listed
+        return size == null ? 0 : size;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cistern.cli;
 
+import dev.cistern.spool.MovedFiles;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import dev.cistern.spool.SealedSegment;
@@ -40,11 +41,13 @@ final class VerifyCommand implements Callable<Integer> {
         long rows = 0;
         try (Progress progress = new Progress("verify", segments.size(), 20)) {
             for (SealedSegment s : segments) {
-                Verifier.Result r = Verifier.verify(s.path());
-                rows += r.rows();
-                if (!r.ok()) problems.add(Cli.object("path", dir.relativize(s.path()).toString(), "reason", String.valueOf(r.reason()),
-                        "detail", String.valueOf(r.problem())));
+                MovedFiles.Verified v = MovedFiles.verify(s); // an uploader beside us may move or drop it meanwhile
                 progress.step();
+                if (v == null) continue;
+                Verifier.Result r = v.result();
+                rows += r.rows();
+                if (!r.ok()) problems.add(Cli.object("path", dir.relativize(v.path()).toString(), "reason", String.valueOf(r.reason()),
+                        "detail", String.valueOf(r.problem())));
             }
         }
         for (Path p : stray) {

@@ -1,6 +1,7 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -16,6 +17,26 @@ public final class MovedFiles {
     @FunctionalInterface
     public interface Read<T> {
         T at(Path file) throws IOException;
+    }
+
+    /** A listed segment verified where it is now: its path, size and what {@link Verifier} found. */
+    public record Verified(Path path, long size, Verifier.Result result) {}
+
+    /** Verifies a listed segment where it is now; null when it is gone (dropped since it was listed). */
+    public static Verified verify(SealedSegment s) throws IOException {
+        for (Path p : new Path[] {s.path(), s.uploadedPath()}) {
+            if (p == null) continue;
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            Verifier.Result r = Verifier.verify(p);
+            if (r.ok() || Files.exists(p)) return new Verified(p, size, r);
+            // moved while it was read: read again where it went
+        }
+        return null;
     }
 
     /** {@code read} at {@code file} (the segment's, or where it was found), else where an uploader keeps it; null when gone. */

@@ -1,7 +1,6 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,12 +34,8 @@ public record QualityMix(Map<String, SortedMap<Level, Long>> byStream) {
     public static QualityMix of(Scanner scanner) throws IOException {
         Map<String, SortedMap<Level, Long>> out = new TreeMap<>();
         for (SealedSegment s : scanner.segments(ScanQuery.all())) {
-            int level;
-            try {
-                level = LevelRecord.read(s.path());
-            } catch (NoSuchFileException e) {
-                continue; // moved away while we looked
-            }
+            Integer level = MovedFiles.read(s, s.path(), LevelRecord::read);
+            if (level == null) continue; // dropped since it was listed
             Level key = new Level(s.name().codec(), level);
             out.computeIfAbsent(s.name().stream(), k -> new TreeMap<>()).merge(key, 1L, Long::sum);
         }

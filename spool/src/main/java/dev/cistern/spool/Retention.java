@@ -197,8 +197,11 @@ public final class Retention {
         SpoolLayout l = spool.layout();
         FileStore store = Files.getFileStore(l.root());
         long journal = journalBytes != null ? journalBytes.getAsLong() : treeBytes(l.journal());
-        return new Usage(journal, treeBytes(l.active()), treeBytes(l.sealed()), treeBytes(l.uploaded()),
-                store.getUsableSpace(), store.getTotalSpace());
+        // uploaded/ before sealed/: a file the uploader moves between the two walks is missed once, never counted twice
+        // (usage counted twice could drop unsent files to make room that is there)
+        long uploaded = treeBytes(l.uploaded());
+        long sealed = treeBytes(l.sealed());
+        return new Usage(journal, treeBytes(l.active()), sealed, uploaded, store.getUsableSpace(), store.getTotalSpace());
     }
 
     private boolean drop(SealedSegment s, DropReason reason) {

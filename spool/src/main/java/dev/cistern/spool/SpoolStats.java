@@ -2,7 +2,6 @@ package dev.cistern.spool;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,33 +65,14 @@ public record SpoolStats(Map<String, StreamStats> streams) {
         Map<String, StreamStats> byContent = new TreeMap<>();
         List<Verifier.Result> problems = new ArrayList<>();
         for (SealedSegment s : scanner.segments(ScanQuery.all())) {
-            Verified v = verifiedWhereItIs(s);
+            MovedFiles.Verified v = MovedFiles.verify(s);
             if (v == null) continue; // dropped since it was listed
             String stream = s.name().stream();
-            byName.put(stream, empty(byName, stream).plus(s.name(), v.size));
-            byContent.put(stream, empty(byContent, stream).plus(s.name(), v.result.rows(), v.result.decodedBytes(), v.size));
-            if (!v.result.ok()) problems.add(v.result);
+            byName.put(stream, empty(byName, stream).plus(s.name(), v.size()));
+            byContent.put(stream, empty(byContent, stream).plus(s.name(), v.result().rows(), v.result().decodedBytes(), v.size()));
+            if (!v.result().ok()) problems.add(v.result());
         }
         return new Deep(new SpoolStats(byName), new SpoolStats(byContent), List.copyOf(problems));
-    }
-
-    private record Verified(long size, Verifier.Result result) {}
-
-    /** Verifies a listed file where it is now (an uploader beside us may move it to uploaded/); null when it is gone. */
-    private static Verified verifiedWhereItIs(SealedSegment s) throws IOException {
-        for (Path p : new Path[] {s.path(), s.uploadedPath()}) {
-            if (p == null) continue;
-            long size;
-            try {
-                size = Files.size(p);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            Verifier.Result r = Verifier.verify(p);
-            if (r.ok() || Files.exists(p)) return new Verified(size, r);
-            // moved while it was read: read again where it went
-        }
-        return null;
     }
 
     private static StreamStats empty(Map<String, StreamStats> m, String stream) {

@@ -16,7 +16,8 @@ import java.util.List;
  * The regular files under a directory of the spool, listed while an uploader (this process's or a {@code cistern
  * upload} beside it) or retention moves and deletes them. {@code Files.walk} fails the whole listing when one entry
  * goes between the directory read and its stat; here such an entry is only left out, as it would be had it gone a
- * moment earlier. Any other error is thrown.
+ * moment earlier. Any other error (a folder that cannot be read) is thrown: a listing is whole or it fails, it never
+ * leaves a part out unsaid.
  */
 public final class TreeFiles {
     private TreeFiles() {}
@@ -32,7 +33,8 @@ public final class TreeFiles {
         Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), maxDepth, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) out.add(file);
+                // a link to a file counts as the file, as Files.walk's callers took it (a folder of links to segments)
+                if (attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file)) out.add(file);
                 return FileVisitResult.CONTINUE;
             }
 

@@ -2,6 +2,7 @@ package dev.cistern.spool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,26 @@ class ListingWhileUploadingTest {
             }
         }
         assertEquals(20 - 2, rows, "every file but the two deleted, moved ones read under uploaded/");
+        for (int i = 0; i < listed.size(); i++) {
+            MovedFiles.Verified v = MovedFiles.verify(listed.get(i));
+            if (i % 2 != 0 && i % 5 == 0) {
+                assertNull(v, "deleted");
+                continue;
+            }
+            assertTrue(v.result().ok(), v.result().toString());
+            assertEquals(i % 2 == 0 ? listed.get(i).uploadedPath() : listed.get(i).path(), v.path());
+            assertEquals(Files.size(v.path()), v.size());
+        }
         assertNull(SealedSegment.of(dir.resolve("elsewhere").resolve(listed.get(0).name().fileName())).uploadedPath());
+    }
+
+    @Test
+    void aLinkToASegmentIsListedAsTheSegment() throws Exception {
+        SealedSegment s = seal().get(0);
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Files.createSymbolicLink(links.resolve(s.path().getFileName()), s.path());
+        List<SealedSegment> found = Scanner.ofFiles(List.of(links)).segments(ScanQuery.all());
+        assertEquals(List.of(s.name()), found.stream().map(SealedSegment::name).toList());
     }
 
     private List<SealedSegment> seal() throws Exception {
