@@ -88,11 +88,13 @@ final class Recovery {
         Set<String> ids = new HashSet<>();
         for (Path f : TreeFiles.under(layout.sealed())) {
             SegmentName name = SegmentName.tryParse(f.getFileName().toString());
-            String stream = layout.sealed().relativize(f).getName(0).toString();
-            long size = name == null ? GONE : sizeOrGone(f);
             if (name == null) {
+                String stream = layout.sealed().relativize(f).getName(0).toString();
                 quarantine(f, stream, QuarantineReason.UNRECOGNISED_NAME, "not a sealed segment name");
-            } else if (size == GONE) {
+                continue;
+            }
+            long size = sizeOrGone(f);
+            if (size == GONE) {
                 ids.add(name.id()); // sealed, then shipped by an uploader beside us: its temp file is not salvaged again
             } else if (size == 0) {
                 quarantine(f, name.stream(), QuarantineReason.EMPTY, "zero-length sealed file");
