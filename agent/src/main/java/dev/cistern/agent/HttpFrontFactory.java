@@ -21,11 +21,12 @@ final class HttpFrontFactory {
         return new HttpFront(config.listen(), tls(config.tls()), config.server(), metrics, auth(config));
     }
 
-    /** The admin listener ({@code admin.listen}), with the same bearer token and TLS as the main one; null when off. */
+    /** The admin listener ({@code admin.listen}), with the main one's bearer token, TLS and transport; null when off. */
     static HttpFront admin(ResolvedConfig config, AgentMetrics metrics) throws IOException {
         InetSocketAddress at = config.adminListen();
         if (at == null) return null;
-        return new HttpFront(at, tls(config.tls()), ServerLimits.defaults(ADMIN_MAX_BODY, 1), metrics, auth(config));
+        ServerLimits limits = ServerLimits.defaults(ADMIN_MAX_BODY, 1).on(config.server().transport());
+        return new HttpFront(at, tls(config.tls()), limits, metrics, auth(config));
     }
 
     private static BearerAuth auth(ResolvedConfig config) throws IOException {

@@ -10,6 +10,7 @@ import dev.cistern.agent.config.PaceSettings;
 import dev.cistern.agent.config.ConfigLoader;
 import dev.cistern.agent.config.ShutdownSettings;
 import dev.cistern.agent.config.ResolvedConfig;
+import dev.cistern.agent.http.Transport;
 import dev.cistern.agent.remotewrite.RemoteWriteHandoff;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import java.nio.file.Files;
@@ -133,6 +134,20 @@ class ConfigValidationTest {
         assertEquals(2, c.server().inflightWait().toSeconds());
         assertEquals("server.inflight_wait", fails("server:\n  inflight_wait: soon\n", Map.of()).key());
         assertEquals("server.max_queued_requests", fails("server:\n  max_queued_requests: -1\n", Map.of()).key());
+    }
+
+    @Test
+    void transportIsAutoByDefaultAndNamedWhenWrong() throws Exception {
+        assertEquals(Transport.AUTO, ConfigLoader.load(null, Map.of(), Map.of()).server().transport());
+        assertEquals(Transport.NIO, ConfigLoader.load(null, Map.of("CISTERN_SERVER__TRANSPORT", "NIO"), Map.of()).server().transport());
+        ConfigException e = fails("server:\n  transport: io_uring\n", Map.of());
+        assertEquals("server.transport", e.key());
+        assertTrue(e.getMessage().contains("auto, epoll or nio"), e.getMessage());
+        if (Transport.epollUnavailable() == null) {
+            assertEquals(Transport.EPOLL, ConfigLoader.load(null, Map.of("CISTERN_SERVER__TRANSPORT", "epoll"), Map.of()).server().transport());
+        } else {
+            assertTrue(fails("server:\n  transport: epoll\n", Map.of()).getMessage().contains("epoll does not load here"));
+        }
     }
 
     @Test

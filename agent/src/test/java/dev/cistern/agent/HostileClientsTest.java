@@ -3,9 +3,11 @@ package dev.cistern.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cistern.agent.http.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -23,9 +25,35 @@ class HostileClientsTest {
         "CISTERN_SERVER__IDLE_TIMEOUT", "2s"};
     @TempDir Path dir;
 
+    /** server.transport for these tests: auto (epoll here); {@link HostileClientsNioTest} runs them on NIO. */
+    String transport() {
+        return "auto";
+    }
+
+    private Agent start(String... envPairs) throws Exception {
+        String[] pairs = Arrays.copyOf(envPairs, envPairs.length + 2);
+        pairs[envPairs.length] = "CISTERN_SERVER__TRANSPORT";
+        pairs[envPairs.length + 1] = transport();
+        return TestAgents.start(dir.resolve("data"), pairs);
+    }
+
+    @Test
+    void theTransportAskedIsInForce() throws Exception {
+        String expected = Transport.named(transport()).inForce().label();
+        if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+            assertEquals(transport().equals("nio") ? "nio" : "epoll", expected, "epoll's native library ships for Linux x86_64: "
+                    + Transport.epollUnavailable());
+        }
+        try (Agent agent = start()) {
+            String scrape = agent.metrics().scrape();
+            assertTrue(scrape.contains("cistern_http_transport_info{transport=\"" + expected + "\"} 1"), scrape);
+            new Probe(agent).warmedUp();
+        }
+    }
+
     @Test
     void slowHeadersAreCutOff() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"), TIGHT)) {
+        try (Agent agent = start(TIGHT)) {
             new Probe(agent).warmedUp();
             List<RawHttp> slow = new ArrayList<>();
             for (int i = 0; i < 8; i++) slow.add(new RawHttp(agent.address().getPort()).send("POST /api/v1/write HTTP/1.1\r\nHost: x\r\n"));
@@ -43,7 +71,7 @@ class HostileClientsTest {
 
     @Test
     void slowBodiesAreCutOff() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"), TIGHT)) {
+        try (Agent agent = start(TIGHT)) {
             new Probe(agent).warmedUp();
             List<RawHttp> slow = new ArrayList<>();
             int port = agent.address().getPort();
@@ -63,7 +91,7 @@ class HostileClientsTest {
 
     @Test
     void hugeContentLengthIsRefusedBeforeTheBody() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"))) {
+        try (Agent agent = start()) {
             new Probe(agent).warmedUp();
             List<RawHttp> huge = new ArrayList<>();
             int port = agent.address().getPort();
@@ -92,7 +120,7 @@ class HostileClientsTest {
         assertEquals(0, keytool.waitFor());
         Map<String, String> env = Map.of("CISTERN_TLS__KEYSTORE_FILE", ks.toString(),
                 "CISTERN_TLS__KEYSTORE_PASSWORD_FILE", pass.toString(),
-                "CISTERN_SERVER__HEADER_TIMEOUT", "1s");
+                "CISTERN_SERVER__HEADER_TIMEOUT", "1s", "CISTERN_SERVER__TRANSPORT", transport());
         try (Agent agent = Agent.start(TestAgents.config(dir.resolve("data"), env))) {
             assertTrue(agent.url().startsWith("https://"), agent.url());
             new Probe(agent).warmedUp();
@@ -110,7 +138,7 @@ class HostileClientsTest {
 
     @Test
     void thousandIdleConnectionsLeaveRoomForOthers() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"))) {
+        try (Agent agent = start()) {
             new Probe(agent).warmedUp();
             List<RawHttp> idle = new ArrayList<>();
             try {
@@ -124,7 +152,7 @@ class HostileClientsTest {
 
     @Test
     void connectionsOverTheCapAreClosedAtOnce() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"), "CISTERN_SERVER__MAX_CONNECTIONS", "4")) {
+        try (Agent agent = start("CISTERN_SERVER__MAX_CONNECTIONS", "4")) {
             List<RawHttp> all = new ArrayList<>();
             for (int i = 0; i < 6; i++) all.add(new RawHttp(agent.address().getPort()));
             int closed = 0;
@@ -140,7 +168,7 @@ class HostileClientsTest {
 
     @Test
     void floodPastTheQueueIsAnswered503AtOnce() throws Exception {
-        try (Agent agent = TestAgents.start(dir.resolve("data"), "CISTERN_INGEST__THREADS", "1",
+        try (Agent agent = start("CISTERN_INGEST__THREADS", "1",
                 "CISTERN_SERVER__MAX_QUEUED_REQUESTS", "2")) {
             new Probe(agent).warmedUp();
             byte[] body = RemoteWriteClient.encode(Probe.sample());

@@ -158,6 +158,8 @@ public final class AgentConfig {
         @JsonProperty("inflight_wait") public String inflightWait = "2s";
         /** Ingest requests waiting for one of ingest.threads; more are answered 503 at once. */
         @JsonProperty("max_queued_requests") public int maxQueuedRequests = 1024;
+        /** Netty's transport: auto (epoll where its native library loads, else nio), epoll (or refuse to start), nio. */
+        @JsonProperty("transport") public String transport = "auto";
     }
 
     public static final class Routing {

@@ -1,6 +1,7 @@
 package dev.cistern.agent.config;
 
 import dev.cistern.agent.http.ServerLimits;
+import dev.cistern.agent.http.Transport;
 import java.time.Duration;
 import java.util.logging.Logger;
 
@@ -50,7 +51,19 @@ final class ServerSettings {
             throw new ConfigException("server.max_queued_requests", "must be 1-1000000, was " + s.maxQueuedRequests);
         }
         return new ServerLimits(s.maxConnections, header, idle, grace, rate, inflight, wait, bodyLimit, threads,
-                s.maxQueuedRequests);
+                s.maxQueuedRequests, transport(s.transport));
+    }
+
+    private static Transport transport(String value) {
+        Transport t = value == null ? null : Transport.named(value);
+        if (t == null) throw new ConfigException("server.transport", "must be auto, epoll or nio, was " + value);
+        String unavailable = t == Transport.EPOLL ? Transport.epollUnavailable() : null;
+        if (unavailable != null) {
+            throw new ConfigException("server.transport", "epoll does not load here (" + unavailable + "); set auto"
+                    + " (epoll where it loads, else nio) or nio. Its native library ships for Linux x86_64 and aarch64 and is"
+                    + " unpacked into java.io.tmpdir, which must allow executing files");
+        }
+        return t;
     }
 
     private static Duration positive(String key, String value) {

@@ -1,6 +1,7 @@
 package dev.cistern.agent.http;
 
 import dev.cistern.agent.metrics.AgentMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,9 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
@@ -25,9 +24,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
- * The HTTP front, on Netty's NIO transport: a few event loops read requests under the {@link ServerLimits}
+ * The HTTP front, on Netty (epoll or NIO, see {@link Transport}): a few event loops read requests under the {@link ServerLimits}
  * (connections, header and body deadlines, body size, in-flight bytes) and hand whole requests to a bounded
  * ingest pool or a small ops pool. TLS handshakes run on the event loops with a deadline, never on a worker.
  */
@@ -36,6 +36,8 @@ public final class HttpFront implements AutoCloseable {
     public interface Endpoint {
         int handle(Exchange ex) throws IOException;
     }
+
+    private static final Logger LOG = Logger.getLogger(HttpFront.class.getName());
 
     private final InetSocketAddress listen;
     private final TlsContext tls;
@@ -94,10 +96,16 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private void bind() throws IOException {
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cistern-http-accept", true), NioIoHandler.newFactory());
+        Transport transport = limits.transport().inForce();
+        if (limits.transport() == Transport.AUTO && transport == Transport.NIO) {
+            LOG.info("HTTP front on NIO: epoll does not load here (" + Transport.epollUnavailable() + ")");
+        }
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cistern-http-accept", true), transport.ioHandlers());
         int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        loops = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("cistern-http-loop", true), NioIoHandler.newFactory());
-        ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
+        loops = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("cistern-http-loop", true), transport.ioHandlers());
+        Gauge.builder("cistern.http.transport.info", () -> 1).description("1, labelled with Netty's transport under the HTTP front")
+                .tags("transport", transport.label()).register(metrics.registry());
+        ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)

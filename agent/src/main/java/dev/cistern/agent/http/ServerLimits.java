@@ -17,14 +17,22 @@ import java.time.Duration;
  * @param maxBodyBytes     a body over this (by Content-Length or as it arrives) is a 413
  * @param threads          workers that run ingest endpoints (journal appends, decoding)
  * @param queue            ingest requests waiting for a worker; more is a 503
+ * @param transport        Netty's transport for the event loops (epoll where it loads, by default)
  */
 public record ServerLimits(int maxConnections, Duration headerTimeout, Duration idleTimeout, Duration bodyGrace,
                            long bodyMinRate, long maxInflightBytes, Duration inflightWait, long maxBodyBytes, int threads,
-                           int queue) {
+                           int queue, Transport transport) {
 
     /** Limits for tests and tools: everything generous but bounded. */
     public static ServerLimits defaults(long maxBodyBytes, int threads) {
         return new ServerLimits(1024, Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofSeconds(10), 16 << 10,
-                Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6), Duration.ofSeconds(2), maxBodyBytes, threads, 1024);
+                Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 6), Duration.ofSeconds(2), maxBodyBytes, threads, 1024,
+                Transport.AUTO);
+    }
+
+    /** These limits on another transport (the admin listener runs on the main one's). */
+    public ServerLimits on(Transport t) {
+        return new ServerLimits(maxConnections, headerTimeout, idleTimeout, bodyGrace, bodyMinRate, maxInflightBytes, inflightWait,
+                maxBodyBytes, threads, queue, t);
     }
 }

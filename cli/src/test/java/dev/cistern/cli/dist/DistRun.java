@@ -62,6 +62,9 @@ final class DistRun {
                             .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(System.currentTimeMillis()).setValue(42.5)))
                     .build();
             assertEquals(204, client.write(req).statusCode(), "remote_write; log: " + log);
+            // the jar's epoll native (x86_64 and aarch64) loads from the archive: the HTTP front is not on the NIO fallback
+            String metrics = client.get("/metrics").body();
+            assertTrue(metrics.contains("cistern_http_transport_info{transport=\"epoll\"} 1"), metrics);
             Path sealed = data.resolve("sealed");
             TestFiles.awaitFiles(sealed, 1, startTimeout, p, log);
             List<String> files = TestFiles.files(sealed);

@@ -1,8 +1,11 @@
 package dev.cistern.cli.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.cistern.agent.RemoteWriteClient;
+import dev.cistern.cli.AgentProcess;
 import dev.cistern.cli.Delivered;
 import dev.cistern.cli.NumberedSamples;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** What every fault test checks: acknowledged samples sealed exactly once, what health said, which counter moved. */
 final class Faults {
@@ -46,6 +50,16 @@ final class Faults {
         } catch (IOException | InterruptedException e) {
             return "(no metrics: " + e + ")";
         }
+    }
+
+    /** Waits for an agent that must refuse to start: it exits 2 by itself and never listens. Its output. */
+    static String awaitRefusal(AgentProcess agent, Path log) throws Exception {
+        Integer code = agent.awaitExit(120, TimeUnit.SECONDS);
+        assertNotNull(code, "the agent should exit by itself; see " + log);
+        String out = agent.log();
+        assertEquals(2, code, out);
+        assertFalse(out.contains("listening on"), "it must not listen: " + out);
+        return out;
     }
 
     /** Every acknowledged sample is in sealed/ exactly once, and nothing else is. */

@@ -1,8 +1,6 @@
 package dev.cistern.cli.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.cli.AgentProcess;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +32,7 @@ class NativeFaultTest {
             Path data = dir.resolve("data");
             try (AgentProcess agent = AgentProcess.start(data, null, log, Map.of(),
                     List.of("-Djava.io.tmpdir=" + noexec.path()))) {
-                Integer code = agent.awaitExit(120, TimeUnit.SECONDS);
-                assertNotNull(code, "the agent should exit by itself; see " + log);
-                String out = agent.log();
-                assertEquals(2, code, out);
-                assertFalse(out.contains("listening on"), "it must not listen: " + out);
+                String out = Faults.awaitRefusal(agent, log);
                 assertTrue(out.contains("native library does not load") && out.contains("docs/operations.md"), out);
             }
         }
@@ -53,11 +46,7 @@ class NativeFaultTest {
         Path log = dir.resolve("agent.log");
         try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), config, log, Map.of(),
                 List.of("-DZstdNativePath=" + notALibrary))) {
-            Integer code = agent.awaitExit(120, TimeUnit.SECONDS);
-            assertNotNull(code, "the agent should exit by itself; see " + log);
-            String out = agent.log();
-            assertEquals(2, code, out);
-            assertFalse(out.contains("listening on"), "it must not listen: " + out);
+            String out = Faults.awaitRefusal(agent, log);
             assertTrue(out.contains("zstd native library does not load"), out);
         }
     }
