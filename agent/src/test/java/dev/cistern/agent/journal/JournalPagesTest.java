@@ -21,10 +21,11 @@ class JournalPagesTest {
     private static final long PAGE = 4096;
     private static final long STEP = 1 << 20;
     /**
-     * A step behind the appender, the pages it maps around its position (a fault maps a whole folio of the page cache: 2 MiB
-     * on ext4 with large folios), the header and an index array; without the advice it is all 60 MB.
+     * What the appender keeps for the lanes ({@link JournalAppender#ADVICE_LAG}), a step behind that, the pages it maps
+     * around its position (a fault maps a whole folio of the page cache: 2 MiB on ext4 with large folios), the header and
+     * an index array; without the advice it is all 60 MB.
      */
-    private static final long LITTLE_KIB = 8 << 10;
+    private static final long LITTLE_KIB = (JournalAppender.ADVICE_LAG >> 10) + (8 << 10);
 
     @TempDir Path dir;
 
@@ -57,6 +58,7 @@ class JournalPagesTest {
             for (int i = 0; i < entries; i++) j.append(JournalEntry.Kind.NDJSON, "s", body, 0, body.length);
             long written = residentKiB();
             assertTrue(written < LITTLE_KIB, "KiB of the cycle file resident after 60 MB appended: " + written);
+            assertTrue(written >= (JournalAppender.ADVICE_LAG - STEP) >> 10, "the pages the lanes read next are kept: " + written);
             int read = 0;
             try (JournalTailer t = j.tailer()) {
                 t.seek(-1);
