@@ -8,6 +8,7 @@ import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -38,6 +39,18 @@ class ClientMistakesTest {
     };
     private Level before;
 
+    /** server.transport for these tests: auto (epoll here); {@link ClientMistakesNioTest} runs them on NIO. */
+    String transport() {
+        return "auto";
+    }
+
+    private Agent start(Path data, String... envPairs) throws Exception {
+        String[] pairs = Arrays.copyOf(envPairs, envPairs.length + 2);
+        pairs[envPairs.length] = "CISTERN_SERVER__TRANSPORT";
+        pairs[envPairs.length + 1] = transport();
+        return TestAgents.start(data, pairs);
+    }
+
     @BeforeEach
     void captureLog() {
         before = Logger.getLogger("dev.cistern.agent.http").getLevel();
@@ -54,7 +67,7 @@ class ClientMistakesTest {
     @Test
     void mistakesAre4xxWithoutStackTraces() throws Exception {
         Path data = dir.resolve("data");
-        try (Agent agent = TestAgents.start(data)) {
+        try (Agent agent = start(data)) {
             int port = agent.address().getPort();
             try (RawHttp c = new RawHttp(port)) { // a body shorter than its Content-Length, then a half-close
                 c.send(RawHttp.post("/api/v1/write", 1000) + "0123456789");
@@ -93,7 +106,7 @@ class ClientMistakesTest {
     void bearerSchemeIsCaseInsensitive() throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "s3cret\n");
-        try (Agent agent = TestAgents.start(dir.resolve("data"), "CISTERN_AUTH__BEARER_TOKEN_FILE", token.toString())) {
+        try (Agent agent = start(dir.resolve("data"), "CISTERN_AUTH__BEARER_TOKEN_FILE", token.toString())) {
             byte[] body = RemoteWriteClient.encode(Probe.sample());
             for (String scheme : new String[] {"bearer", "BEARER", "Bearer"}) {
                 try (RawHttp c = new RawHttp(agent.address().getPort())) {

@@ -61,7 +61,7 @@ final class ServerSettings {
         if (unavailable != null) {
             throw new ConfigException("server.transport", "epoll does not load here (" + unavailable + "); set auto"
                     + " (epoll where it loads, else nio) or nio. Its native library ships for Linux x86_64 and aarch64 and is"
-                    + " unpacked into java.io.tmpdir, which must allow executing files");
+                    + " unpacked into io.netty.native.workdir (else java.io.tmpdir), which must allow executing files");
         }
         return t;
     }

@@ -98,7 +98,8 @@ public final class HttpFront implements AutoCloseable {
     private void bind() throws IOException {
         Transport transport = limits.transport().inForce();
         if (limits.transport() == Transport.AUTO && transport == Transport.NIO) {
-            LOG.info("HTTP front on NIO: epoll does not load here (" + Transport.epollUnavailable() + ")");
+            LOG.info("HTTP front on NIO: epoll does not load here (" + Transport.epollUnavailable() + "); listener "
+                    + listen.getHostString() + ":" + listen.getPort());
         }
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cistern-http-accept", true), transport.ioHandlers());
         int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

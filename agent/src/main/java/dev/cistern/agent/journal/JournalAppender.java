@@ -1,6 +1,7 @@
 package dev.cistern.agent.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -82,8 +83,13 @@ final class JournalAppender implements AutoCloseable {
             synced++;
         }
         // what is before this entry's header (Chronicle reads the last entry's header at the next append), less the lag
-        pages.passed(b, start - HEADER_BYTES - ADVICE_LAG);
+        pages.passed(b, start - HEADER_BYTES - lag(b));
         return index;
+    }
+
+    /** {@link #ADVICE_LAG}, or a quarter of a smaller chunk (bodies of 1.5 MiB or less): some of it is still given back. */
+    private static long lag(Bytes<?> b) {
+        return b instanceof MappedBytes mb ? Math.min(ADVICE_LAG, mb.mappedFile().chunkSize() / 4) : ADVICE_LAG;
     }
 
     /**
