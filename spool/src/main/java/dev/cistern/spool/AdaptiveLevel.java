@@ -85,6 +85,27 @@ public final class AdaptiveLevel {
         }
     }
 
+    /**
+     * The level {@link #next()} would give now, leaving the controller as it was: a metrics scrape reads this, and
+     * reading must not decide (decisions would then follow the scrape interval).
+     */
+    public synchronized int peek() {
+        long now = clock.getAsLong();
+        if (now - decidedAt < DECIDE_EVERY) return level;
+        int keptLevel = level;
+        long keptDecidedAt = decidedAt, keptAboveSince = aboveSince, keptLastUp = lastUp, keptLastDown = lastDown;
+        long keptUpHold = upHold;
+        decide(now, backlog.getAsLong());
+        int would = level;
+        level = keptLevel;
+        decidedAt = keptDecidedAt;
+        aboveSince = keptAboveSince;
+        lastUp = keptLastUp;
+        lastDown = keptLastDown;
+        upHold = keptUpHold;
+        return would;
+    }
+
     private void decide(long now, long behind) {
         long elapsed = now - decidedAt;
         decidedAt = now;

@@ -103,9 +103,12 @@ public final class SpoolConfig {
         for (int l = adaptive.of(c.codec()).min(); l <= adaptive.of(c.codec()).max(); l++) levels.add(l);
     }
 
-    /** The level a segment of this codec opening now gets (the adaptive choice; else the highest it is written at). */
+    /**
+     * The level a segment of this codec opening now would get (the adaptive choice, without moving the controller;
+     * else the highest it is written at).
+     */
     public int nextLevel(Codec codec) {
-        return adaptive != null ? adaptive.of(codec).next() : levels().getOrDefault(codec, new TreeSet<>(Set.of(0))).last();
+        return adaptive != null ? adaptive.of(codec).peek() : levels().getOrDefault(codec, new TreeSet<>(Set.of(0))).last();
     }
 
     /** Whether this spool is fed from a journal ({@link JournalFedSpool}): temp files are dropped at open, not salvaged. */

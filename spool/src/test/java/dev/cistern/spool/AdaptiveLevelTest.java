@@ -39,6 +39,15 @@ class AdaptiveLevelTest {
     }
 
     @Test
+    void peekingSaysWhatNextWouldGiveWithoutDeciding() {
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        backlog.set(100 * MIB);
+        for (int i = 0; i < 5; i++) assertEquals(3, level.peek(), "what a segment opening now would get");
+        assertEquals(6, level.current(), "a scrape does not move the controller");
+        assertEquals(3, level.next(), "three seconds since the last decision, as if nobody had looked");
+    }
+
+    @Test
     void aControllerAskedRarelyCatchesUpOneLevelPerSecondSinceItLastDecided() {
         assertEquals(3, after(3, 100 * MIB), "three seconds since the last segment opened: three levels down");
         assertEquals(1, after(30, 100 * MIB), "never below the floor");
