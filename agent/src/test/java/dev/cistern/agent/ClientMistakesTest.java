@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.Scanner;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,6 +101,36 @@ class ClientMistakesTest {
         for (LogRecord r : logged) assertEquals(null, r.getThrown(), "no stack trace for a client's mistake: " + r.getMessage());
         long fromFront = logged.stream().filter(r -> r.getLoggerName().startsWith("dev.cistern.agent.http")).count();
         assertTrue(fromFront <= 2, "client mistakes are logged rate-limited, got " + fromFront + " lines");
+    }
+
+    /**
+     * A request followed at once by a FIN (before any answer) is answered. Pipelined requests are not served (RequestReader):
+     * the first is answered, the connection closes, and what was not answered is not written, so a retry cannot duplicate.
+     */
+    @Test
+    void aRequestFollowedByAFinIsAnsweredAndUnansweredOnesAreNotWritten() throws Exception {
+        Path data = dir.resolve("data");
+        int pipelined;
+        try (Agent agent = start(data)) {
+            assertEquals(1, answersAfterFin(agent, 1), "one request, then the FIN");
+            pipelined = answersAfterFin(agent, 3); // 1 when the decoder saw the next ones while the first was served
+            assertTrue(pipelined >= 1, "the first of three pipelined is answered");
+        }
+        assertEquals(1 + pipelined, Scanner.of(data).page(ScanQuery.all()).total(), "exactly the acknowledged samples");
+    }
+
+    private static int answersAfterFin(Agent agent, int requests) throws Exception {
+        try (RawHttp c = new RawHttp(agent.address().getPort())) {
+            for (int i = 0; i < requests; i++) {
+                byte[] body = RemoteWriteClient.encode(Probe.sample());
+                c.send(RawHttp.post("/api/v1/write", body.length)).send(body);
+            }
+            c.socket.shutdownOutput();
+            c.socket.setSoTimeout(10_000);
+            String answers = new String(c.socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // to the close
+            assertEquals(answers.split("HTTP/1.1 ", -1).length - 1, answers.split("HTTP/1.1 204", -1).length - 1, answers);
+            return answers.split("HTTP/1.1 204", -1).length - 1;
+        }
     }
 
     @Test
