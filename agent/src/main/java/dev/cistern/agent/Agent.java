@@ -95,7 +95,8 @@ public final class Agent implements AutoCloseable {
             this.newestDrops = space.newestDrops();
             IngestEndpoints.LagLimits lagLimits = new IngestEndpoints.LagLimits(config.maxLagBytes(), PaceSettings.of(config));
             IngestEndpoints ingest = new IngestEndpoints(j, applier.handoff(), lag, metrics, config.maxBodyBytes(), lagLimits, space,
-                    new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth(), config.ndjsonEventTimes()), supervisor);
+                    new IngestEndpoints.Rules(config.remoteWriteRules(), config.ndjsonMaxDepth(), config.ndjsonStreams(),
+                            config.ndjsonEventTimes()), supervisor);
             StartupCheck.journalFitsLimit(config);
             s = HttpFrontFactory.build(config, metrics);
             a = HttpFrontFactory.admin(config, metrics);

@@ -101,6 +101,9 @@ class ConfigValidationTest {
         String rw = "ingest:\n  remote_write:\n    ";
         assertEquals("ingest.ndjson.max_depth", fails("ingest:\n  ndjson:\n    max_depth: 0\n", Map.of()).key());
         assertEquals("ingest.ndjson.max_depth", fails("ingest:\n  ndjson:\n    max_depth: 100000\n", Map.of()).key());
+        assertEquals(32, c.ndjsonStreams().max());
+        assertEquals("ingest.ndjson.max_streams", fails("ingest:\n  ndjson:\n    max_streams: -1\n", Map.of()).key());
+        assertEquals("ingest.ndjson.max_streams", fails("ingest:\n  ndjson:\n    max_streams: 10001\n", Map.of()).key());
         assertEquals("ingest.remote_write.invalid_series", fails(rw + "invalid_series: fix\n", Map.of()).key());
         assertEquals("ingest.remote_write.stale_markers", fails(rw + "stale_markers: reject\n", Map.of()).key());
         assertEquals("ingest.remote_write.out_of_window", fails(rw + "out_of_window: clamp\n", Map.of()).key());

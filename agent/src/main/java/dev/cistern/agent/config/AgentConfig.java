@@ -96,6 +96,8 @@ public final class AgentConfig {
     public static final class Ndjson {
         /** Objects and arrays nested deeper than this in a line are refused (jq stops at 256). */
         @JsonProperty("max_depth") public int maxDepth = 64;
+        /** Stream names not in this configuration that clients may write to (each holds an open segment per lane); 0-10000. */
+        @JsonProperty("max_streams") public int maxStreams = 32;
         /** Where rows carry their event time, for every stream not under streams; see docs/operations.md, "NDJSON event time". */
         @JsonProperty("event_time") public EventTime eventTime = new EventTime("ts", "epoch_ms", "arrival");
         /** Per stream name: its own event_time (keys left out are event_time's above). */

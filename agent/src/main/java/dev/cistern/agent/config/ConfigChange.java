@@ -23,7 +23,8 @@ public record ConfigChange(List<String> live, List<String> restart, ResolvedConf
     static final Set<String> LIVE_KEYS = Set.of(
             "ingest.remote_write.invalid_series", "ingest.remote_write.stale_markers", "ingest.remote_write.max_age",
             "ingest.remote_write.max_future", "ingest.remote_write.out_of_window", "ingest.remote_write.exemplars",
-            "ingest.remote_write.metadata", "ingest.ndjson.max_depth", "journal.max_lag_bytes", "journal.pace_above_bytes",
+            "ingest.remote_write.metadata", "ingest.ndjson.max_depth", "ingest.ndjson.max_streams",
+            "journal.max_lag_bytes", "journal.pace_above_bytes",
             "retention.max_age", "retention.uploaded_max_age", "retention.max_total_bytes", "retention.min_free_bytes",
             "retention.min_free_percent", "retention.overflow", "shutdown.drain_timeout",
             "routing.default_stream", "routing.rules", "ingest.static_labels");

@@ -3,6 +3,7 @@ package dev.cistern.agent.config;
 import dev.cistern.agent.http.ServerLimits;
 import dev.cistern.agent.journal.Journal;
 import dev.cistern.agent.ndjson.EventTimes;
+import dev.cistern.agent.ndjson.StreamAdmission;
 import dev.cistern.agent.remotewrite.KeptKinds;
 import dev.cistern.agent.remotewrite.RemoteWriteRules;
 import dev.cistern.agent.routing.RouteRule;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -72,6 +72,7 @@ public record ResolvedConfig(
         int maxDepth = c.ingest.ndjson.maxDepth;
         if (maxDepth < 1 || maxDepth > 512) throw new ConfigException("ingest.ndjson.max_depth", "must be 1-512, was " + maxDepth);
         EventTimeSettings.of(c.ingest.ndjson); // checked now, read again by ndjsonEventTimes()
+        NdjsonStreamSettings.of(c); // checked now, read again by ndjsonStreams()
         String def = defaultStream(c.routing.defaultStream);
         List<RouteRule> rules = rules(c.routing.rules);
         checkStreamCount(rules, def);
@@ -86,7 +87,7 @@ public record ResolvedConfig(
         return new ResolvedConfig(c, Path.of(c.dataDir), listen, quality, c.spool.window, rotation, roll, sync, maxLag, maxBody,
                 statics, c.ingest.threads, maxDepth, RemoteWriteSettings.rules(c.ingest.remoteWrite), def, rules, token, ks, ksPass,
                 c.upload.to == null ? "" : c.upload.to.strip(),
-                retention(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
+                RetentionSettings.of(c.retention), Sizes.duration("retention.check_interval", c.retention.checkInterval),
                 uploadPolicy(c.upload), ServerSettings.of(c.server, maxBody, c.ingest.threads));
     }
 
@@ -103,6 +104,11 @@ public record ResolvedConfig(
     /** Each NDJSON stream's event-time field and format: {@code ingest.ndjson.event_time} and {@code .streams}. */
     public EventTimes ndjsonEventTimes() {
         return EventTimeSettings.of(raw.ingest.ndjson);
+    }
+
+    /** {@code ingest.ndjson.max_streams}, and the streams this configuration names (always taken). */
+    public StreamAdmission.Limit ndjsonStreams() {
+        return NdjsonStreamSettings.of(raw);
     }
 
     /** Checks the spool's compression settings and returns its rotation limits. */
@@ -244,27 +250,6 @@ public record ResolvedConfig(
     /** Destination options from the upload section (endpoint, region, keys, S3 object settings, role). */
     public static Destinations.Options destinationOptions(AgentConfig.Upload u) {
         return DestinationSettings.of(u);
-    }
-
-    private static RetentionPolicy retention(AgentConfig.Retention r) {
-        Duration maxAge = blank(r.maxAge) ? null : Sizes.duration("retention.max_age", r.maxAge);
-        long maxTotal = blank(r.maxTotalBytes) ? 0 : Sizes.bytes("retention.max_total_bytes", r.maxTotalBytes);
-        long minFree = blank(r.minFreeBytes) ? 0 : Sizes.bytes("retention.min_free_bytes", r.minFreeBytes);
-        if (r.minFreePercent < 0 || r.minFreePercent > 99) {
-            throw new ConfigException("retention.min_free_percent", "must be 0-99, was " + r.minFreePercent);
-        }
-        RetentionPolicy.Overflow overflow;
-        try {
-            overflow = RetentionPolicy.Overflow.valueOf(String.valueOf(r.overflow).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("retention.overflow", "'" + r.overflow + "' is not one of block, drop_oldest, drop_newest");
-        }
-        if (maxAge != null && maxAge.isZero()) throw new ConfigException("retention.max_age", "must be more than 0, or empty for no limit");
-        Duration uploadedMaxAge = blank(r.uploadedMaxAge) ? null : Sizes.duration("retention.uploaded_max_age", r.uploadedMaxAge);
-        if (uploadedMaxAge != null && uploadedMaxAge.isZero()) {
-            throw new ConfigException("retention.uploaded_max_age", "must be more than 0, or empty to keep uploaded files");
-        }
-        return new RetentionPolicy(maxAge, maxTotal, minFree, r.minFreePercent, overflow, uploadedMaxAge);
     }
 
     private static boolean blank(String s) {

@@ -13,6 +13,7 @@ import dev.cistern.agent.ndjson.EventTimeCheck;
 import dev.cistern.agent.ndjson.EventTimes;
 import dev.cistern.agent.ndjson.InvalidNdjsonException;
 import dev.cistern.agent.ndjson.NdjsonBody;
+import dev.cistern.agent.ndjson.StreamAdmission;
 import dev.cistern.agent.remotewrite.DecodedRequest;
 import dev.cistern.agent.remotewrite.InvalidWriteRequestException;
 import dev.cistern.agent.remotewrite.RemoteWriteDecoder;
@@ -46,14 +47,15 @@ public final class IngestEndpoints {
     private final SpaceGuard space;
     private volatile Rules rules;
     private final Supervisor supervisor;
+    private final StreamAdmission streams = new StreamAdmission();
     // The journal keeps the snappy body; the decompressed one is decoded and dropped: each HTTP thread reuses a
     // buffer, and keeps it only when small (what a request decodes is charged to the in-flight budget, see Exchange.charge)
     private static final int KEEP_DECODE_BUFFER_BYTES = 1 << 20;
     private final ThreadLocal<byte[]> decodeBuffer = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     /** The content rules: remote_write's, how deep an NDJSON line may nest, and where each stream's rows carry their time. */
-    public record Rules(RemoteWriteRules remoteWrite, int ndjsonMaxDepth, EventTimes eventTimes) {
-        public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64, EventTimes.DEFAULT);
+    public record Rules(RemoteWriteRules remoteWrite, int ndjsonMaxDepth, StreamAdmission.Limit ndjsonStreams, EventTimes eventTimes) {
+        public static final Rules DEFAULT = new Rules(RemoteWriteRules.DEFAULT, 64, StreamAdmission.Limit.DEFAULT, EventTimes.DEFAULT);
     }
 
     /** The journal lag above which requests are refused (503) and above which they wait for the lanes first. */
@@ -143,6 +145,10 @@ public final class IngestEndpoints {
         if (stream == null) throw IngestException.badRequest("bad_stream", "missing ?stream=NAME");
         if (!StreamName.isValid(stream)) {
             throw IngestException.badRequest("bad_stream", "invalid stream name: use 1-64 of lowercase letters, digits, '-', '_'");
+        }
+        if (!streams.admit(stream, rules.ndjsonStreams())) {
+            throw new IngestException(429, "too_many_streams", "stream '" + stream + "' would be one more than ingest.ndjson.max_streams ("
+                    + rules.ndjsonStreams().max() + ") names not in the configuration: write to a stream already in use, or raise the key");
         }
         String type = header(ex, "Content-Type");
         if (!(type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson")

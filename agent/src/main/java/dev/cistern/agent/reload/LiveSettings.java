@@ -38,7 +38,7 @@ public final class LiveSettings {
             }
         }
         TestFault.whileReloading();
-        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonEventTimes()),
+        ingest.live(new IngestEndpoints.Rules(c.remoteWriteRules(), c.ndjsonMaxDepth(), c.ndjsonStreams(), c.ndjsonEventTimes()),
                 new IngestEndpoints.LagLimits(c.maxLagBytes(), PaceSettings.of(c)));
         applier.keep(c.remoteWriteKept());
         retention.policy(c.retention());
