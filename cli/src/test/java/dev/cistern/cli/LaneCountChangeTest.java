@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code spool.lanes} changed between runs of the real agent: a data directory written with N lanes, killed with
  * entries not yet sealed, restarted with M lanes (killed again), then stopped cleanly: every acknowledged sample is
- * sealed exactly once, and the directory records M lanes.
+ * sealed exactly once, and the directory records M lanes; also when the ledger was deleted in between (the count is in
+ * {@code journal-lanes} too).
  */
 class LaneCountChangeTest {
     private static final String CONFIG = """
@@ -28,9 +29,9 @@ class LaneCountChangeTest {
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
 
-    @ParameterizedTest(name = "{0} lanes, then {1}")
-    @CsvSource({"2, 3", "3, 1", "1, 2"})
-    void everyAcknowledgedSampleIsSealedOnceAcrossALaneChange(int from, int to) throws Exception {
+    @ParameterizedTest(name = "{0} lanes, then {1}, ledger deleted between: {2}")
+    @CsvSource({"2, 3, false", "3, 1, false", "1, 2, false", "2, 3, true"})
+    void everyAcknowledgedSampleIsSealedOnceAcrossALaneChange(int from, int to, boolean ledgerDeleted) throws Exception {
         Path data = dir.resolve("data");
         Path log = dir.resolve("agent.log");
         Path config = dir.resolve("agent.yaml");
@@ -42,6 +43,8 @@ class LaneCountChangeTest {
             agent.kill9(); // segments open, entries not yet applied: the next start replays them
         }
         assertEquals(from, recordedLanes(data), "the ledger records the lanes the directory was written with");
+        assertEquals(from + "\n", Files.readString(data.resolve("journal-lanes")), "and so does journal-lanes");
+        if (ledgerDeleted) Files.delete(data.resolve("journal-progress.json")); // rebuilt from the names: read with `from` lanes
         Files.writeString(config, CONFIG.formatted(to));
         try (AgentProcess agent = AgentProcess.start(data, config, log)) {
             samples.to(agent.awaitPort());
@@ -54,6 +57,7 @@ class LaneCountChangeTest {
             assertEquals(0, agent.terminate(), "clean shutdown; see " + log);
         }
         assertEquals(to, recordedLanes(data), "the ledger records the new lane count");
+        assertEquals(to + "\n", Files.readString(data.resolve("journal-lanes")));
         assertTrue(SpoolWatch.lines(log, "sealing the journal with " + from + " lanes first").size() >= 1,
                 "the change drained the journal with the old count; see " + log);
         RestartReplayTest.printPlans(log);

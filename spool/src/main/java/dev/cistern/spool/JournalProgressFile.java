@@ -29,6 +29,7 @@ final class JournalProgressFile {
 
     private final Path dir;
     private final JournalSource source;
+    private int lanesKept = -1; // what LaneRecord holds, once this file has written it
 
     JournalProgressFile(Path dir, JournalSource source) {
         this.dir = dir;
@@ -62,8 +63,13 @@ final class JournalProgressFile {
         }
     }
 
-    /** The "lanes" of the file in {@code dir}; -1 when there is none or it cannot be read. */
+    /** The "lanes" of the file in {@code dir}, else {@link LaneRecord}'s; -1 when neither is there or can be read. */
     static int recordedLanes(Path dir) {
+        int inLedger = ledgerLanes(dir);
+        return inLedger >= 1 ? inLedger : LaneRecord.read(dir);
+    }
+
+    private static int ledgerLanes(Path dir) {
         try (JsonParser p = JSON.createParser(Files.readAllBytes(dir.resolve(NAME)))) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -156,6 +162,11 @@ final class JournalProgressFile {
         }
         Files.move(temp, path(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Fsync.directory(dir);
+        int lanes = c.completeThrough().length;
+        if (lanes != lanesKept) {
+            LaneRecord.keep(dir, lanes);
+            lanesKept = lanes;
+        }
     }
 
     byte[] render(JournalProgress.Snapshot c) throws IOException {
