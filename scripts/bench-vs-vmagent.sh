@@ -18,7 +18,9 @@
 # Medians over ROUNDS rounds; receivers are interleaved within each round so load from other
 # processes hits all of them alike. Progress and single results go to stderr, the table to stdout.
 #
-# Needs: Java 17 and Maven (for bin/cistern), vmagent (`apt-get install victoria-metrics`), curl.
+# Needs: Java 17 and Maven (for bin/cistern), vmagent (`apt-get install victoria-metrics`), curl, python3 (a free port).
+# The corpus: any Prometheus text exposition (`curl -s host:9100/metrics > node.prom`); the project's benchmarks use
+# k8s-node.prom from the shared corpus beside the checkout.
 #
 # Usage: scripts/bench-vs-vmagent.sh [SAMPLES]
 # Environment:
@@ -34,6 +36,8 @@
 #   ROUNDS (1), CONNECTIONS (4), SAMPLES_PER_REQUEST (2000), WARMUP (0 samples sent before the clock starts)
 #   CORPUS (../shared/corpus/k8s-node.prom), AGENT_OPTS (JAVA_OPTS for the agent; default none: the launcher's own)
 #   LOAD_OPTS (JAVA_OPTS for the load generator, default -Xmx6g), KEEP (set: keep the work directory)
+#   UPLOAD (set: Cistern ships what it seals as its defaults do, to a file: destination in the work directory, each file
+#               verified before it goes; unset: nothing is uploaded, as vmagent's remote storage is down)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -48,20 +52,37 @@ warmup="${WARMUP:-0}"
 corpus="${CORPUS:-../shared/corpus/k8s-node.prom}"
 load_opts="${LOAD_OPTS:--Xmx6g}"
 
-[ -f "$corpus" ] || { echo "bench-vs-vmagent: corpus $corpus not found; set CORPUS=FILE.prom" >&2; exit 1; }
+[ -f "$corpus" ] || { echo "bench-vs-vmagent: corpus $corpus not found; set CORPUS=FILE.prom, any Prometheus text exposition (e.g. curl -s host:9100/metrics > node.prom)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench-vs-vmagent: needs curl (apt-get install curl)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "bench-vs-vmagent: needs python3 to pick free ports (apt-get install python3)" >&2; exit 1; }
 if [[ " $receivers " == *" vmagent "* ]] && ! command -v vmagent >/dev/null; then
   echo "bench-vs-vmagent: vmagent not found; apt-get install victoria-metrics, or leave it out: RECEIVERS='cistern-default cistern-1'" >&2
   exit 1
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cistern-vs-vmagent.XXXXXX")"
-pids=()
+# Every process started (receivers, load generators) writes its PID under $work: on any exit, Ctrl-C or TERM they are
+# stopped, and waited for, before the work directory goes (a receiver still sealing into it would otherwise keep writing).
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP:-}" ]; then echo "bench-vs-vmagent: work directory kept: $work" >&2; else rm -rf "$work"; fi
+  local f p i
+  for f in "$work"/*/pid "$work"/*/load.pid; do [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true; done
+  for f in "$work"/*/pid "$work"/*/load.pid; do
+    [ -f "$f" ] || continue
+    p="$(cat "$f")"
+    for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  if [ -n "${KEEP:-}" ] || [ -n "${failed:-}" ]; then echo "bench-vs-vmagent: work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+fail() { # WHAT DIR: says what failed with the tails of its logs, keeps the work directory
+  failed=1
+  echo "bench-vs-vmagent: $1" >&2
+  local f
+  for f in "$2/load.err" "$2/receiver.log"; do [ -s "$f" ] && { echo "--- tail of $f" >&2; tail -n 15 "$f" >&2; }; done
+  exit 1
+}
 bin/cistern --version >/dev/null # builds the jar now, not inside a measurement
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -69,9 +90,13 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # cpu_ticks PID: user + sys clock ticks of a process, all threads.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-wait_http() { # URL SECONDS
+wait_http() { # URL SECONDS PID: until the URL answers, the time is up or the process has exited
   local i
-  for i in $(seq 1 $(($2 * 10))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  for i in $(seq 1 $(($2 * 10))); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "bench-vs-vmagent: the receiver exited before $1 answered" >&2; return 1; }
+    sleep 0.1
+  done
   echo "bench-vs-vmagent: $1 did not answer within $2 s" >&2
   return 1
 }
@@ -94,7 +119,7 @@ start_receiver() {
       vmagent -remoteWrite.url=http://127.0.0.1:1/api/v1/write -remoteWrite.tmpDataPath="$dir/queue" \
         -httpListenAddr="127.0.0.1:$port" -loggerLevel=ERROR >"$dir/receiver.log" 2>&1 &
       echo $! >"$dir/pid"
-      wait_http "http://127.0.0.1:$port/health" 30 ;;
+      wait_http "http://127.0.0.1:$port/health" 30 "$(cat "$dir/pid")" ;;
     cistern-*)
       local q="${name#cistern-}" spool="" tag="" launcher=bin/cistern opts="${AGENT_OPTS:-}" threads=""
       case "$q" in *@*) tag="${q#*@}"; q="${q%@*}"
@@ -102,10 +127,11 @@ start_receiver() {
         threads="$(eval echo "\${THREADS_$tag:-}")" ;; esac
       case "$q" in *-arrival) q="${q%-arrival}"; spool="  series_block_rows: 0\n" ;; esac
       # Defaults but two: the corpus' timestamps are fixed (2025-11-22), not now's, and nothing is uploaded
-      # (vmagent's remote storage is down too).
+      # (vmagent's remote storage is down too) unless UPLOAD is set.
       printf 'ingest:\n  remote_write:\n    max_age: 36500d\n' >"$dir/cistern.yaml"
       [ -z "$threads" ] || printf '  threads: %s\n' "$threads" >>"$dir/cistern.yaml"
-      printf 'upload:\n  to: ""\n' >>"$dir/cistern.yaml"
+      if [ -n "${UPLOAD:-}" ]; then printf 'upload:\n  to: "file:%s/uploads"\n' "$dir" >>"$dir/cistern.yaml"
+      else printf 'upload:\n  to: ""\n' >>"$dir/cistern.yaml"; fi
       case "$q" in
         default) ;;
         zstd) printf 'routing:\n  streams:\n    metrics: {codec: zstd}\n' >>"$dir/cistern.yaml" ;;
@@ -115,7 +141,7 @@ start_receiver() {
       JAVA_OPTS="$opts" "$launcher" run --config "$dir/cistern.yaml" --data "$dir/data" --listen "127.0.0.1:$port" \
         >"$dir/receiver.log" 2>&1 &
       echo $! >"$dir/pid"
-      wait_http "http://127.0.0.1:$port/readyz" 120 ;;
+      wait_http "http://127.0.0.1:$port/readyz" 120 "$(cat "$dir/pid")" ;;
     *) echo "bench-vs-vmagent: unknown receiver $name (cistern-default, cistern-<quality>, cistern-zstd, each also with -arrival; vmagent)" >&2; return 1 ;;
   esac
 }
@@ -143,9 +169,8 @@ for r in $(seq 1 "$rounds"); do
   for name in $receivers; do
     dir="$work/$name.$r"
     port="$(free_port)"
-    start_receiver "$name" "$dir" "$port"
+    start_receiver "$name" "$dir" "$port" || fail "$name did not start" "$dir"
     pid="$(cat "$dir/pid")"
-    pids+=("$pid")
     peak_anon "$pid" "$dir/anon_kb" &
     if [ "$warmup" -gt 0 ]; then
       JAVA_OPTS="$load_opts" bin/cistern bench ingest --url "http://127.0.0.1:$port" --corpus "$corpus" --samples "$warmup" \
@@ -154,12 +179,18 @@ for r in $(seq 1 "$rounds"); do
     cpu0="$(cpu_ticks "$pid")"
     # The generator encodes its requests first (the receiver idles meanwhile; its idle CPU is counted),
     # then sends, and prints its result once the receiver has drained.
-    out="$(JAVA_OPTS="$load_opts" bin/cistern bench ingest --url "http://127.0.0.1:$port" \
+    JAVA_OPTS="$load_opts" bin/cistern bench ingest --url "http://127.0.0.1:$port" \
         --corpus "$corpus" --samples "$samples" --connections "$connections" --samples-per-request "$per_request" \
-        2>"$dir/load.err" | tail -n 1)"
+        >"$dir/load.out" 2>"$dir/load.err" &
+    echo $! >"$dir/load.pid"
+    wait "$(cat "$dir/load.pid")" || fail "the load generator failed against $name (exit $?)" "$dir"
+    rm -f "$dir/load.pid"
+    out="$(tail -n 1 "$dir/load.out")"
+    [ -e "/proc/$pid/stat" ] || fail "$name exited during the load" "$dir"
     cpu1="$(cpu_ticks "$pid")"
     hwm="$(status_kb "$pid" VmHWM)"
     stop_receiver "$pid"
+    rm -f "$dir/pid"
     sleep 0.2
     disk="$(disk_bytes "$name" "$dir")"
     total=$((samples + warmup))
@@ -172,7 +203,7 @@ for r in $(seq 1 "$rounds"); do
       "$(awk -v k="$hwm" 'BEGIN { printf "%.0f", k / 1024 }')" "$(awk -v k="$anon" 'BEGIN { printf "%.0f", k / 1024 }')" \
       "$(awk -v b="$disk" -v n="$total" 'BEGIN { printf "%.2f", b / n }')" >>"$results"
     echo "round $r/$rounds $name: $(tail -n 1 "$results" | tr '\t' ' ') | $out" >&2
-    [ -n "${KEEP:-}" ] || rm -rf "$dir/data" "$dir/queue"
+    [ -n "${KEEP:-}" ] || rm -rf "$dir/data" "$dir/queue" "$dir/uploads"
   done
 done
 
@@ -183,7 +214,7 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M') UTC"
 echo "- machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 echo "- java: $(java -version 2>&1 | head -n 1); vmagent: $(dpkg-query -W -f '${Version}' victoria-metrics 2>/dev/null || echo '?')"
 echo "- load: $corpus, $samples samples, $per_request per request, $connections connections, warm-up $warmup samples, medians of $rounds rounds"
-echo "- agent JAVA_OPTS: '${AGENT_OPTS:-}' (empty: the launcher's defaults)"
+echo "- agent JAVA_OPTS: '${AGENT_OPTS:-}' (empty: the launcher's defaults); Cistern uploads: $([ -n "${UPLOAD:-}" ] && echo "to a file: destination" || echo none)"
 echo "- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| receiver | accepted samples/s | sealed samples/s incl. drain | CPU µs per sample | peak RSS MB (VmHWM) | peak anon RSS MB | disk bytes per sample |"

@@ -1,5 +1,6 @@
 package dev.cistern.cli;
 
+import dev.cistern.spool.LevelRecord;
 import dev.cistern.spool.MovedFiles;
 import dev.cistern.spool.ScanQuery;
 import dev.cistern.spool.SealedSegment;
@@ -44,10 +45,13 @@ final class LsCommand implements Callable<Integer> {
             Cli.printJson(Cli.object("dir", dir.toString(), "segments", list, "total", list.size()));
             return 0;
         }
-        System.out.printf("%-24s %-24s %-24s %10s %12s %12s %s%n", "STREAM", "FIRST", "LAST", "ROWS", "RAW", "SEALED", "PATH");
+        System.out.printf("%-24s %-24s %-24s %10s %12s %12s %-9s %s%n", "STREAM", "FIRST", "LAST", "ROWS", "RAW", "SEALED",
+                "LEVEL", "PATH");
         for (SealedSegment s : segments) {
-            System.out.printf("%-24s %-24s %-24s %10d %12d %12d %s%n", s.name().stream(), TimeArg.format(s.name().minTs()),
-                    TimeArg.format(s.name().maxTs()), s.name().rows(), s.name().rawBytes(), size(s), dir.relativize(s.path()));
+            int level = level(s);
+            System.out.printf("%-24s %-24s %-24s %10d %12d %12d %-9s %s%n", s.name().stream(), TimeArg.format(s.name().minTs()),
+                    TimeArg.format(s.name().maxTs()), s.name().rows(), s.name().rawBytes(), size(s),
+                    s.name().codec().configName() + " " + (level == LevelRecord.UNKNOWN ? "?" : level), dir.relativize(s.path()));
         }
         return 0;
     }
@@ -62,8 +66,17 @@ final class LsCommand implements Callable<Integer> {
         m.put("rows", s.name().rows());
         m.put("raw_bytes", s.name().rawBytes());
         m.put("sealed_bytes", size(s));
+        m.put("codec", s.name().codec().configName());
+        int level = level(s);
+        m.put("level", level == LevelRecord.UNKNOWN ? null : level);
         m.put("path", dir.relativize(s.path()).toString());
         return m;
+    }
+
+    /** The level the file was compressed at (a few bytes near its end), or UNKNOWN when it records none or went. */
+    private static int level(SealedSegment s) throws Exception {
+        Integer level = MovedFiles.read(s, s.path(), LevelRecord::read);
+        return level == null ? LevelRecord.UNKNOWN : level;
     }
 
     private static long size(SealedSegment s) throws Exception {

@@ -107,7 +107,13 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         JsonNode ls = JSON.readTree(r.out());
         assertEquals(2, ls.get("total").asInt(), r.out()); // the second hour of each stream
-        for (JsonNode s : ls.get("segments")) assertEquals("2025-11-22T02:00:00Z", s.get("first").asText());
+        for (JsonNode s : ls.get("segments")) {
+            assertEquals("2025-11-22T02:00:00Z", s.get("first").asText());
+            assertEquals("brotli", s.get("codec").asText());
+            assertEquals(1, s.get("level").asInt(), "the level each file was sealed at");
+        }
+        Run text = run("ls", relative);
+        assertTrue(text.out().contains("LEVEL") && text.out().contains("brotli 1 "), text.out());
         assertEquals(0, run("ls", relative, "--from", "2025-11-22T02:00+01:00").code());
         assertEquals(0, run("ls", relative, "--from", "1h30m").code());
     }

@@ -176,6 +176,32 @@ class ScannerTest {
     }
 
     @Test
+    void prunedFilesAreNeverOpenedWhenFilesAndFoldersAreNamed() throws Exception {
+        writeFixture(scratch); // as `cistern cat DEST_FOLDER FILE...` reads them: a destination's copy, or files picked out
+        List<Path> outside = new ArrayList<>();
+        Path inside = null;
+        for (Path f : Fixtures.sealedFiles(scratch)) {
+            SegmentName n = SegmentName.parse(f.getFileName().toString());
+            if (n.stream().equals("metrics") && !n.overlaps(T0 + 500_000, T0 + 600_000)) {
+                Files.write(f, "garbage, not brotli".getBytes(StandardCharsets.UTF_8));
+                outside.add(f);
+            } else if (n.stream().equals("metrics")) {
+                inside = f;
+            }
+        }
+        ScanQuery range = ScanQuery.builder().from(T0 + 500_000).to(T0 + 600_000).build();
+        ScanPage folder = Scanner.ofFiles(List.of(scratch.resolve("sealed"))).page(range);
+        assertEquals(100, folder.total());
+        assertEquals(List.of(), folder.problems(), "a pruned file would be reported if it were opened");
+        List<Path> named = new ArrayList<>(outside);
+        named.add(inside);
+        ScanPage files = Scanner.ofFiles(named).page(range);
+        assertEquals(100, files.total());
+        assertEquals(List.of(), files.problems());
+        assertEquals(outside.size(), files.filesPruned());
+    }
+
+    @Test
     void offsetBeyondTheEndGivesNoRowsButTheTotal() throws Exception {
         ScanPage p = page(ScanQuery.builder().offset(ALL_ROWS + 5).limit(10));
         assertEquals(List.of(), p.rows());
