@@ -1,10 +1,12 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -18,6 +20,23 @@ public final class Fsync {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
+    }
+
+    /**
+     * Replaces {@code dir/name} with {@code bytes} so that a crash leaves the old content or the new, never a mix:
+     * written to {@code name.tmp}, synced, renamed over it, and the directory synced. A {@code .tmp} a crash left is
+     * overwritten by the next replace.
+     */
+    public static void replaceFile(Path dir, String name, byte[] bytes) throws IOException {
+        Path temp = dir.resolve(name + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        directory(dir);
     }
 
     /** Creates the directory and any missing parents, syncing each parent that gained an entry. */

@@ -6,13 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -152,16 +148,7 @@ final class JournalProgressFile {
 
     /** Replaces the file with {@code c}, durably: temp, fsync, rename, directory fsync. */
     void write(JournalProgress.Snapshot c) throws IOException {
-        Path temp = dir.resolve(TEMP);
-        byte[] bytes = render(c);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-        Files.move(temp, path(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(dir);
+        Fsync.replaceFile(dir, NAME, render(c));
         int lanes = c.completeThrough().length;
         if (lanes != lanesKept) {
             LaneRecord.keep(dir, lanes);

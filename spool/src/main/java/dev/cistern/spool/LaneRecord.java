@@ -1,14 +1,9 @@
 package dev.cistern.spool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The lane count a journal-fed data directory is written with, in {@code journal-lanes} beside the ledger. The ledger
@@ -26,24 +21,13 @@ final class LaneRecord {
         try {
             int lanes = Integer.parseInt(Files.readString(dir.resolve(NAME), StandardCharsets.US_ASCII).strip());
             return lanes >= 1 ? lanes : -1;
-        } catch (NoSuchFileException e) {
-            return -1;
         } catch (IOException | NumberFormatException e) {
-            return -1;
+            return -1; // none (NoSuchFileException) or unreadable: the ledger's count, if any, is all there is
         }
     }
 
-    /** Records {@code lanes} (temp file, fsync, rename, directory fsync), unless it is what the file holds. */
+    /** Records {@code lanes} durably ({@link Fsync#replaceFile}), unless it is what the file holds. */
     static void keep(Path dir, int lanes) throws IOException {
-        if (read(dir) == lanes) return;
-        Path temp = dir.resolve(NAME + ".tmp");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap((lanes + "\n").getBytes(StandardCharsets.US_ASCII));
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-        Files.move(temp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(dir);
+        if (read(dir) != lanes) Fsync.replaceFile(dir, NAME, (lanes + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

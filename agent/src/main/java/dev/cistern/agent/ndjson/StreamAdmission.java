@@ -41,9 +41,4 @@ public final class StreamAdmission {
             return true;
         }
     }
-
-    /** Names taken so far beyond the configuration's. */
-    public int admitted() {
-        return admitted.size();
-    }
 }
